@@ -1,0 +1,3 @@
+"""kpiaudit: audit the KPIs of public policy plans."""
+
+__version__ = "0.1.0"

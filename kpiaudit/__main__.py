@@ -1,0 +1,3 @@
+from kpiaudit.cli import run
+
+run()
