@@ -11,9 +11,12 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from .config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -113,6 +116,198 @@ def import_cmd(
         print(f"wrote {len(files)} files to {out}: {line}", file=err)
     for line_no, message in summary.warnings:
         print(f"{source_file}:{line_no}: warning: {message}", file=err)
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path], Config]:
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config(explicit=config_file)
+    except ConfigError as exc:
+        fail(str(exc))
+    if not paths:
+        default = config.measures or Path("measures")
+        if not default.is_dir():
+            fail(
+                f"no measures directory {default}; name files or directories to check, or set "
+                'measures = "…" under [tool.kpiaudit] in pyproject.toml'
+            )
+        paths = [default]
+    return list(paths), config
+
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="[PATHS]...",
+        help="Measure files or directories. Default: the configured measures "
+        "directory, else ./measures.",
+        show_default=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Read settings from FILE instead of searching for "
+        ".kpiaudit.toml or [tool.kpiaudit] in pyproject.toml.",
+    ),
+]
+
+
+@app.command()
+def lint(
+    paths: PathsArg = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="CODES", help="Only these rules (codes, prefixes or names, comma-separated)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(metavar="CODES", help="Skip these rules.")
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text (default), json, github (workflow annotations) or sarif (code scanning).",
+        ),
+    ] = "text",
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Also print how many findings each rule produced.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are errors (report only).")
+    ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Report only findings not recorded in FILE (existing debt)."
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Record today's findings in FILE and exit 0."),
+    ] = None,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Check measure files: schema, unset KPIs (K101), no quantitative target (K102), no
+    deadline (K103) and consistency. Exit 0 clean, 1 errors found, 2 usage or config error.
+
+    Examples: kpiaudit lint · kpiaudit lint measures/06-04.yaml --format github ·
+    kpiaudit lint --select K1 --statistics · kpiaudit lint --baseline .kpiaudit-baseline.json
+    """
+    from .lint import apply_baseline, audit
+    from .reporters import REPORTERS
+
+    if output_format not in REPORTERS:
+        fail(f"--format: {output_format!r} is not one of {', '.join(REPORTERS)}")
+    targets, config = _setup(paths, config_file)
+    if select:
+        config.select = _split(select)
+    if ignore:
+        config.ignore = [*config.ignore, *_split(ignore)]
+    from .rules import RULES
+
+    for code in [*config.select, *config.ignore]:
+        if (
+            code.upper() != "ALL"
+            and not any(c.startswith(code.upper()) for c in RULES)
+            and not any(r.name == code.lower() for r in RULES.values())
+        ):
+            fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
+    result = audit(targets, config)
+    findings = result.findings
+    err = sys.stderr
+    if write_baseline is not None:
+        from .lint import write_baseline as write
+
+        try:
+            write(write_baseline, findings)
+        except OSError as exc:
+            fail(f"{write_baseline}: cannot write: {exc.strerror or exc}")
+        print(f"kpiaudit: recorded {len(findings)} finding(s) in {write_baseline}", file=err)
+        return EXIT_OK
+    if baseline is not None:
+        try:
+            findings, fixed = apply_baseline(baseline, findings)
+        except (OSError, ValueError) as exc:
+            fail(f"{baseline}: cannot use as a baseline: {exc}")
+        for key in fixed:
+            print(
+                f"kpiaudit: fixed since the baseline: {key} (remove it with --write-baseline)",
+                file=err,
+            )
+    out = sys.stdout
+    REPORTERS[output_format](findings, out, output_format == "text" and _use_color(out))
+    if statistics:
+        stream = out if output_format == "text" else err
+        counts: dict[str, int] = {}
+        for f in findings:
+            counts[f.code] = counts.get(f.code, 0) + 1
+        for code, n in sorted(counts.items()):
+            print(f"{n:6d}  {code}  {RULES[code].name}", file=stream)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    if output_format == "text":
+        print(
+            f"{len(findings)} finding(s): {errors} error(s), {warnings} warning(s) in "
+            f"{result.files} file(s)",
+            file=err,
+        )
+    return EXIT_FINDINGS if errors and not exit_zero else EXIT_OK
+
+
+@app.command()
+def rules(
+    code: Annotated[
+        str | None,
+        typer.Argument(help="A rule code or name (K102, no-quantitative-target) to explain."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> int:
+    """List the rules, or explain one: kpiaudit rules K102."""
+    import json
+
+    from .rules import RULES, resolve
+
+    chosen = list(RULES.values())
+    if code is not None:
+        rule = resolve(code)
+        if rule is None:
+            fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
+        chosen = [rule]
+    if output_format == "json":
+        print(json.dumps([r.__dict__ for r in chosen], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if code is not None:
+        r = chosen[0]
+        print(
+            f"{r.code} {r.name} (default severity: {r.severity})\n\n{r.summary}\n\n"
+            f"{r.explanation}\n\nExample:\n"
+            + "\n".join("    " + ln for ln in r.example.split("\n"))
+        )
+        return EXIT_OK
+    for r in chosen:
+        print(f"{r.code}  {r.name:<24} {r.severity:<8} {r.summary}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

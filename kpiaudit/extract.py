@@ -182,7 +182,7 @@ _ORDINAL_AFTER = re.compile(
 _PER_UNIT = re.compile(r"[^\s、。]{0,4}?(?:当たり|あたり)")
 _ASCII_UNIT = re.compile(r"(?:km|t|Mbps|Gbps|Tbps|kbps|MW|GB|TB)(?![A-Za-z])")
 _CMP = {"以上": ">=", "超": ">", "以下": "<=", "未満": "<", "程度": "~", "強": ">"}
-_MULT = {"万": 10_000, "億": 100_000_000, "千": 1_000}
+_MULT: dict[str, int] = {"万": 10_000, "億": 100_000_000, "千": 1_000}
 _BASELINE_PAREN = re.compile(r"時点|現在|実績|参考|速報値|確定値|見込(?!み?[:：])")
 
 

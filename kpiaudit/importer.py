@@ -19,6 +19,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import source
 from .extract import Baseline, Deadline, Milestone, Target, extract
 from .fsutil import atomic_write_all
+from .model import measure_filename
 
 PLAN_FILE = "plan.yaml"
 SCHEMA_REF = "../schema/measure.schema.json"
@@ -35,12 +36,6 @@ class ImportSummary:
     with_deadline: int = 0
     compliant: int = 0
     warnings: list[tuple[int, str]] = field(default_factory=list)
-
-
-def measure_filename(measure_id: str) -> str:
-    """6-4 → 06-04.yaml, so that a plain listing sorts in document order."""
-    chapter, number = measure_id.split("-")
-    return f"{int(chapter):02d}-{int(number):02d}.yaml"
 
 
 def build(

@@ -17,9 +17,16 @@ __all__ = [
     "Milestone",
     "Plan",
     "Target",
+    "measure_filename",
 ]
 
 KINDS = {"progress": "P", "outcome": "E"}
+
+
+def measure_filename(measure_id: str) -> str:
+    """6-4 → 06-04.yaml, so that a plain listing sorts in document order."""
+    chapter, number = measure_id.split("-")
+    return f"{int(chapter):02d}-{int(number):02d}.yaml"
 
 
 @dataclass(frozen=True)

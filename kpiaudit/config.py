@@ -1,0 +1,139 @@
+"""Configuration: ``[tool.kpiaudit]`` in pyproject.toml, or ``.kpiaudit.toml``.
+
+Looked up from the current directory upwards; the first file that has kpiaudit settings wins.
+Unknown keys and bad values are errors (exit 2), never silently ignored.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .rules import RULES, SEVERITIES, resolve
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+KEYS = {"select", "ignore", "severity", "per-file-ignores", "measures", "base-date"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    measures: Path | None = None
+    base_date: date | None = None
+    source: str = ""  # the file the settings came from, for messages
+
+    def severity_of(self, code: str) -> str:
+        return self.severity.get(code, RULES[code].severity)
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    for directory in [start, *start.parents]:
+        dedicated = directory / ".kpiaudit.toml"
+        if dedicated.is_file():
+            return dedicated, _read(dedicated)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            tool = _read(pyproject).get("tool", {})
+            if isinstance(tool, dict) and "kpiaudit" in tool:
+                return pyproject, tool["kpiaudit"]
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such configuration file")
+        raw = _read(explicit)
+        if explicit.name == "pyproject.toml":
+            raw = raw.get("tool", {}).get("kpiaudit", {})
+        found: tuple[Path, dict[str, Any]] | None = (explicit, raw)
+    else:
+        found = find_config(start or Path.cwd())
+    if found is None:
+        return Config()
+    path, raw = found
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict[str, Any], path: Path) -> Config:
+    where = str(path)
+    unknown = sorted(set(raw) - KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}"
+        )
+    cfg = Config(source=where)
+    if "select" in raw:
+        cfg.select = _codes(raw["select"], "select", where)
+    if "ignore" in raw:
+        cfg.ignore = _codes(raw["ignore"], "ignore", where)
+    sev = raw.get("severity", {})
+    if not isinstance(sev, dict):
+        raise ConfigError(
+            f'{where}: severity must be a table, e.g. severity = {{ K103 = "warning" }}'
+        )
+    for key, level in sev.items():
+        rule = resolve(key)
+        if rule is None:
+            raise ConfigError(f"{where}: severity: unknown rule {key!r}")
+        if level not in SEVERITIES:
+            raise ConfigError(
+                f"{where}: severity.{key}: {level!r} is not one of {', '.join(SEVERITIES)}"
+            )
+        cfg.severity[rule.code] = level
+    pfi = raw.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{where}: per-file-ignores must be a table of glob = [codes]")
+    for glob, codes in pfi.items():
+        cfg.per_file_ignores[glob] = _codes(codes, f"per-file-ignores.{glob}", where)
+    if "measures" in raw:
+        if not isinstance(raw["measures"], str):
+            raise ConfigError(f"{where}: measures must be a path string")
+        cfg.measures = (path.parent / raw["measures"]).resolve()
+    if "base-date" in raw:
+        value = raw["base-date"]
+        if isinstance(value, date):
+            cfg.base_date = value
+        else:
+            try:
+                cfg.base_date = date.fromisoformat(str(value))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: base-date: {value!r} is not YYYY-MM-DD") from exc
+    return cfg
+
+
+def _codes(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{where}: {key} must be a list of rule codes, e.g. ["K102"]')
+    for v in value:
+        if (
+            v.upper() != "ALL"
+            and not any(c.startswith(v.upper()) for c in RULES)
+            and resolve(v) is None
+        ):
+            raise ConfigError(f"{where}: {key}: unknown rule {v!r} (see `kpiaudit rules`)")
+    return list(value)

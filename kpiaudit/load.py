@@ -1,0 +1,231 @@
+"""YAML files → plain data with positions; every problem with a file becomes a value.
+
+Bad documents are values, not exceptions (check-jsonschema's habit): a file that cannot be read,
+decoded or parsed yields a :class:`LoadedFile` with ``problems`` and no data, and the run goes
+on. Files are *composed* (the node tree, with line and column of every node) rather than
+constructed, so that nothing in a file can run code, timestamps stay strings as the schema
+expects, duplicate keys are caught, and alias bombs are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_NODES = 200_000  # after alias expansion: far above any real measure, far below a bomb
+MAX_BYTES = 5_000_000
+Path_ = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+}
+_SUPPRESS = re.compile(r"#\s*kpiaudit:\s*ignore\[(?P<codes>[A-Z0-9,\s]+)\](?P<reason>.*)$")
+
+
+@dataclass
+class Problem:
+    code: str  # a rule code of the registry (E001 …)
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    data: Any = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # (line, codes, reason) of each `# kpiaudit: ignore[…]` comment
+    suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the deepest node on ``path`` that exists."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+class _Budget(Exception):
+    pass
+
+
+def load_path(path: Path) -> LoadedFile:
+    name = path.as_posix()
+    try:
+        if path.is_symlink() and not path.exists():
+            return LoadedFile(name, problems=[Problem("E003", "broken symbolic link")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadedFile(name, problems=[Problem("E003", f"cannot read: {exc.strerror or exc}")])
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str) -> LoadedFile:
+    if len(raw) > MAX_BYTES:
+        return LoadedFile(
+            name,
+            problems=[
+                Problem("E006", f"file is {len(raw):,} bytes; a measure is at most {MAX_BYTES:,}")
+            ],
+        )
+    if b"\x00" in raw[:8192]:
+        return LoadedFile(name, problems=[Problem("E002", "binary data, not a YAML text file")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = _encoding_hint(raw)
+        return LoadedFile(
+            name,
+            problems=[
+                Problem("E002", f"not UTF-8 (byte 0x{raw[exc.start]:02x}){hint}", line, column)
+            ],
+        )
+    return load_text(text, name)
+
+
+def _encoding_hint(raw: bytes) -> str:
+    for enc in ("shift_jis", "euc_jp", "utf-16"):
+        try:
+            raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return f"; it looks like {enc.upper().replace('_', '-')}: convert it to UTF-8"
+    return "; save it as UTF-8"
+
+
+def load_text(text: str, name: str) -> LoadedFile:
+    result = LoadedFile(name)
+    text = text.replace("\r\n", "\n")
+    for i, physical in enumerate(text.split("\n"), start=1):
+        if "kpiaudit" in physical:
+            m = _SUPPRESS.search(physical)
+            if m:
+                codes = [c.strip() for c in m["codes"].split(",") if c.strip()]
+                result.suppressions.append((i, codes, m["reason"].strip()))
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        result.problems.append(Problem("E001", f"YAML syntax error: {what}", line, col))
+        return result
+    except (YAMLError, RecursionError) as exc:
+        result.problems.append(Problem("E001", f"YAML error: {_short(exc)}"))
+        return result
+    if node is None:
+        result.problems.append(Problem("E004", "empty file: a measure needs id, chapter, title …"))
+        return result
+    budget = [MAX_NODES]
+    try:
+        result.data = _convert(node, (), result, budget)
+    except _Budget:
+        result.data = None
+        result.problems.append(
+            Problem("E006", f"more than {MAX_NODES:,} values after expanding aliases (alias bomb?)")
+        )
+    except RecursionError:
+        result.data = None
+        result.problems.append(Problem("E006", "nesting is too deep"))
+    return result
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Budget
+    # Point at the value itself: that is where a wrong type or value is to be fixed.
+    out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
+    if (tag and tag.startswith("!")) or (tag and tag not in _STANDARD_TAGS and ":" in tag):
+        out.problems.append(
+            Problem(
+                "E006",
+                f"tag {tag} is not allowed in a measure file",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        )
+        return None
+    if isinstance(node, MappingNode):
+        mapping: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                out.problems.append(
+                    Problem(
+                        "E004",
+                        "a key must be a plain word",
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                    )
+                )
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                out.problems.append(
+                    Problem(
+                        "E006",
+                        "merge keys (<<) are not allowed",
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                    )
+                )
+                continue
+            if key in mapping:
+                first = key_lines[key]
+                out.problems.append(
+                    Problem(
+                        "E005",
+                        f"duplicate key {key!r} (first at line {first})",
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                    )
+                )
+                continue
+            key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = _convert(value_node, (*path, key), out, budget)
+        return mapping
+    if isinstance(node, SequenceNode):
+        return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    return _scalar(node)
+
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$|[-+]?[0-9]+[eE][-+]?[0-9]+$"
+)
+
+
+def _scalar(node: ScalarNode) -> Any:
+    """YAML 1.2 core schema, except that dates stay strings (as the schema expects)."""
+    value = str(node.value)
+    if node.style:  # quoted or block: always a string
+        return value
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(value):
+        return int(value.replace("_", ""))
+    if _FLOAT.match(value):
+        return float(value.replace("_", ""))
+    return value

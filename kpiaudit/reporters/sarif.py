@@ -1,0 +1,71 @@
+"""SARIF 2.1.0 for GitHub code scanning: stable rule ids, partial fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, TextIO
+
+from .. import __version__
+from ..lint import Finding, baseline_key
+from ..rules import RULES
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def document(findings: list[Finding]) -> dict[str, Any]:
+    rules = [
+        {
+            "id": r.code,
+            "name": r.name,
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.explanation},
+            "help": {"text": f"{r.explanation}\n\nExample:\n{r.example}"},
+            "defaultConfiguration": {"level": _LEVEL[r.severity]},
+        }
+        for r in RULES.values()
+    ]
+    index = {code: i for i, code in enumerate(RULES)}
+    results = []
+    for f in findings:
+        # Keyed like the baseline (measure, KPI, code), so moving lines keeps the alert.
+        fingerprint = hashlib.sha256(f"{baseline_key(f)}:{f.path}".encode()).hexdigest()[:32]
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": _LEVEL[f.severity],
+                "message": {"text": (f"{f.kpi}: " if f.kpi else "") + f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.path},
+                            "region": {"startLine": f.line, "startColumn": f.column},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"kpiauditFinding/v1": fingerprint},
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "kpiaudit",
+                        "version": __version__,
+                        "informationUri": "https://github.com/kpiaudit/kpiaudit",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
+    json.dump(document(findings), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,322 @@
+"""kpiaudit lint: rules, formats, configuration, suppression, baseline and bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from kpiaudit.cli import main
+from kpiaudit.reporters.github import escape_data, escape_property
+
+from .conftest import FIXTURES, MEASURES, ROOT
+
+GOOD = (ROOT / "examples" / "measures" / "01-01.yaml").read_text(encoding="utf-8")
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def findings(args: list[str], capsys) -> list[dict]:
+    code, out, _ = run([*args, "--format", "json"], capsys)
+    assert code in (0, 1)
+    return json.loads(out)
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    d = tmp_path / "measures"
+    shutil.copytree(ROOT / "examples" / "measures", d)
+    return d
+
+
+def write(d: Path, name: str, text: str) -> Path:
+    p = d / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_clean_example_passes(plan: Path, capsys) -> None:
+    code, out, err = run(["lint", str(plan / "01-01.yaml")], capsys)
+    assert code == 0 and out == "" and "0 finding(s)" in err
+
+
+def test_gaps_example_reports_each_flag_at_its_line(plan: Path, capsys) -> None:
+    got = [
+        (f["code"], f["line"], f["kpi"])
+        for f in findings(["lint", str(plan / "01-02.yaml")], capsys)
+    ]
+    assert got == [("K102", 13, "1-2.P1"), ("K103", 19, "1-2.P2"), ("K101", 24, "1-2.E1")]
+    assert main(["lint", str(plan / "01-02.yaml")]) == 1
+
+
+def test_unset_suppresses_target_and_deadline(plan: Path, capsys) -> None:
+    codes = {f["code"] for f in findings(["lint", str(plan)], capsys) if f["kpi"] == "1-2.E1"}
+    assert codes == {"K101"}
+
+
+def test_json_fields(plan: Path, capsys) -> None:
+    f = findings(["lint", str(plan / "01-02.yaml")], capsys)[0]
+    assert set(f) >= {
+        "path",
+        "line",
+        "column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "measure",
+        "kpi",
+    }
+    assert f["measure"] == "1-2" and f["name"] == "no-quantitative-target"
+
+
+def test_real_measures_flag_counts(capsys) -> None:
+    got = findings(["lint", str(MEASURES)], capsys)
+    counts = {c: sum(f["code"] == c for f in got) for c in ("K101", "K102", "K103")}
+    assert counts == {"K101": 28, "K102": 211, "K103": 180}
+    assert all(f["code"] in ("K101", "K102", "K103") for f in got)  # no false inconsistency
+
+
+def test_committed_baseline_gates_the_real_measures(capsys) -> None:
+    code, out, _ = run(
+        ["lint", str(MEASURES), "--baseline", str(ROOT / ".kpiaudit-baseline.json")], capsys
+    )
+    assert code == 0 and out == ""
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda t: t.replace("id: 1-1\n", "id: 1-3\n"), "E007"),
+        (lambda t: t.replace("chapter: 1", "chapter: 2"), "E009"),
+        (lambda t: t.replace("  - id: E1", "  - id: E2"), "K205"),
+        (
+            lambda t: t.replace(
+                "令和６年度（2024年度）末までに20手続", "令和６年度（2025年度）末までに20手続"
+            ),
+            "K201",
+        ),
+        (lambda t: t.replace("date: '2025-03-31'", "date: '2025-03-30'"), "K202"),
+        (lambda t: t.replace("value: 20,", "value: 2,"), "K203"),
+        (
+            lambda t: t.replace(
+                "text: オンライン申請に対応した手続の数（", "text: 未設定。手続の数（"
+            ),
+            "K204",
+        ),
+        (
+            lambda t: t.replace(
+                "    milestones:\n      - target: {value: 50", "    x:\n      - target: {value: 50"
+            ),
+            "E004",
+        ),
+        (lambda t: t.replace("chapter: 1", "chapter: '1'"), "E004"),
+        (lambda t: t + "title: again\n", "E005"),
+        (lambda t: t.replace("title: 住民票", "title: !!python/object:os.system 住民票"), "E006"),
+        (lambda t: t.replace("kpis:", "kpis: [\n"), "E001"),
+    ],
+)
+def test_each_rule_fails_on_a_bad_edit(plan: Path, capsys, edit, code: str) -> None:
+    p = write(plan, "01-01.yaml", edit(GOOD))
+    got = findings(["lint", str(p)], capsys)
+    assert code in [f["code"] for f in got], got
+    assert main(["lint", str(p)]) in (0, 1)
+
+
+def test_milestone_missing_from_structure_is_reported(plan: Path, capsys) -> None:
+    text = GOOD.replace(
+        """    milestones:
+      - target: {value: 20, unit: 手続, comparison: '=', text: 20手続}
+        deadline: {date: '2025-03-31', recurring: false, text: 令和６年度（2024年度）末までに}
+""",
+        "",
+    )
+    got = {f["code"] for f in findings(["lint", str(write(plan, "01-01.yaml", text))], capsys)}
+    assert {"K102", "K103", "K206"} <= got
+
+
+def test_schema_error_names_field_and_position(plan: Path, capsys) -> None:
+    p = write(plan, "01-01.yaml", GOOD.replace("chapter: 1", "chapter: '1'"))
+    code, out, _ = run(["lint", str(p)], capsys)
+    assert code == 1
+    assert f"{p.as_posix()}:4:10: E004 [error] chapter: must be integer, not str '1'" in out
+
+
+def test_one_broken_file_does_not_stop_the_others(plan: Path, capsys) -> None:
+    write(plan, "01-03.yaml", "id: [unclosed\n")
+    got = findings(["lint", str(plan)], capsys)
+    assert {f["path"].split("/")[-1] for f in got} == {"01-02.yaml", "01-03.yaml"}
+
+
+def test_duplicate_ids(plan: Path, capsys) -> None:
+    write(plan, "01-01.yml", GOOD)
+    assert "E008" in [f["code"] for f in findings(["lint", str(plan)], capsys)]
+
+
+def test_suppression_and_unused_suppression(plan: Path, capsys) -> None:
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    gaps = gaps.replace("  - id: P1\n", "  - id: P1  # kpiaudit: ignore[K102] binary by design\n")
+    gaps = gaps.replace("  - id: P2\n", "  - id: P2  # kpiaudit: ignore[K101] stale\n")
+    got = findings(["lint", str(write(plan, "01-02.yaml", gaps))], capsys)
+    assert ("K102", "1-2.P1") not in [(f["code"], f["kpi"]) for f in got]
+    unused = [f for f in got if f["code"] == "S001"]
+    assert len(unused) == 1 and unused[0]["kpi"] == "1-2.P2" and unused[0]["line"] == 16
+
+
+def test_select_ignore_statistics_exit_zero(plan: Path, capsys) -> None:
+    assert {f["code"] for f in findings(["lint", str(plan), "--select", "K101"], capsys)} == {
+        "K101"
+    }
+    assert "K101" not in {
+        f["code"] for f in findings(["lint", str(plan), "--ignore", "kpi-unset"], capsys)
+    }
+    code, out, _ = run(["lint", str(plan), "--statistics", "--exit-zero"], capsys)
+    assert code == 0 and "     1  K102  no-quantitative-target" in out
+    code, _, err = run(["lint", str(plan), "--select", "K999"], capsys)
+    assert code == 2 and "unknown rule" in err
+    code, _, err = run(["lint", str(plan), "--format", "xml"], capsys)
+    assert code == 2
+
+
+def test_config_file(plan: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    cfg = tmp_path / ".kpiaudit.toml"
+    cfg.write_text(
+        'measures = "measures"\nignore = ["K103"]\n[severity]\nK102 = "warning"\n'
+        '[per-file-ignores]\n"01-02.yaml" = ["K101"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    got = findings(["lint"], capsys)
+    assert [(f["code"], f["severity"]) for f in got] == [("K102", "warning")]
+    assert main(["lint"]) == 0  # warnings alone do not fail
+    cfg.write_text('selct = ["K1"]\n', encoding="utf-8")
+    code, _, err = run(["lint"], capsys)
+    assert code == 2 and "unknown key(s) selct" in err
+
+
+def test_pyproject_config_and_missing_default_dir(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["lint"], capsys)
+    assert code == 2 and "no measures directory" in err
+    (tmp_path / "pyproject.toml").write_text('[tool.kpiaudit]\nbase-date = "June"\n')
+    code, _, err = run(["lint"], capsys)
+    assert code == 2 and "base-date" in err
+
+
+def test_baseline_new_and_fixed(plan: Path, tmp_path: Path, capsys) -> None:
+    base = tmp_path / "baseline.json"
+    assert main(["lint", str(plan), "--write-baseline", str(base)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(["lint", str(plan), "--baseline", str(base)], capsys)
+    assert code == 0 and out == ""
+    # Moving lines does not break the baseline; a new gap fails; a fixed one is reported.
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    gaps = gaps.replace("kpis:\n", "# a new comment line\nkpis:\n")
+    gaps = gaps.replace(
+        "    status: unset\n    unset_reason: 未設定\n    text: 未設定",
+        "    status: set\n    text: 利用者の満足度",
+    )
+    write(plan, "01-02.yaml", gaps)
+    code, out, err = run(["lint", str(plan), "--baseline", str(base)], capsys)
+    assert code == 1 and "1-2.E1" in out and "K102" in out
+    assert "fixed since the baseline: 1-2.E1:K101" in err
+
+
+def test_github_format_and_escaping(plan: Path, capsys) -> None:
+    _code, out, _ = run(["lint", str(plan / "01-02.yaml"), "--format", "github"], capsys)
+    first = out.splitlines()[0]
+    assert first.startswith("::error file=")
+    assert ",line=13,col=11,title=K102 no-quantitative-target::1-2.P1: KPI states" in first
+    assert escape_data("50%\nnext") == "50%25%0Anext"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+
+
+def test_sarif_validates_against_the_official_schema(capsys) -> None:
+    schema = json.loads((FIXTURES / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+    _code, out, _ = run(["lint", str(MEASURES), "--format", "sarif"], capsys)
+    doc = json.loads(out)
+    jsonschema.validate(doc, schema)
+    result = doc["runs"][0]["results"][0]
+    assert result["ruleId"] == "K102" and result["partialFingerprints"]
+
+
+def test_text_is_plain_when_piped_and_coloured_on_request(plan: Path) -> None:
+    args = [sys.executable, "-m", "kpiaudit", "lint", str(plan / "01-02.yaml")]
+    plain = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert (
+        plain.returncode == 1 and "\x1b[" not in plain.stdout and ": K102 [error]" in plain.stdout
+    )
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    env.pop("NO_COLOR", None)
+    coloured = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
+    assert "\x1b[" in coloured.stdout
+    env["NO_COLOR"] = "1"
+    assert (
+        "\x1b["
+        not in subprocess.run(args, capture_output=True, text=True, check=False, env=env).stdout
+    )
+
+
+def test_rules_command(capsys) -> None:
+    code, out, _ = run(["rules"], capsys)
+    assert code == 0 and "K102  no-quantitative-target" in out
+    code, out, _ = run(["rules", "no-deadline"], capsys)
+    assert code == 0 and out.startswith("K103 no-deadline") and "Example:" in out
+    assert main(["rules", "K999"]) == 2
+
+
+def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
+    """The real pre-commit framework, `pre-commit try-repo`, on a test repository."""
+    if shutil.which("git") is None:
+        pytest.fail("git is needed for this test")
+    repo = tmp_path / "repo"
+    (repo / "measures").mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "measures" / "01-01.yaml", repo / "measures" / "01-01.yaml")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+
+    def git(*a: str) -> None:
+        subprocess.run(["git", *a], cwd=repo, check=True, env=env, capture_output=True)
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(ROOT),
+                "kpiaudit-lint",
+                "--all-files",
+            ],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    good = try_repo()
+    assert good.returncode == 0, good.stdout + good.stderr
+    shutil.copy(ROOT / "examples" / "measures" / "01-02.yaml", repo / "measures" / "01-02.yaml")
+    git("add", ".")
+    bad = try_repo()
+    assert bad.returncode == 1 and "K101" in bad.stdout, bad.stdout + bad.stderr
