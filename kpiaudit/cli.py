@@ -310,6 +310,217 @@ def rules(
     return EXIT_OK
 
 
+def _table_format(fmt: str | None, stream: object) -> str:
+    from .reporters.tables import TABLE_FORMATS
+
+    if fmt is None:
+        return "table" if _use_color(stream) or os.environ.get("FORCE_COLOR") else "plain"
+    if fmt not in TABLE_FORMATS:
+        fail(f"--format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
+    return fmt
+
+
+def _chapter(value: str | None) -> int | None:
+    from .views import parse_chapter
+
+    if value is None:
+        return None
+    try:
+        return parse_chapter(value)
+    except ValueError as exc:
+        fail(f"--chapter: {exc}")
+
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table (rich, default on a terminal), plain "
+        "(default when piped), markdown, github, csv or json.",
+    ),
+]
+ChapterOpt = Annotated[
+    str | None, typer.Option("--chapter", "-c", metavar="N", help="Chapter number: 6, Ⅵ or VI.")
+]
+
+
+@app.command()
+def status(
+    paths: PathsArg = None,
+    chapter: ChapterOpt = None,
+    output_format: FormatOpt = None,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Compliance per chapter: KPIs, unset, without quantitative target, without deadline,
+    compliant (set, quantitative and dated). With --chapter, one row per measure too.
+
+    Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
+    """
+    from .lint import audit
+    from .reporters.tables import dump_json, render
+    from .views import status as compute
+    from .views import status_table
+
+    number = _chapter(chapter)
+    targets, config = _setup(paths, config_file)
+    result = audit(targets, config)
+    out = sys.stdout
+    fmt = _table_format(output_format, out)
+    chapters, total, measures = compute(result, number)
+    if number is not None and not measures:
+        fail(f"--chapter: no measures in chapter {number}")
+    if fmt == "json":
+        doc: dict[str, object] = {
+            "chapters": [{"chapter": int(r.key), **r.as_json()} for r in chapters],
+            "total": total.as_json(),
+        }
+        if number is not None:
+            doc["measures"] = [{"measure": r.key, **r.as_json()} for r in measures]
+        dump_json(doc, out)
+        return EXIT_OK
+    color = fmt == "table" and _use_color(out)
+    headers, rows = status_table(chapters, total if number is None else None, "chapter")
+    fractions = [r.compliance for r in chapters] + ([total.compliance] if number is None else [])
+    title = result.plan.title or "kpiaudit status"
+    render(
+        headers,
+        rows,
+        out,
+        fmt,
+        title=title,
+        color=color,
+        bar_column=len(headers),
+        fractions=fractions,
+    )
+    if number is not None:
+        headers, rows = status_table(measures, None, "measure")
+        del headers[2]  # a measure row is one measure
+        for row in rows:
+            del row[2]
+        out.write("\n")
+        render(
+            headers,
+            rows,
+            out,
+            fmt,
+            title=f"Chapter {number}: measures",
+            color=color,
+            bar_column=len(headers),
+            fractions=[r.compliance for r in measures],
+        )
+    if result.findings and any(f.code.startswith("E") for f in result.findings):
+        bad = sum(f.code.startswith("E") for f in result.findings)
+        print(
+            f"kpiaudit: {bad} file problem(s) left measures out; run kpiaudit lint", file=sys.stderr
+        )
+    return EXIT_OK
+
+
+def _date_arg(value: str | None, option: str) -> date | None:
+    from .jpdate import DateParseError, parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value).start
+    except DateParseError as exc:
+        fail(f"{option}: {exc}")
+
+
+@app.command()
+def due(
+    paths: PathsArg = None,
+    before: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="Deadlines before the start of DATE: 2025 (= before 2025-01-01), "
+            "2025-03 (before 1 March), 2025-03-15, 令和7年, 令和6年度 (before 2024-04-01), "
+            "令和7年3月.",
+        ),
+    ] = None,
+    after: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Deadlines on or after the start of DATE (same forms)."),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only deadlines already past (before --today).")
+    ] = False,
+    chapter: ChapterOpt = None,
+    kind: Annotated[str | None, typer.Option(metavar="KIND", help="progress or outcome.")] = None,
+    include_recurring: Annotated[
+        bool,
+        typer.Option(
+            "--include-recurring", help="Also list recurring deadlines (毎年度, 年間60回)."
+        ),
+    ] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD", help="The date overdue is judged against. Default: today."
+        ),
+    ] = None,
+    output_format: FormatOpt = None,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Milestones by deadline: one row per dated milestone, sorted by date, with its target,
+    the deadline's original wording and whether it is overdue.
+
+    Examples: kpiaudit due --before 2025-03 · kpiaudit due --before 令和6年度 --kind outcome ·
+    kpiaudit due --overdue --today 2024-04-01 -f csv
+    """
+    from .lint import audit
+    from .reporters.tables import dump_json, render
+    from .views import due as compute
+
+    before_date = _date_arg(before, "--before")
+    after_date = _date_arg(after, "--after")
+    today_date = parse_iso(today, "--today") if today else date.today()
+    if kind is not None and kind not in ("progress", "outcome"):
+        fail(f"--kind: {kind!r} is not progress or outcome")
+    number = _chapter(chapter)
+    targets, config = _setup(paths, config_file)
+    result = audit(targets, config)
+    rows = compute(
+        result,
+        before=before_date,
+        after=after_date,
+        today=today_date,
+        overdue_only=overdue,
+        chapter=number,
+        kind=kind,
+        include_recurring=include_recurring,
+    )
+    out = sys.stdout
+    fmt = _table_format(output_format, out)
+    if fmt == "json":
+        dump_json([r.as_json() for r in rows], out)
+        return EXIT_OK
+    headers = ["deadline", "measure", "KPI", "target", "wording", "overdue"]
+    body = [
+        [
+            r.deadline.isoformat() if r.deadline else "recurring",
+            r.measure,
+            r.kpi,
+            r.target,
+            r.deadline_text,
+            "overdue" if r.overdue else "",
+        ]
+        for r in rows
+    ]
+    render(
+        headers,
+        body,
+        out,
+        fmt,
+        title=f"{len(rows)} milestone(s)",
+        color=fmt == "table" and _use_color(out),
+    )
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point with the one error boundary (style: pre-commit's error_handler)."""
     args = sys.argv[1:] if argv is None else argv

@@ -1,0 +1,187 @@
+"""kpiaudit status and kpiaudit due: counts equal to lint's, date semantics, formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpiaudit.cli import main
+from kpiaudit.views import parse_chapter
+
+from .conftest import MEASURES, ROOT
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def as_json(args: list[str], capsys):
+    code, out, _ = run([*args, "--format", "json"], capsys)
+    assert code == (1 if args[0] == "lint" else 0)
+    return json.loads(out)
+
+
+def test_status_counts_are_lints_counts(capsys) -> None:
+    doc = as_json(["status", str(MEASURES)], capsys)
+    lint = as_json(["lint", str(MEASURES)], capsys)
+    total = doc["total"]
+    assert total["kpis"] == 377 and total["measures"] == 163
+    for key, code in (("unset", "K101"), ("no_target", "K102"), ("no_deadline", "K103")):
+        assert total[key] == sum(f["code"] == code for f in lint)
+    flagged = {f["kpi"] for f in lint}
+    assert total["compliant"] == 377 - len(flagged)
+    assert [c["measures"] for c in doc["chapters"]] == [10, 5, 4, 25, 9, 45, 5, 5, 40, 15]
+    assert doc["chapters"][5]["title"] == "準公共分野のデジタル化の推進"
+    assert 0 <= total["compliance"] <= 1
+
+
+@pytest.mark.parametrize("chapter", ["6", "６", "Ⅵ", "VI", "vi"])
+def test_status_chapter_forms(chapter: str, capsys) -> None:
+    doc = as_json(["status", str(MEASURES), "--chapter", chapter], capsys)
+    assert [c["chapter"] for c in doc["chapters"]] == [6]
+    assert len(doc["measures"]) == 45 and doc["measures"][3]["measure"] == "6-4"
+
+
+def test_status_follows_configuration(tmp_path: Path, capsys, monkeypatch) -> None:
+    (tmp_path / ".kpiaudit.toml").write_text(
+        f'measures = "{MEASURES.as_posix()}"\nignore = ["K103"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert as_json(["status"], capsys)["total"]["no_deadline"] == 0
+
+
+def test_status_bad_chapter(capsys) -> None:
+    code, _, err = run(["status", str(MEASURES), "--chapter", "XX"], capsys)
+    assert code == 2 and "--chapter" in err
+    code, _, err = run(["status", str(MEASURES), "--chapter", "12"], capsys)
+    assert code == 2
+
+
+def test_parse_chapter() -> None:
+    assert [parse_chapter(x) for x in ("1", "Ⅹ", "x", "IX")] == [1, 10, 10, 9]
+
+
+def test_status_formats(capsys) -> None:
+    code, out, _ = run(["status", str(MEASURES), "--format", "markdown"], capsys)
+    assert code == 0 and out.splitlines()[2].startswith("| chapter ")
+    code, out, _ = run(["status", str(MEASURES), "--format", "csv"], capsys)
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:4] == ["chapter", "title", "measures", "KPIs"] and rows[-1][0] == "total"
+    code, out, _ = run(["status", str(MEASURES), "--format", "github"], capsys)
+    assert "| total" in out
+    code, out, _ = run(["status", str(MEASURES), "--chapter", "6", "--format", "table"], capsys)
+    assert "█" in out or "░" in out
+
+
+def test_status_plain_when_piped() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR",)}
+    done = subprocess.run(
+        [sys.executable, "-m", "kpiaudit", "status", str(MEASURES)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0 and "\x1b[" not in done.stdout and "total" in done.stdout
+
+
+def rows(args: list[str], capsys) -> list[dict]:
+    return as_json(["due", str(MEASURES), *args], capsys)
+
+
+def test_due_before_2025_03(capsys) -> None:
+    got = rows(["--before", "2025-03", "--today", "2024-06-01"], capsys)
+    dates = [r["deadline"] for r in got]
+    assert dates == sorted(dates) and max(dates) < "2025-03-01"
+    assert {"measure", "kpi", "chapter", "deadline", "deadline_text", "target", "overdue"} <= set(
+        got[0]
+    )
+    e1 = [r for r in got if r["kpi"] == "1-7.E1"]
+    assert e1 == []  # due 2025-03-31: not before March 2025
+    assert any(
+        r["kpi"] == "6-37.P1" and r["deadline"] == "2023-03-31" and r["overdue"] for r in got
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "last_allowed", "first_excluded"),
+    [
+        ("2025", "2024-12-31", "2025-01-01"),
+        ("2025-03", "2025-02-28", "2025-03-01"),
+        ("令和6年度", "2024-03-31", "2024-04-01"),  # fiscal year starts 1 April
+        ("令和7年3月", "2025-02-28", "2025-03-31"),
+        ("平成31年", "2018-12-31", "2019-01-01"),
+    ],
+)
+def test_due_before_boundaries(before: str, last_allowed: str, first_excluded: str, capsys) -> None:
+    got = [r["deadline"] for r in rows(["--before", before], capsys)]
+    assert all(d <= last_allowed for d in got)
+    assert first_excluded not in got
+
+
+def test_due_after_is_inclusive_and_fiscal_year_end(capsys) -> None:
+    got = [r["deadline"] for r in rows(["--after", "2025-03-31", "--before", "2025-04"], capsys)]
+    assert got and set(got) == {"2025-03-31"}  # 令和6年度末 lands on 31 March
+    got = rows(["--after", "令和6年度", "--before", "令和7年度"], capsys)
+    assert {r["deadline"] for r in got} <= {
+        f"2024-{m:02d}-{d:02d}" for m in range(4, 13) for d in range(1, 32)
+    } | {f"2025-{m:02d}-{d:02d}" for m in range(1, 4) for d in range(1, 32)}
+
+
+def test_due_overdue_kind_chapter_recurring(capsys) -> None:
+    over = rows(["--overdue", "--today", "2023-04-01"], capsys)
+    assert over and all(r["overdue"] and r["deadline"] < "2023-04-01" for r in over)
+    outcome = rows(["--kind", "outcome", "--chapter", "Ⅸ"], capsys)
+    assert outcome and all(r["kpi"].startswith("9-") and ".E" in r["kpi"] for r in outcome)
+    assert not [r for r in rows([], capsys) if r["deadline"] is None]
+    rec = [r for r in rows(["--include-recurring"], capsys) if r["deadline"] is None]
+    assert {r["kpi"] for r in rec} >= {"10-10.P1", "3-4.P1"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--before", "soon"],
+        ["--after", "2025-13"],
+        ["--today", "tomorrow"],
+        ["--kind", "impact"],
+        ["--chapter", "0"],
+        ["--before", "令和5年度（2024年度）"],
+        ["--format", "xml"],
+    ],
+)
+def test_due_bad_arguments(args: list[str], capsys) -> None:
+    code, _, err = run(["due", str(MEASURES), *args], capsys)
+    assert code == 2 and err.startswith("kpiaudit: error:")
+
+
+def test_due_formats(capsys) -> None:
+    code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "csv"], capsys)
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == ["deadline", "measure", "KPI", "target", "wording", "overdue"]
+    code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "markdown"], capsys)
+    assert "| deadline" in out
+    code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "plain"], capsys)
+    assert code == 0
+    assert "令和４年（2022年）夏を目途" in out
+
+
+def test_readme_commands_run_on_the_bundled_measures() -> None:
+    for args in (["status"], ["status", "--chapter", "6"], ["due", "--before", "2025-03"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "kpiaudit", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
