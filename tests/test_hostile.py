@@ -1,0 +1,148 @@
+"""Hostile and broken input: each ends in a clear finding naming the file, never a traceback,
+and the other files are still checked."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpiaudit import importer
+from kpiaudit.cli import main
+
+from .conftest import ROOT
+
+GOOD = (ROOT / "examples" / "measures" / "01-01.yaml").read_bytes()
+BOMB = b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}]\n".encode()
+    for i in range(8)
+)
+
+CASES: dict[str, tuple[bytes, str]] = {
+    "alias-bomb": (BOMB, "E006"),
+    "python-tag": (b"id: !!python/object/apply:os.system ['echo hi']\n", "E006"),
+    "custom-tag": (b"id: !secret 1-1\n", "E006"),
+    "huge": (b"objective: '" + b"x" * 6_000_000 + b"'\n", "E006"),
+    "deep": (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "E006"),
+    "binary": (bytes(range(256)) * 4, "E002"),
+    "shift-jis": ("id: 1-1\ntitle: 施策\n".encode("shift_jis"), "E002"),
+    "empty": (b"", "E004"),
+    "list": (b"- id: 1-1\n", "E004"),
+    "scalar": (b"just text\n", "E004"),
+    "duplicate-key": (GOOD + b"chapter: 1\n", "E005"),
+    "bare-timestamp": (GOOD.replace(b"date: '2025-03-31'", b"date: 2025-03-31"), None),
+    "yaml-syntax": (b"id: [1-1\n", "E001"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_file_is_a_finding_and_others_are_still_checked(
+    tmp_path: Path, capsys, case: str
+) -> None:
+    raw, code = CASES[case]
+    (tmp_path / "01-01.yaml").write_bytes(GOOD)
+    bad = tmp_path / "01-02.yaml"
+    bad.write_bytes(raw)
+    exit_code = main(["lint", str(tmp_path), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    findings = json.loads(out)
+    if code is None:  # a bare date stays a string for the schema: no finding
+        assert exit_code == 1 and {f["code"] for f in findings} == {"E007", "E008"}
+        return
+    assert exit_code == 1
+    mine = [f for f in findings if f["path"].endswith("01-02.yaml")]
+    assert code in [f["code"] for f in mine], findings
+    assert not [f for f in findings if f["path"].endswith("01-01.yaml")]
+
+
+def test_utf8_bom_and_crlf_are_accepted(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "01-01.yaml"
+    p.write_bytes(b"\xef\xbb\xbf" + GOOD.replace(b"\n", b"\r\n"))
+    assert main(["lint", str(p)]) == 0
+    capsys.readouterr()
+
+
+def test_shift_jis_message_says_what_to_do(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "01-01.yaml"
+    p.write_bytes("id: 1-1\ntitle: 施策\n".encode("shift_jis"))
+    main(["lint", str(p)])
+    out = capsys.readouterr().out
+    assert f"{p.as_posix()}:2:8: E002" in out and "SHIFT-JIS" in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "01-01.yaml"
+    p.write_bytes(GOOD)
+    p.chmod(0)
+    main(["lint", str(p)])
+    assert "E003" in capsys.readouterr().out
+
+
+def test_broken_symlink_and_missing_path(tmp_path: Path, capsys) -> None:
+    (tmp_path / "01-01.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    assert main(["lint", str(tmp_path), str(tmp_path / "missing.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "broken symbolic link" in out and "missing.yaml:1:1: E003" in out
+
+
+def test_import_failure_leaves_no_half_written_file(tmp_path: Path, monkeypatch) -> None:
+    files = {"01-01.yaml": "a: 1\n", "01-02.yaml": "b: 2\n"}
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "01-01.yaml").write_text("original\n", encoding="utf-8")
+    calls = {"n": 0}
+    real_replace = os.replace
+
+    def failing_replace(src: str, dst: str) -> None:
+        calls["n"] += 1
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        importer.write(out, files, force=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (out / "01-01.yaml").read_text(encoding="utf-8") == "original\n"
+    assert sorted(p.name for p in out.iterdir()) == ["01-01.yaml"]  # no temporaries left
+
+
+def test_cli_reports_a_full_disk_cleanly(tmp_path: Path, capsys, monkeypatch) -> None:
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importer, "atomic_write_all", full)
+    code = main(
+        [
+            "import",
+            str(ROOT / "tests" / "fixtures" / "tricky-plan.txt"),
+            "--out",
+            str(tmp_path / "m"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "No space left on device" in err and "nothing was changed" in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(
+                "[No.１－２]・※KPI（進捗）：効果令和４年度末までに10％\n ＜＞【】参考"
+                "0123456789Ⅰ．章"
+            )
+        ),
+        max_size=300,
+    )
+)
+def test_importer_never_crashes(text: str) -> None:
+    files, summary = importer.build(text, date(2022, 6, 7))
+    assert "plan.yaml" in files and summary.measures == len(files) - 1
