@@ -156,6 +156,11 @@ def _short(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _at(code: str, message: str, node: Node) -> Problem:
+    """A problem at a node's position (1-based, as editors count)."""
+    return Problem(code, message, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
 def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
@@ -164,49 +169,23 @@ def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any
     out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
     if (tag and tag.startswith("!")) or (tag and tag not in _STANDARD_TAGS and ":" in tag):
-        out.problems.append(
-            Problem(
-                "E006",
-                f"tag {tag} is not allowed in a measure file",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-            )
-        )
+        out.problems.append(_at("E006", f"tag {tag} is not allowed in a measure file", node))
         return None
     if isinstance(node, MappingNode):
         mapping: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                out.problems.append(
-                    Problem(
-                        "E004",
-                        "a key must be a plain word",
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                    )
-                )
+                out.problems.append(_at("E004", "a key must be a plain word", key_node))
                 continue
             key = str(key_node.value)
             if key == "<<":
-                out.problems.append(
-                    Problem(
-                        "E006",
-                        "merge keys (<<) are not allowed",
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                    )
-                )
+                out.problems.append(_at("E006", "merge keys (<<) are not allowed", key_node))
                 continue
             if key in mapping:
                 first = key_lines[key]
                 out.problems.append(
-                    Problem(
-                        "E005",
-                        f"duplicate key {key!r} (first at line {first})",
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                    )
+                    _at("E005", f"duplicate key {key!r} (first at line {first})", key_node)
                 )
                 continue
             key_lines[key] = key_node.start_mark.line + 1
