@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .rules import RULES, SEVERITIES, resolve
+from .rules import RULES, SEVERITIES, is_selector, resolve
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -130,10 +130,6 @@ def _codes(value: Any, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f'{where}: {key} must be a list of rule codes, e.g. ["K102"]')
     for v in value:
-        if (
-            v.upper() != "ALL"
-            and not any(c.startswith(v.upper()) for c in RULES)
-            and resolve(v) is None
-        ):
+        if not is_selector(v):
             raise ConfigError(f"{where}: {key}: unknown rule {v!r} (see `kpiaudit rules`)")
     return list(value)

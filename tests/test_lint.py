@@ -267,6 +267,41 @@ def test_text_is_plain_when_piped_and_coloured_on_request(plan: Path) -> None:
     )
 
 
+def test_lint_help_teaches_and_the_command_list_shows_lint(capsys) -> None:
+    code, out, _ = run(["lint", "--help"], capsys)
+    assert code == 0 and "examples:" in out and "exit status:" in out and "--baseline" in out
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0 and "lint" in out and "kpiaudit lint --help" in out
+
+
+def test_lint_through_the_typer_app_is_the_same_command(plan: Path, capsys) -> None:
+    from kpiaudit.cli.app import invoke
+
+    direct = run(["lint", str(plan), "-f", "json"], capsys)
+    assert invoke(["lint", str(plan), "-f", "json"]) == direct[0]
+    assert capsys.readouterr().out == direct[1]
+
+
+def test_baseline_options_exclude_each_other(plan: Path, tmp_path: Path, capsys) -> None:
+    code, _, err = run(
+        ["lint", str(plan), "--baseline", "a.json", "--write-baseline", "b.json"], capsys
+    )
+    assert code == 2 and "not allowed with" in err
+    assert not (tmp_path / "b.json").exists()
+
+
+def test_lint_loads_neither_typer_nor_rich_when_piped(plan: Path) -> None:
+    """What keeps a pre-commit run on one measure fast (measured in benchmarks/bench.py)."""
+    probe = (
+        "import sys; from kpiaudit.cli import main; main(['lint', sys.argv[1]]); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'pydantic', 'rich'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr
+
+
 def test_rules_command(capsys) -> None:
     code, out, _ = run(["rules"], capsys)
     assert code == 0 and "K102  no-quantitative-target" in out

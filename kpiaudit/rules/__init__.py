@@ -1,9 +1,8 @@
 """The rule registry: every code kpiaudit can report, in one place.
 
-A rule is data (code, name, default severity, explanation, example) plus, for the KPI and
-consistency rules, a check function in :mod:`kpiaudit.rules.kpi` or
-:mod:`kpiaudit.rules.consistency`. ``kpiaudit rules``, the SARIF rule table and the docs are
-generated from this registry. The engine (:mod:`kpiaudit.lint`) stamps code, name and
+A rule is data (code, name, default severity, explanation, example); the checks behind the
+KPI and consistency rules are in :mod:`kpiaudit.rules.checks`. ``kpiaudit rules`` and the SARIF
+rule table are generated from this registry. The engine (:mod:`kpiaudit.lint`) stamps code, name and
 severity on what a check yields; a check only says what is wrong and where.
 """
 
@@ -212,6 +211,15 @@ BY_NAME: dict[str, Rule] = {r.name: r for r in _RULES}
 def resolve(code_or_name: str) -> Rule | None:
     """K102, k102 or no-quantitative-target → the rule."""
     return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def is_selector(value: str) -> bool:
+    """ALL, a code (K102), a code prefix (K1, K) or a rule name (no-deadline)."""
+    return (
+        value.upper() == "ALL"
+        or any(code.startswith(value.upper()) for code in RULES)
+        or value.lower() in BY_NAME
+    )
 
 
 def matches(code: str, selectors: list[str]) -> bool:

@@ -1,8 +1,6 @@
-"""The command line: arguments in, one call into the core, a reporter out.
+"""The typer application: import, rules, status and due, and the listing in ``kpiaudit --help``.
 
-Exit codes CI can rely on: 0 clean, 1 findings at error severity, 2 usage, configuration or
-internal error. Heavy modules are imported inside the commands that need them, so that
-``kpiaudit lint`` on one file is dominated by Python's start-up, not by ours.
+Heavy modules are imported inside the commands that need them.
 """
 
 from __future__ import annotations
@@ -11,14 +9,12 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from .config import Config
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail, parse_iso, setup, use_color
+from .lint_command import SUMMARY as LINT_SUMMARY
 
 app = typer.Typer(
     name="kpiaudit",
@@ -28,6 +24,7 @@ app = typer.Typer(
         "政策計画のKPIを点検します（未設定・定量目標なし・期限なし、章ごとの達成状況）。"
     ),
     no_args_is_help=True,
+    rich_markup_mode="markdown",  # a docstring wrapped in the source reads as one paragraph
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -37,21 +34,6 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Keep typer in multi-command mode even while a single command is registered."""
-
-
-class UsageError(Exception):
-    """A bad argument or configuration: reported in one line, exit 2."""
-
-
-def fail(message: str) -> NoReturn:
-    raise UsageError(message)
-
-
-def parse_iso(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
 
 
 @app.command("import")
@@ -82,7 +64,7 @@ def import_cmd(
     Example: kpiaudit import sources/digital-plan-2022-measures.txt --out measures
     --base-date 2022-06-07
     """
-    from . import importer
+    from .. import importer
 
     base = parse_iso(base_date, "--base-date") if base_date else date.today()
     try:
@@ -118,41 +100,10 @@ def import_cmd(
         print(f"{source_file}:{line_no}: warning: {message}", file=err)
 
 
-def _use_color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
-
-
-def _setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path], Config]:
-    from .config import ConfigError, load_config
-
-    try:
-        config = load_config(explicit=config_file)
-    except ConfigError as exc:
-        fail(str(exc))
-    if not paths:
-        default = config.measures or Path("measures")
-        if not default.is_dir():
-            fail(
-                f"no measures directory {default}; name files or directories to check, or set "
-                'measures = "…" under [tool.kpiaudit] in pyproject.toml'
-            )
-        paths = [default]
-    return list(paths), config
-
-
 PathsArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        metavar="[PATHS]...",
+        metavar="PATHS",
         help="Measure files or directories. Default: the configured measures "
         "directory, else ./measures.",
         show_default=False,
@@ -169,110 +120,17 @@ ConfigOpt = Annotated[
 ]
 
 
-@app.command()
-def lint(
-    paths: PathsArg = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="CODES", help="Only these rules (codes, prefixes or names, comma-separated)."
-        ),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(metavar="CODES", help="Skip these rules.")
-    ] = None,
-    output_format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="text (default), json, github (workflow annotations) or sarif (code scanning).",
-        ),
-    ] = "text",
-    statistics: Annotated[
-        bool, typer.Option("--statistics", help="Also print how many findings each rule produced.")
-    ] = False,
-    exit_zero: Annotated[
-        bool, typer.Option("--exit-zero", help="Exit 0 even when there are errors (report only).")
-    ] = False,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="FILE", help="Report only findings not recorded in FILE (existing debt)."
-        ),
-    ] = None,
-    write_baseline: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="Record today's findings in FILE and exit 0."),
-    ] = None,
-    config_file: ConfigOpt = None,
-) -> int:
-    """Check measure files: schema, unset KPIs (K101), no quantitative target (K102), no
-    deadline (K103) and consistency. Exit 0 clean, 1 errors found, 2 usage or config error.
+@app.command(
+    help=f"{LINT_SUMMARY} Options: kpiaudit lint --help.",
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+def lint(ctx: typer.Context) -> int:
+    # kpiaudit.cli.main sends `kpiaudit lint …` straight to lint_command without typer;
+    # this entry lists the command in --help and serves callers of `app` itself.
+    from .lint_command import main as lint_main
 
-    Examples: kpiaudit lint · kpiaudit lint measures/06-04.yaml --format github ·
-    kpiaudit lint --select K1 --statistics · kpiaudit lint --baseline .kpiaudit-baseline.json
-    """
-    from .lint import apply_baseline, audit
-    from .reporters import REPORTERS
-
-    if output_format not in REPORTERS:
-        fail(f"--format: {output_format!r} is not one of {', '.join(REPORTERS)}")
-    targets, config = _setup(paths, config_file)
-    if select:
-        config.select = _split(select)
-    if ignore:
-        config.ignore = [*config.ignore, *_split(ignore)]
-    from .rules import RULES
-
-    for code in [*config.select, *config.ignore]:
-        if (
-            code.upper() != "ALL"
-            and not any(c.startswith(code.upper()) for c in RULES)
-            and not any(r.name == code.lower() for r in RULES.values())
-        ):
-            fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
-    result = audit(targets, config)
-    findings = result.findings
-    err = sys.stderr
-    if write_baseline is not None:
-        from .lint import write_baseline as write
-
-        try:
-            write(write_baseline, findings)
-        except OSError as exc:
-            fail(f"{write_baseline}: cannot write: {exc.strerror or exc}")
-        print(f"kpiaudit: recorded {len(findings)} finding(s) in {write_baseline}", file=err)
-        return EXIT_OK
-    if baseline is not None:
-        try:
-            findings, fixed = apply_baseline(baseline, findings)
-        except (OSError, ValueError) as exc:
-            fail(f"{baseline}: cannot use as a baseline: {exc}")
-        for key in fixed:
-            print(
-                f"kpiaudit: fixed since the baseline: {key} (remove it with --write-baseline)",
-                file=err,
-            )
-    out = sys.stdout
-    REPORTERS[output_format](findings, out, output_format == "text" and _use_color(out))
-    if statistics:
-        stream = out if output_format == "text" else err
-        counts: dict[str, int] = {}
-        for f in findings:
-            counts[f.code] = counts.get(f.code, 0) + 1
-        for code, n in sorted(counts.items()):
-            print(f"{n:6d}  {code}  {RULES[code].name}", file=stream)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)
-    if output_format == "text":
-        print(
-            f"{len(findings)} finding(s): {errors} error(s), {warnings} warning(s) in "
-            f"{result.files} file(s)",
-            file=err,
-        )
-    return EXIT_FINDINGS if errors and not exit_zero else EXIT_OK
+    return lint_main(list(ctx.args))
 
 
 @app.command()
@@ -286,7 +144,7 @@ def rules(
     """List the rules, or explain one: kpiaudit rules K102."""
     import json
 
-    from .rules import RULES, resolve
+    from ..rules import RULES, resolve
 
     chosen = list(RULES.values())
     if code is not None:
@@ -311,17 +169,17 @@ def rules(
 
 
 def _table_format(fmt: str | None, stream: object) -> str:
-    from .reporters.tables import TABLE_FORMATS
+    from ..reporters.tables import TABLE_FORMATS
 
     if fmt is None:
-        return "table" if _use_color(stream) or os.environ.get("FORCE_COLOR") else "plain"
+        return "table" if use_color(stream) or os.environ.get("FORCE_COLOR") else "plain"
     if fmt not in TABLE_FORMATS:
         fail(f"--format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
     return fmt
 
 
 def _chapter(value: str | None) -> int | None:
-    from .views import parse_chapter
+    from ..views import parse_chapter
 
     if value is None:
         return None
@@ -353,18 +211,20 @@ def status(
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Compliance per chapter: KPIs, unset, without quantitative target, without deadline,
-    compliant (set, quantitative and dated). With --chapter, one row per measure too.
+    """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
+
+    A KPI is compliant when it is set, has a quantitative target and a deadline. With
+    --chapter, one row per measure of that chapter too.
 
     Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
     """
-    from .lint import audit
-    from .reporters.tables import dump_json, render
-    from .views import status as compute
-    from .views import status_table
+    from ..lint import audit
+    from ..reporters.tables import dump_json, render
+    from ..views import status as compute
+    from ..views import status_table
 
     number = _chapter(chapter)
-    targets, config = _setup(paths, config_file)
+    targets, config = setup(paths, config_file)
     result = audit(targets, config)
     out = sys.stdout
     fmt = _table_format(output_format, out)
@@ -380,7 +240,7 @@ def status(
             doc["measures"] = [{"measure": r.key, **r.as_json()} for r in measures]
         dump_json(doc, out)
         return EXIT_OK
-    color = fmt == "table" and _use_color(out)
+    color = fmt == "table" and use_color(out)
     headers, rows = status_table(chapters, total if number is None else None, "chapter")
     fractions = [r.compliance for r in chapters] + ([total.compliance] if number is None else [])
     title = result.plan.title or "kpiaudit status"
@@ -419,7 +279,7 @@ def status(
 
 
 def _date_arg(value: str | None, option: str) -> date | None:
-    from .jpdate import DateParseError, parse_date
+    from ..jpdate import DateParseError, parse_date
 
     if value is None:
         return None
@@ -465,15 +325,17 @@ def due(
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Milestones by deadline: one row per dated milestone, sorted by date, with its target,
-    the deadline's original wording and whether it is overdue.
+    """Milestones by deadline, for deadline sweeps: kpiaudit due --before 2025-03.
+
+    One row per dated milestone, sorted by date, with its target, the deadline's original
+    wording and whether it is overdue.
 
     Examples: kpiaudit due --before 2025-03 · kpiaudit due --before 令和6年度 --kind outcome ·
     kpiaudit due --overdue --today 2024-04-01 -f csv
     """
-    from .lint import audit
-    from .reporters.tables import dump_json, render
-    from .views import due as compute
+    from ..lint import audit
+    from ..reporters.tables import dump_json, render
+    from ..views import due as compute
 
     before_date = _date_arg(before, "--before")
     after_date = _date_arg(after, "--after")
@@ -481,7 +343,7 @@ def due(
     if kind is not None and kind not in ("progress", "outcome"):
         fail(f"--kind: {kind!r} is not progress or outcome")
     number = _chapter(chapter)
-    targets, config = _setup(paths, config_file)
+    targets, config = setup(paths, config_file)
     result = audit(targets, config)
     rows = compute(
         result,
@@ -516,46 +378,24 @@ def due(
         out,
         fmt,
         title=f"{len(rows)} milestone(s)",
-        color=fmt == "table" and _use_color(out),
+        color=fmt == "table" and use_color(out),
     )
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point with the one error boundary (style: pre-commit's error_handler)."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or os.environ.get("KPIAUDIT_DEBUG") == "1"
-    args = [a for a in args if a != "--debug"]
+def invoke(args: list[str]) -> int:
+    """Run the typer application and turn click's outcomes into exit codes."""
     try:
         result = app(args=args, prog_name="kpiaudit", standalone_mode=False)
-    except UsageError as exc:
-        print(f"kpiaudit: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except typer.Exit as exc:
         return int(exc.exit_code)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    except KeyboardInterrupt:
-        print("kpiaudit: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the boundary: any other exception is our bug
+    except Exception as exc:
         # typer ships its own copy of click, so recognise click's exceptions by shape.
         if type(exc).__name__ == "Abort":
-            return 130
+            return EXIT_INTERRUPTED
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):
             show()
             return EXIT_USAGE
-        if debug:
-            raise
-        print(
-            f"kpiaudit: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in kpiaudit; run again with --debug for the traceback.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        raise
     return result if isinstance(result, int) else EXIT_OK
-
-
-def run() -> NoReturn:
-    sys.exit(main())

@@ -1,0 +1,61 @@
+"""What every command shares: exit codes, the usage error, colour, the files to check.
+
+Kept free of typer and rich so that ``kpiaudit lint`` can import it at no cost.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """A bad argument or configuration: reported in one line, exit 2."""
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def parse_iso(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def use_color(stream: object) -> bool:
+    """Colour on a terminal; NO_COLOR and FORCE_COLOR (no-color.org) override."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path], Config]:
+    """The configuration, and the files to check: those named, else the configured directory."""
+    from ..config import ConfigError, load_config
+
+    try:
+        config = load_config(explicit=config_file)
+    except ConfigError as exc:
+        fail(str(exc))
+    if not paths:
+        default = config.measures or Path("measures")
+        if not default.is_dir():
+            fail(
+                f"no measures directory {default}; name files or directories to check, or set "
+                'measures = "…" under [tool.kpiaudit] in pyproject.toml'
+            )
+        paths = [default]
+    return list(paths), config
