@@ -80,6 +80,7 @@ def main() -> None:
             }
             if cjs:
                 commands["check-jsonschema"] = [cjs, "--schemafile", schema, *files]
+                commands["check-jsonschema (1 file)"] = [cjs, "--schemafile", schema, files[0]]
             for name, cmd in commands.items():
                 if name.endswith("(1 file)") and n != 163:
                     continue
