@@ -47,8 +47,6 @@ class Kpi:
     unset_reason: str | None = None
     milestones: list[Milestone] = field(default_factory=list)
     baselines: list[Baseline] = field(default_factory=list)
-    # Rule codes suppressed by a `# kpiaudit: ignore[K102] reason` comment, with its location.
-    suppressions: list[tuple[str, Location]] = field(default_factory=list)
 
     @property
     def has_target(self) -> bool:
