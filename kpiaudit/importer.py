@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import source
-from .extract import Baseline, Deadline, Milestone, Target, extract
+from .extract import Baseline, Deadline, Extraction, Milestone, Target, extract
 from .fsutil import atomic_write_all
 from .model import measure_filename
 
@@ -91,25 +92,39 @@ def _kpi(ref: str, item: source.KpiItem, base: date, summary: ImportSummary) -> 
     summary.kpis += 1
     for d in x.date_mismatches:
         summary.warnings.append((item.line, f"{ref}: {d.mismatch}"))
+    read = derived_fields(x)
     k = CommentedMap()
     k["id"] = ref.split(".")[1]
     k["kind"] = item.kind
-    k["status"] = "unset" if x.unset else "set"
-    if x.unset:
-        k["unset_reason"] = x.unset
-        summary.unset += 1
+    for key in ("status", "unset_reason"):
+        if key in read:
+            k[key] = read[key]
     k["text"] = _block(item.text)
     if item.notes:
         k["notes"] = [_block(n) for n in item.notes]
-    if x.milestones:
-        k["milestones"] = [milestone_map(m) for m in x.milestones]
-    if x.baselines:
-        k["baselines"] = [_baseline(b) for b in x.baselines]
-    if not x.unset:
+    for key in ("milestones", "baselines"):
+        if key in read:
+            k[key] = read[key]
+    if x.unset:
+        summary.unset += 1
+    else:
         summary.with_target += bool(x.targets)
         summary.with_deadline += bool(x.deadlines)
         summary.compliant += bool(x.targets) and bool(x.deadlines)
     return k
+
+
+def derived_fields(x: Extraction) -> dict[str, Any]:
+    """The fields of a KPI that are read from its text: status, unset_reason (when unset),
+    milestones and baselines (when there are any). ``kpiaudit fix`` rewrites exactly these."""
+    read: dict[str, Any] = {"status": "unset" if x.unset else "set"}
+    if x.unset:
+        read["unset_reason"] = x.unset
+    if x.milestones:
+        read["milestones"] = [milestone_map(m) for m in x.milestones]
+    if x.baselines:
+        read["baselines"] = [_baseline(b) for b in x.baselines]
+    return read
 
 
 def milestone_map(m: Milestone) -> CommentedMap:

@@ -1,0 +1,180 @@
+"""``kpiaudit fix``: re-read from its text the structure of each KPI that disagrees with it.
+
+Only KPIs with a fixable finding (K202, K203, K204, K206) after configuration and suppression
+comments are touched, so a hand correction that lints clean is never undone; of those, only
+the fields read from the text (status, unset_reason, milestones, baselines) are rewritten.
+
+The file is edited as text, not loaded and dumped again: every byte outside the rewritten keys
+stays as it was, comments, key order, quoting and line ends included. A key whose lines hold a
+comment is left alone and reported, rather than losing the comment; every edited file is read
+back and compared with what was meant before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .config import Config
+from .extract import extract
+from .importer import derived_fields, dump
+from .lint import audit
+from .load import compose, load_text
+
+FIXABLE = ("K202", "K203", "K204", "K206")
+DERIVED = ("status", "unset_reason", "milestones", "baselines")
+KEY_ORDER = ("id", "kind", "status", "unset_reason", "text", "notes", "milestones", "baselines")
+
+
+@dataclass
+class FileFix:
+    path: Path
+    old: str
+    new: str
+    fixed: list[str] = field(default_factory=list)  # "6-4.E1 (milestones, baselines)"
+    skipped: list[str] = field(default_factory=list)  # "6-4.E1 milestones: why not"
+
+
+@dataclass
+class _Edit:
+    start: int  # first line replaced (0-based)
+    end: int  # line after the last one replaced
+    lines: list[str]
+
+
+def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
+    """What ``fix`` would change, file by file; nothing is written."""
+    result = audit(paths, config)
+    wanted: dict[str, set[str]] = {}
+    for f in result.findings:
+        if f.code in FIXABLE and f.kpi:
+            wanted.setdefault(f.path, set()).add(f.kpi)
+    fixes = []
+    for path_name, refs in sorted(wanted.items()):
+        fix = _fix_file(Path(path_name), refs, result.plan.base_date)
+        if fix.fixed or fix.skipped:
+            fixes.append(fix)
+    return fixes
+
+
+def _fix_file(path: Path, refs: set[str], base: Any) -> FileFix:
+    raw = path.read_bytes().decode("utf-8")  # audit has already read and decoded this file
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    text = raw.removeprefix("\ufeff")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    fix = FileFix(path, raw, raw)
+    loaded = load_text(text, path.as_posix())
+    root = None if loaded.problems else compose("\n".join(lines))
+    kpi_nodes = _child(root, "kpis") if isinstance(root, MappingNode) else None
+    if not isinstance(kpi_nodes, SequenceNode):
+        fix.skipped.append(f"{path}: the file changed while it was being checked; run fix again")
+        return fix
+    measure_id = loaded.data["id"]
+    expected = loaded.data
+    edits: list[_Edit] = []
+    for i, (kpi, node) in enumerate(zip(loaded.data["kpis"], kpi_nodes.value, strict=True)):
+        ref = f"{measure_id}.{kpi['id']}"
+        if ref not in refs or not isinstance(node, MappingNode):
+            continue
+        x = extract(kpi["text"], base, kpi.get("notes", []))
+        read = derived_fields(x)
+        changed = []
+        for key in DERIVED:
+            new_value = _plain(read.get(key))
+            if kpi.get(key) == new_value and (key in kpi) == (key in read):
+                continue
+            edit, why = _edit(lines, node, key, read.get(key), key in read)
+            if edit is None:
+                fix.skipped.append(f"{ref} {key}: {why}")
+                continue
+            edits.append(edit)
+            changed.append(key)
+            target = expected["kpis"][i]
+            if key in read:
+                target[key] = new_value
+            else:
+                target.pop(key, None)
+        if changed:
+            fix.fixed.append(f"{ref} ({', '.join(changed)})")
+    if not edits:
+        return fix
+    # Bottom up, so that earlier line numbers stay true; two keys inserted at the same line
+    # keep their order.
+    for _, edit in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True):
+        lines[edit.start : edit.end] = edit.lines
+    new_text = "\n".join(lines)
+    check = load_text(new_text, path.as_posix())
+    if check.problems or check.data != expected:  # pragma: no cover - a bug in the splicing
+        fix.skipped += [f"{f.split(' ')[0]}: could not be rewritten safely" for f in fix.fixed]
+        fix.fixed = []
+        return fix
+    fix.new = bom + new_text.replace("\n", newline)
+    return fix
+
+
+def _plain(value: Any) -> Any:
+    """Derived YAML maps and lists as the plain values the loader gives for them."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _child(mapping: MappingNode, key: str) -> Node | None:
+    for k, v in mapping.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return v  # type: ignore[no-any-return]
+    return None
+
+
+def _last_line(node: Node) -> int:
+    """0-based line of a node's last character: the last leaf's end, since a block
+    collection ends where the next token begins."""
+    while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    mark = node.end_mark
+    return int(mark.line if mark.column > 0 else mark.line - 1)
+
+
+def _edit(
+    lines: list[str], kpi: MappingNode, key: str, value: Any, present: bool
+) -> tuple[_Edit | None, str]:
+    if kpi.flow_style:
+        return None, "the KPI is written in flow style ({…}); edit it by hand"
+    keys = {k.value: (k, v) for k, v in kpi.value if isinstance(k, ScalarNode)}
+    first_key = kpi.value[0][0]
+    column = first_key.start_mark.column
+    fragment = dump({key: value}).rstrip("\n").split("\n") if present else []
+    fragment = [" " * column + ln for ln in fragment]
+    if key in keys:
+        key_node, value_node = keys[key]
+        start, end = key_node.start_mark.line, _last_line(value_node) + 1
+        if key_node is first_key:
+            return None, "it is the first key of the KPI; edit it by hand"
+        if any("#" in ln for ln in lines[start:end]):
+            if isinstance(value_node, ScalarNode) and present and start + 1 == end:
+                return _replace_scalar(lines, value_node, fragment), ""
+            return None, "a comment is on its lines; edit it by hand so the comment is kept"
+        return _Edit(start, end, fragment), ""
+    # A new key goes where the importer would put it: before the next key that follows it.
+    later = KEY_ORDER[KEY_ORDER.index(key) + 1 :]
+    anchors = [
+        keys[k][0].start_mark.line for k in later if k in keys and keys[k][0] is not first_key
+    ]
+    at = min(anchors) if anchors else _last_line(kpi) + 1
+    return _Edit(at, at, fragment), ""
+
+
+def _replace_scalar(lines: list[str], node: ScalarNode, fragment: list[str]) -> _Edit:
+    """Swap a one-line scalar in place, keeping the comment after it."""
+    line = lines[node.start_mark.line]
+    value = fragment[0].split(":", 1)[1].strip()
+    new = line[: node.start_mark.column] + value + line[node.end_mark.column :]
+    return _Edit(node.start_mark.line, node.start_mark.line + 1, [new])

@@ -1,0 +1,150 @@
+"""kpiaudit fix: KPIs whose structure disagrees with their text are re-read, and nothing else in
+a hand-edited file changes: comments, key order, quoting, line ends, permissions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from kpiaudit.cli import main
+
+from .conftest import MEASURES
+
+# A real measure with the edits a person makes by hand: comments everywhere, a KPI text
+# revised (the E1 deadline moved a year), a target and deadline added to P1's text.
+EDITS = [
+    ("id: 1-7\n", "# reviewed by 総務省 2024-05\nid: 1-7\n"),
+    (
+        "  - id: E1\n    kind: outcome\n    status: set\n",
+        "  # E1 updated after the 2024 revision\n  - id: E1\n    kind: outcome\n"
+        "    status: set  # confirmed\n",
+    ),
+    ("令和６年度（2024年度）末までに99.85％", "令和７年度（2025年度）末までに99.85％"),
+    ("予算約37億円）\n", "予算約37億円）、令和８年度までに100件\n"),
+]
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    d = tmp_path / "measures"
+    shutil.copytree(MEASURES, d)
+    return d
+
+
+def edited(plan: Path, edits: list[tuple[str, str]] = EDITS) -> Path:
+    p = plan / "01-07.yaml"
+    text = p.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def lint_codes(path: Path, capsys) -> list[str]:
+    main(["lint", str(path), "-f", "json"])
+    return [f["code"] for f in json.loads(capsys.readouterr().out)]
+
+
+def test_fix_rewrites_only_the_keys_that_disagree(plan: Path, capsys) -> None:
+    path = edited(plan)
+    before = path.read_text(encoding="utf-8")
+    assert {"K202", "K206"} <= set(lint_codes(path, capsys))
+    assert main(["fix", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "fixed 1-7.P1 (milestones)" in err and "fixed 1-7.E1 (milestones)" in err
+    after = path.read_text(encoding="utf-8")
+    # Only E1's deadline (two lines) changed; P1's milestones were added; the rest is as it was.
+    removed = [ln for ln in before.splitlines() if ln not in after.splitlines()]
+    assert removed == [
+        "          date: '2025-03-31'",
+        "          text: 令和６年度（2024年度）末までに",
+    ]
+    assert "          date: '2026-03-31'" in after and "          text: 令和８年度までに" in after
+    for comment in ("# reviewed by", "  # E1 updated after", "    status: set  # confirmed"):
+        assert comment in after
+    assert not {"K202", "K203", "K204", "K206"} & set(lint_codes(path, capsys))
+    assert main(["fix", str(path)]) == 0 and path.read_text(encoding="utf-8") == after
+    assert "fixed 0 KPI(s) in 0 file(s)" in capsys.readouterr().err
+
+
+def test_diff_shows_the_change_and_writes_nothing(plan: Path, capsys) -> None:
+    path = edited(plan)
+    before = path.read_bytes()
+    assert main(["fix", str(plan), "--diff"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith(f"--- a/{path.as_posix()}\n+++ b/{path.as_posix()}\n")
+    assert "-          date: '2025-03-31'\n+          date: '2026-03-31'\n" in out
+    assert "would fix 2 KPI(s) in 1 file(s)" in err
+    assert path.read_bytes() == before
+
+
+def test_status_changes_in_place_and_keeps_its_comment(plan: Path, capsys) -> None:
+    path = edited(
+        plan,
+        [
+            (
+                "    status: set\n    text: 5G人口カバー率（令和５年度（2023年度）末までに95％）",
+                "    status: set  # 要確認\n    text: 5G人口カバー率（未設定）",
+            )
+        ],
+    )
+    assert "K204" in lint_codes(path, capsys)
+    assert main(["fix", str(path)]) == 0
+    after = path.read_text(encoding="utf-8")
+    assert "    status: unset  # 要確認\n    unset_reason: 未設定\n    text: 5G人口" in after
+    assert not {"K204", "K202", "K203"} & set(lint_codes(path, capsys))
+
+
+def test_a_comment_inside_a_key_is_never_lost(plan: Path, capsys) -> None:
+    path = edited(
+        plan,
+        [
+            ("令和６年度（2024年度）末までに99.85％", "令和７年度（2025年度）末までに99.85％"),
+            ("          date: '2025-03-31'\n", "          date: '2025-03-31'  # 当初計画\n"),
+        ],
+    )
+    before = path.read_bytes()
+    assert main(["fix", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "left 1-7.E1 milestones: a comment is on its lines" in err
+    assert "1 left to fix by hand" in err
+    assert path.read_bytes() == before
+
+
+def test_a_suppressed_finding_is_not_fixed(plan: Path, capsys) -> None:
+    path = edited(
+        plan,
+        [
+            (
+                "  - id: P1\n    kind: progress\n",
+                "  - id: P1  # kpiaudit: ignore[K206] the 100件 is an estimate\n"
+                "    kind: progress\n",
+            ),
+            ("予算約37億円）\n", "予算約37億円）、令和８年度までに100件\n"),
+        ],
+    )
+    before = path.read_bytes()
+    assert main(["fix", str(path)]) == 0
+    assert path.read_bytes() == before
+
+
+def test_line_ends_bom_and_permissions_are_kept(plan: Path, capsys) -> None:
+    path = edited(plan)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    path.chmod(0o640)
+    assert main(["fix", str(path)]) == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\n") == raw.count(b"\r\n")
+    assert b"2026-03-31" in raw
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_the_bundled_measures_need_no_fix(plan: Path, capsys) -> None:
+    assert main(["fix", str(plan), "--diff"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "would fix 0 KPI(s) in 0 file(s)" in err
