@@ -304,32 +304,14 @@ def _apply_suppressions(
                 if f.code == code and (f.kpi == ref or (ref is None and f.kpi is None))
             ]
             if code not in RULES:
-                kept.append(
-                    _finding(
-                        loaded.path,
-                        line,
-                        1,
-                        "S001",
-                        f"ignore[{code}]: unknown rule code",
-                        measure.id,
-                        ref,
-                    )
-                )
+                problem = "unknown rule code"
             elif not hits:
-                target = ref or f"measure {measure.id}"
-                kept.append(
-                    _finding(
-                        loaded.path,
-                        line,
-                        1,
-                        "S001",
-                        f"ignore[{code}] suppresses nothing on {target}",
-                        measure.id,
-                        ref,
-                    )
-                )
+                problem = f"suppresses nothing on {ref or 'measure ' + measure.id}"
             else:
                 kept = [f for f in kept if f not in hits]
+                continue
+            message = f"ignore[{code}]: {problem}"
+            kept.append(_finding(loaded.path, line, 1, "S001", message, measure.id, ref))
     return kept
 
 

@@ -217,32 +217,12 @@ def status_table(
         "compliant",
         "compliance",
     ]
-    body = [
-        [
-            r.key,
-            r.title,
-            r.measures,
-            r.kpis,
-            r.unset,
-            r.no_target,
-            r.no_deadline,
-            r.compliant,
-            f"{r.compliance:.0%}",
-        ]
-        for r in rows
-    ]
+
+    def cells(r: Row, key: str, title: str) -> list[Any]:
+        counts = [r.measures, r.kpis, r.unset, r.no_target, r.no_deadline, r.compliant]
+        return [key, title, *counts, f"{r.compliance:.0%}"]
+
+    body = [cells(r, r.key, r.title) for r in rows]
     if total is not None:
-        body.append(
-            [
-                "total",
-                "",
-                total.measures,
-                total.kpis,
-                total.unset,
-                total.no_target,
-                total.no_deadline,
-                total.compliant,
-                f"{total.compliance:.0%}",
-            ]
-        )
+        body.append(cells(total, "total", ""))
     return headers, body
