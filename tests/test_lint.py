@@ -329,17 +329,9 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     def git(*a: str) -> None:
         subprocess.run(["git", *a], cwd=repo, check=True, env=env, capture_output=True)
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
+    def try_repo(hook: str = "kpiaudit-lint") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pre_commit",
-                "try-repo",
-                str(ROOT),
-                "kpiaudit-lint",
-                "--all-files",
-            ],
+            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files"],
             cwd=repo,
             env=env,
             capture_output=True,
@@ -355,3 +347,15 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     git("add", ".")
     bad = try_repo()
     assert bad.returncode == 1 and "K101" in bad.stdout, bad.stdout + bad.stderr
+    # The fix hook rewrites a KPI whose text was revised; pre-commit fails on the change.
+    revised = repo / "measures" / "01-01.yaml"
+    revised.write_text(
+        revised.read_text(encoding="utf-8").replace(
+            "（令和６年度（2024年度）末までに20手続）", "（令和７年度（2025年度）末までに20手続）"
+        ),
+        encoding="utf-8",
+    )
+    git("add", ".")
+    fixed = try_repo("kpiaudit-fix")
+    assert fixed.returncode == 1 and "files were modified" in fixed.stdout, fixed.stdout
+    assert "date: '2026-03-31'" in revised.read_text(encoding="utf-8")
