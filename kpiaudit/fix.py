@@ -168,7 +168,12 @@ def _edit(
     anchors = [
         keys[k][0].start_mark.line for k in later if k in keys and keys[k][0] is not first_key
     ]
-    at = min(anchors) if anchors else _last_line(kpi) + 1
+    if anchors:
+        at = min(anchors)
+    else:  # after the KPI's last line with content (a block scalar's end counts blank lines)
+        at = _last_line(kpi) + 1
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
     return _Edit(at, at, fragment), ""
 
 

@@ -148,3 +148,28 @@ def test_the_bundled_measures_need_no_fix(plan: Path, capsys) -> None:
     assert main(["fix", str(plan), "--diff"]) == 0
     out, err = capsys.readouterr()
     assert out == "" and "would fix 0 KPI(s) in 0 file(s)" in err
+
+
+def test_fix_restores_every_milestone_removed_from_the_bundled_measures(plan: Path, capsys) -> None:
+    """Real data, byte for byte: drop the milestones of every set KPI of the 2022 plan; fix
+    puts each back where import wrote it. (An unset KPI's milestone, the date it is to be set
+    by, raises no finding when dropped, so fix has nothing to act on there.)"""
+    dropped = 0
+    for path in sorted(plan.glob("[0-9]*.yaml")):
+        kept, status, skipping = [], "", False
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if line.startswith("    status: "):
+                status = line.split(": ", 1)[1]
+            if line == "    milestones:" and status == "set":
+                skipping, dropped = True, dropped + 1
+                continue
+            if skipping and line.startswith("      "):
+                continue
+            skipping = False
+            kept.append(line)
+        path.write_text("\n".join(kept), encoding="utf-8")
+    assert dropped == 183
+    assert main(["fix", str(plan)]) == 0
+    assert "fixed 183 KPI(s) in 114 file(s)" in capsys.readouterr().err
+    for path in sorted(plan.glob("*.yaml")):
+        assert path.read_bytes() == (MEASURES / path.name).read_bytes(), path.name
