@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,11 @@ def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
     return fixes
 
 
-def _fix_file(path: Path, refs: set[str], base: Any) -> FileFix:
-    raw = path.read_bytes().decode("utf-8")  # audit has already read and decoded this file
+def _fix_file(path: Path, refs: set[str], base: date) -> FileFix:
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # it was readable UTF-8 when lint ran
+        return FileFix(path, "", "", skipped=[f"the file cannot be read any more: {exc}"])
     bom = "\ufeff" if raw.startswith("\ufeff") else ""
     text = raw.removeprefix("\ufeff")
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -72,12 +76,12 @@ def _fix_file(path: Path, refs: set[str], base: Any) -> FileFix:
     root = None if loaded.problems else compose("\n".join(lines))
     kpi_nodes = _child(root, "kpis") if isinstance(root, MappingNode) else None
     if not isinstance(kpi_nodes, SequenceNode):
-        fix.skipped.append(f"{path}: the file changed while it was being checked; run fix again")
+        fix.skipped.append("the file changed while it was being checked; run fix again")
         return fix
     measure_id = loaded.data["id"]
-    expected = loaded.data
+    expected = loaded.data  # edited below into what the rewritten file must load as
     edits: list[_Edit] = []
-    for i, (kpi, node) in enumerate(zip(loaded.data["kpis"], kpi_nodes.value, strict=True)):
+    for kpi, node in zip(expected["kpis"], kpi_nodes.value, strict=True):
         ref = f"{measure_id}.{kpi['id']}"
         if ref not in refs or not isinstance(node, MappingNode):
             continue
@@ -94,11 +98,10 @@ def _fix_file(path: Path, refs: set[str], base: Any) -> FileFix:
                 continue
             edits.append(edit)
             changed.append(key)
-            target = expected["kpis"][i]
             if key in read:
-                target[key] = new_value
+                kpi[key] = new_value
             else:
-                target.pop(key, None)
+                kpi.pop(key, None)
         if changed:
             fix.fixed.append(f"{ref} ({', '.join(changed)})")
     if not edits:

@@ -111,7 +111,7 @@ def test_a_comment_inside_a_key_is_never_lost(plan: Path, capsys) -> None:
     before = path.read_bytes()
     assert main(["fix", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "left 1-7.E1 milestones: a comment is on its lines" in err
+    assert "not fixed: 1-7.E1 milestones: a comment is on its lines" in err
     assert "1 left to fix by hand" in err
     assert path.read_bytes() == before
 

@@ -192,7 +192,7 @@ def fix(
         for item in f.fixed:
             print(f"{f.path.as_posix()}: {verb} {item}", file=err)
         for item in f.skipped:
-            print(f"{f.path.as_posix()}: left {item}", file=err)
+            print(f"{f.path.as_posix()}: not fixed: {item}", file=err)
     kpis = sum(len(f.fixed) for f in fixes)
     left = sum(len(f.skipped) for f in fixes)
     print(
