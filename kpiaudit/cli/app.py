@@ -1,4 +1,4 @@
-"""The typer application: import, rules, status and due, and the listing in ``kpiaudit --help``.
+"""The typer application: import, fix, rules, status and due, and lint's line in --help.
 
 Heavy modules are imported inside the commands that need them.
 """
