@@ -87,6 +87,28 @@ def test_unreadable_file(tmp_path: Path, capsys) -> None:
     assert "E003" in capsys.readouterr().out
 
 
+def test_unreadable_file_when_running_as_root(tmp_path: Path, capsys, monkeypatch) -> None:
+    """CI runs as root, where chmod 0 does not stop a read: EACCES is simulated, and a
+    directory named like a measure is unreadable for everyone."""
+    (tmp_path / "01-01.yaml").write_bytes(GOOD)
+    locked = tmp_path / "01-02.yaml"
+    locked.write_bytes(GOOD)
+    (tmp_path / "01-03.yaml").mkdir()
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert main(["lint", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{locked.as_posix()}:1:1: E003 [error] cannot read: Permission denied" in out
+    assert "01-03.yaml:1:1: E003 [error] cannot read: Is a directory" in out
+    assert "01-01.yaml" not in out
+
+
 def test_broken_symlink_and_missing_path(tmp_path: Path, capsys) -> None:
     (tmp_path / "01-01.yaml").symlink_to(tmp_path / "nowhere.yaml")
     assert main(["lint", str(tmp_path), str(tmp_path / "missing.yaml")]) == 1
