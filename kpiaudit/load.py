@@ -117,6 +117,8 @@ def load_bytes(raw: bytes, name: str) -> LoadedFile:
                 Problem("E006", f"file is {len(raw):,} bytes; a measure is at most {MAX_BYTES:,}")
             ],
         )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return LoadedFile(name, problems=[Problem("E002", "UTF-16 text; convert it to UTF-8")])
     if b"\x00" in raw[:8192]:
         return LoadedFile(name, problems=[Problem("E002", "binary data, not a YAML text file")])
     try:
@@ -134,13 +136,20 @@ def load_bytes(raw: bytes, name: str) -> LoadedFile:
     return load_text(text, name)
 
 
+_KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def _encoding_hint(raw: bytes) -> str:
-    for enc in ("shift_jis", "euc_jp", "utf-16"):
+    """A guess worth printing: the bytes decode *and* give kana or kanji. (Latin-1 text often
+    decodes as Shift_JIS half-width katakana; UTF-16 decodes from almost any even-length input
+    and is recognised by its BOM instead.)"""
+    for enc in ("shift_jis", "euc_jp"):
         try:
-            raw.decode(enc)
+            decoded = raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        return f"; it looks like {enc.upper().replace('_', '-')}: convert it to UTF-8"
+        if _KANA_KANJI.search(decoded):
+            return f"; it looks like {enc.upper().replace('_', '-')}: convert it to UTF-8"
     return "; save it as UTF-8"
 
 

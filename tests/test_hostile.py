@@ -33,6 +33,9 @@ CASES: dict[str, tuple[bytes, str]] = {
     "deep": (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "E006"),
     "binary": (bytes(range(256)) * 4, "E002"),
     "shift-jis": ("id: 1-1\ntitle: 施策\n".encode("shift_jis"), "E002"),
+    "euc-jp": ("id: 1-1\ntitle: 施策\n".encode("euc_jp"), "E002"),
+    "utf-16": ("id: 1-1\ntitle: 施策\n".encode("utf-16"), "E002"),
+    "latin-1": ("id: 1-1\ntitle: café\n".encode("latin-1"), "E002"),
     "empty": (b"", "E004"),
     "list": (b"- id: 1-1\n", "E004"),
     "scalar": (b"just text\n", "E004"),
@@ -70,12 +73,24 @@ def test_utf8_bom_and_crlf_are_accepted(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
 
 
-def test_shift_jis_message_says_what_to_do(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "position", "says"),
+    [
+        ("shift_jis", "2:8", "it looks like SHIFT-JIS: convert it to UTF-8"),
+        ("euc_jp", "2:8", "it looks like EUC-JP: convert it to UTF-8"),
+        ("utf-16", "1:1", "UTF-16 text; convert it to UTF-8"),
+        ("latin-1", "2:8", "not UTF-8 (byte 0xab); save it as UTF-8"),
+    ],
+)
+def test_non_utf8_message_says_what_to_do(
+    tmp_path: Path, capsys, encoding: str, position: str, says: str
+) -> None:
     p = tmp_path / "01-01.yaml"
-    p.write_bytes("id: 1-1\ntitle: 施策\n".encode("shift_jis"))
+    text = "id: 1-1\ntitle: 施策\n" if encoding != "latin-1" else "id: 1-1\ntitle: «施策»\n"
+    p.write_bytes(text.encode(encoding, errors="replace"))
     main(["lint", str(p)])
     out = capsys.readouterr().out
-    assert f"{p.as_posix()}:2:8: E002" in out and "SHIFT-JIS" in out
+    assert f"{p.as_posix()}:{position}: E002 [error] " in out and says in out, out
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
