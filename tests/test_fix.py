@@ -9,8 +9,13 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kpiaudit.cli import main
+from kpiaudit.config import Config
+from kpiaudit.fix import DERIVED, plan_fixes
+from kpiaudit.load import load_path, load_text
 
 from .conftest import MEASURES
 
@@ -173,3 +178,55 @@ def test_fix_restores_every_milestone_removed_from_the_bundled_measures(plan: Pa
     assert "fixed 183 KPI(s) in 114 file(s)" in capsys.readouterr().err
     for path in sorted(plan.glob("*.yaml")):
         assert path.read_bytes() == (MEASURES / path.name).read_bytes(), path.name
+
+
+# Every single-line KPI text of the 2022 plan, to put in place of another KPI's text.
+TEXTS = sorted(
+    {
+        k["text"]
+        for p in MEASURES.glob("[0-9]*.yaml")
+        for k in load_path(p).data["kpis"]
+        if "\n" not in k["text"]
+    }
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kpi=st.integers(0, 3),
+    text=st.sampled_from(TEXTS),
+    comments=st.lists(st.integers(0, 10_000), max_size=4),
+)
+def test_fix_keeps_every_comment_and_every_field_it_does_not_own(
+    tmp_path_factory: pytest.TempPathFactory, kpi: int, text: str, comments: list[int]
+) -> None:
+    """Any real KPI text put in place of another's, with comments anywhere in the KPI list:
+    fix ends in a result, keeps each comment line, changes only the fields read from text, and
+    leaves no consistency finding it did not report as left."""
+    d = tmp_path_factory.mktemp("m")
+    shutil.copy(MEASURES / "plan.yaml", d / "plan.yaml")
+    lines = (MEASURES / "01-07.yaml").read_text(encoding="utf-8").split("\n")
+    texts = [i for i, ln in enumerate(lines) if ln.startswith("    text: ")]
+    lines[texts[kpi]] = "    text: " + json.dumps(text, ensure_ascii=False)
+    first = lines.index("kpis:") + 1
+    for n, at in enumerate(sorted(comments, reverse=True)):
+        lines.insert(first + at % (len(lines) - first), f"  # note {n}")
+    path = d / "01-07.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    fixes = plan_fixes([d], Config())
+    if not fixes:
+        return
+    (fix,) = fixes
+    old, new = fix.old.split("\n"), fix.new.split("\n")
+    assert [ln for ln in old if "#" in ln] == [ln for ln in new if "#" in ln]
+    before, after = load_text(fix.old, "a").data, load_text(fix.new, "b").data
+    for k in (*before["kpis"], *after["kpis"]):
+        for key in DERIVED:
+            k.pop(key, None)
+    assert before == after
+    path.write_text(fix.new, encoding="utf-8")
+    left = {item.split(" ")[0] for item in fix.skipped}
+    again = [f for f in plan_fixes([d], Config()) if f.fixed]
+    assert not again or {i.split(" ")[0] for i in again[0].fixed} <= left
