@@ -30,7 +30,7 @@ app = typer.Typer(
     help=(
         "Audit the KPIs of a public policy plan: unset KPIs, KPIs without a quantitative "
         "target or a deadline, compliance per chapter.\n\n"
-        "政策計画のKPIを点検します（未設定・定量目標なし・期限なし、章ごとの達成状況）。"
+        "政策計画のKPIを点検（未設定・定量目標なし・期限なし、章ごとの達成状況）。"
     ),
     no_args_is_help=True,
     rich_markup_mode="markdown",  # a docstring wrapped in the source reads as one paragraph
@@ -38,11 +38,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-@app.callback()
-def _root() -> None:
-    """Keep typer in multi-command mode even while a single command is registered."""
 
 
 @app.command("import")
