@@ -206,14 +206,20 @@ def build_measure(loaded: LoadedFile) -> Measure:
     )
 
 
+def _load_valid(path: Path, schema: str, findings: list[Finding]) -> LoadedFile | None:
+    """The file, loaded and valid against the schema; else None, its problems in findings."""
+    loaded = load_path(path)
+    problems = loaded.problems or schema_problems(loaded, schema)
+    for pr in problems:
+        findings.append(_finding(loaded.path, pr.line, pr.column, pr.code, pr.message))
+    return None if problems else loaded
+
+
 def _load_plan(plans: list[Path], findings: list[Finding], config: Config) -> Plan:
     plan = Plan(title="", base_date=config.base_date or DEFAULT_BASE)
     for p in plans[:1]:
-        loaded = load_path(p)
-        problems = loaded.problems or schema_problems(loaded, "plan.schema.json")
-        for pr in problems:
-            findings.append(_finding(loaded.path, pr.line, pr.column, pr.code, pr.message))
-        if problems:
+        loaded = _load_valid(p, "plan.schema.json", findings)
+        if loaded is None:
             continue
         d = loaded.data
         plan.title, plan.edition, plan.source = (
@@ -235,11 +241,8 @@ def audit(paths: Iterable[Path], config: Config) -> Audit:
     result = Audit(plan, findings, files=len(measure_paths))
     owners: dict[str, str] = {}
     for path in measure_paths:
-        loaded = load_path(path)
-        problems = loaded.problems or schema_problems(loaded, "measure.schema.json")
-        for pr in problems:
-            findings.append(_finding(loaded.path, pr.line, pr.column, pr.code, pr.message))
-        if problems:
+        loaded = _load_valid(path, "measure.schema.json", findings)
+        if loaded is None:
             continue
         measure = build_measure(loaded)
         file_findings = list(_check_measure(measure, loaded, plan, owners))

@@ -151,40 +151,29 @@ def due(
                 d = ms.deadline
                 if d is None:
                     continue
+                deadline: date | None = None
                 if d.recurring or d.date is None:
-                    if include_recurring and not overdue_only:
-                        rows.append(
-                            DueRow(
-                                None,
-                                m.id,
-                                m.ref(k),
-                                m.chapter,
-                                k.kind,
-                                ms.target.text if ms.target else "",
-                                d.text,
-                                True,
-                                False,
-                            )
-                        )
-                    continue
-                if before is not None and not d.date < before:
-                    continue
-                if after is not None and d.date < after:
-                    continue
-                is_overdue = d.date < today
-                if overdue_only and not is_overdue:
+                    if not include_recurring or overdue_only:
+                        continue
+                elif (
+                    (before is None or d.date < before)
+                    and (after is None or d.date >= after)
+                    and (not overdue_only or d.date < today)
+                ):
+                    deadline = d.date
+                else:
                     continue
                 rows.append(
                     DueRow(
-                        d.date,
-                        m.id,
-                        m.ref(k),
-                        m.chapter,
-                        k.kind,
-                        ms.target.text if ms.target else "",
-                        d.text,
-                        False,
-                        is_overdue,
+                        deadline=deadline,
+                        measure=m.id,
+                        kpi=m.ref(k),
+                        chapter=m.chapter,
+                        kind=k.kind,
+                        target=ms.target.text if ms.target else "",
+                        deadline_text=d.text,
+                        recurring=deadline is None,
+                        overdue=deadline is not None and deadline < today,
                     )
                 )
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or date.max, _order(r.kpi)))
