@@ -195,21 +195,16 @@ def bar(fraction: float, width: int = 10) -> str:
 def status_table(
     rows: Iterable[Row], total: Row | None, first: str
 ) -> tuple[list[str], list[list[Any]]]:
-    headers = [
-        first,
-        "title",
-        "measures",
-        "KPIs",
-        "unset",
-        "no target",
-        "no deadline",
-        "compliant",
-        "compliance",
-    ]
+    """Headers and cells for chapter rows (``first="chapter"``) or measure rows; a measure row
+    is one measure, so it has no "measures" column."""
+    counted = ["KPIs", "unset", "no target", "no deadline", "compliant"]
+    with_measures = first != "measure"
+    headers = [first, "title", *(["measures"] if with_measures else []), *counted, "compliance"]
 
     def cells(r: Row, key: str, title: str) -> list[Any]:
-        counts = [r.measures, r.kpis, r.unset, r.no_target, r.no_deadline, r.compliant]
-        return [key, title, *counts, f"{r.compliance:.0%}"]
+        counts = [r.kpis, r.unset, r.no_target, r.no_deadline, r.compliant]
+        measures = [r.measures] if with_measures else []
+        return [key, title, *measures, *counts, f"{r.compliance:.0%}"]
 
     body = [cells(r, r.key, r.title) for r in rows]
     if total is not None:

@@ -321,9 +321,6 @@ def status(
     )
     if number is not None:
         headers, rows = status_table(measures, None, "measure")
-        del headers[2]  # a measure row is one measure
-        for row in rows:
-            del row[2]
         out.write("\n")
         render(
             headers,
