@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,23 @@ def test_status_plain_when_piped() -> None:
         check=False,
     )
     assert done.returncode == 0 and "\x1b[" not in done.stdout and "total" in done.stdout
+
+
+def test_plain_columns_line_up_under_japanese_titles(capsys) -> None:
+    """Kanji take two terminal columns: the KPI counts sit under "KPIs" on every row."""
+
+    def wcswidth(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    _, out, _ = run(["status", str(MEASURES), "--chapter", "8", "-f", "plain"], capsys)
+    lines = out.splitlines()
+    header = next(i for i, ln in enumerate(lines) if ln.startswith("measure "))
+    column = wcswidth(lines[header][: lines[header].index("KPIs")])
+    measure_rows = lines[header + 2 : header + 7]
+    assert [ln.split()[0] for ln in measure_rows] == ["8-1", "8-2", "8-3", "8-4", "8-5"]
+    for line in measure_rows:
+        fields = list(re.finditer(r"\S+(?: \S+)*", line))  # cells are 2+ spaces apart
+        assert wcswidth(line[: fields[2].start()]) == column, line
 
 
 def rows(args: list[str], capsys) -> list[dict]:
