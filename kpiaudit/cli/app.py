@@ -207,8 +207,7 @@ def rules(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> int:
     """List the rules, or explain one: kpiaudit rules K102."""
-    import json
-
+    from ..reporters.json_out import dump_json
     from ..rules import RULES, resolve
 
     chosen = list(RULES.values())
@@ -218,7 +217,7 @@ def rules(
             fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
         chosen = [rule]
     if output_format == "json":
-        print(json.dumps([r.__dict__ for r in chosen], ensure_ascii=False, indent=2))
+        dump_json([r.__dict__ for r in chosen], sys.stdout)
         return EXIT_OK
     if code is not None:
         r = chosen[0]
@@ -284,7 +283,8 @@ def status(
     Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
     """
     from ..lint import audit
-    from ..reporters.tables import dump_json, render
+    from ..reporters.json_out import dump_json
+    from ..reporters.tables import render
     from ..views import status as compute
     from ..views import status_table
 
@@ -396,7 +396,8 @@ def due(
     kpiaudit due --overdue --today 2024-04-01 -f csv
     """
     from ..lint import audit
-    from ..reporters.tables import dump_json, render
+    from ..reporters.json_out import dump_json
+    from ..reporters.tables import render
     from ..views import due as compute
 
     before_date = _date_arg(before, "--before")

@@ -1,13 +1,19 @@
-"""A stable JSON list of findings for scripts."""
+"""JSON for scripts: how every command writes it, and lint's stable list of findings."""
 
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..lint import Finding
+if TYPE_CHECKING:
+    from ..lint import Finding
+
+
+def dump_json(doc: Any, out: TextIO) -> None:
+    """Indented, Japanese kept as written (not \\u escapes), one final newline."""
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
 
 
 def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
-    json.dump([f.as_json() for f in findings], out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    dump_json([f.as_json() for f in findings], out)

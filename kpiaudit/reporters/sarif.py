@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, TextIO
 
 from .. import __version__
 from ..lint import Finding, baseline_key
 from ..rules import RULES
+from .json_out import dump_json
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -67,5 +67,4 @@ def document(findings: list[Finding]) -> dict[str, Any]:
 
 
 def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
-    json.dump(document(findings), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    dump_json(document(findings), out)

@@ -4,7 +4,6 @@ csv and json on request."""
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
 TABLE_FORMATS = ("table", "plain", "markdown", "github", "csv", "json")
@@ -78,8 +77,3 @@ def _rich(
             end_section=is_total is False and i == len(rows) - 2 and rows[-1][0] == "total",
         )
     console.print(table)
-
-
-def dump_json(doc: Any, out: TextIO) -> None:
-    json.dump(doc, out, ensure_ascii=False, indent=2)
-    out.write("\n")
