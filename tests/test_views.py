@@ -113,6 +113,34 @@ def test_plain_columns_line_up_under_japanese_titles(capsys) -> None:
         assert wcswidth(line[: fields[2].start()]) == column, line
 
 
+def test_no_color_on_a_terminal_keeps_the_table_and_drops_the_colour() -> None:
+    """no-color.org: NO_COLOR removes colour, not the layout a terminal gets."""
+    pty = pytest.importorskip("pty")
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    env.update(NO_COLOR="1", COLUMNS="160")
+    done = subprocess.Popen(
+        [sys.executable, "-m", "kpiaudit", "status", str(MEASURES)],
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert done.wait() == 0
+    out = b"".join(chunks).decode("utf-8")
+    assert "┃ chapter" in out and "\x1b[" not in out
+
+
 def rows(args: list[str], capsys) -> list[dict]:
     return as_json(["due", str(MEASURES), *args], capsys)
 

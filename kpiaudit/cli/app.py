@@ -5,7 +5,6 @@ Heavy modules are imported inside the commands that need them.
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     fail,
+    for_terminal,
     parse_iso,
     setup,
     use_color,
@@ -236,7 +236,7 @@ def _table_format(fmt: str | None, stream: object) -> str:
     from ..reporters.tables import TABLE_FORMATS
 
     if fmt is None:
-        return "table" if use_color(stream) or os.environ.get("FORCE_COLOR") else "plain"
+        return "table" if for_terminal(stream) else "plain"
     if fmt not in TABLE_FORMATS:
         fail(f"--format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
     return fmt

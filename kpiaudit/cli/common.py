@@ -32,14 +32,17 @@ def parse_iso(value: str, option: str) -> date:
         fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
 
 
-def use_color(stream: object) -> bool:
-    """Colour on a terminal; NO_COLOR and FORCE_COLOR (no-color.org) override."""
-    if os.environ.get("NO_COLOR"):
-        return False
+def for_terminal(stream: object) -> bool:
+    """Output meant for a person at a terminal (or FORCE_COLOR says to act as if)."""
     if os.environ.get("FORCE_COLOR"):
         return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def use_color(stream: object) -> bool:
+    """Colour on a terminal. NO_COLOR (no-color.org) removes the colour only, not the layout."""
+    return not os.environ.get("NO_COLOR") and for_terminal(stream)
 
 
 def setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path], Config]:
