@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .rules import RULES, SEVERITIES, is_selector, resolve
+from .model import SEVERITIES, Severity
+from .rules import RULES, is_selector, resolve
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,13 +31,13 @@ class ConfigError(Exception):
 class Config:
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     measures: Path | None = None
     base_date: date | None = None
     source: str = ""  # the file the settings came from, for messages
 
-    def severity_of(self, code: str) -> str:
+    def severity_of(self, code: str) -> Severity:
         return self.severity.get(code, RULES[code].severity)
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from .jpdate import JpDate, find_dates, fold
+from .jpdate import RECURRING, JpDate, find_dates, fold
+from .model import Baseline, Comparison, Deadline, Kind, Kpi, Milestone, Target
 
 # ---------------------------------------------------------------------------------------------
 # Unset (K101)
@@ -60,40 +61,6 @@ def _about_sub_area(text: str, pos: int) -> bool:
 # Results
 
 
-@dataclass(frozen=True)
-class Target:
-    value: float | None  # None for words such as 全都道府県 (then ``unit`` is "%" and 100)
-    unit: str
-    comparison: str  # ">=", ">", "<=", "<", "=", "~"
-    text: str
-    begin: int = field(default=0, compare=False)
-    stop: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    date: date | None  # None when recurring
-    recurring: bool
-    text: str
-    explicit: bool = field(default=True, compare=False)  # まで, 末, 目途… written out
-    begin: int = field(default=0, compare=False)
-    stop: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Milestone:
-    target: Target | None
-    deadline: Deadline | None
-
-
-@dataclass(frozen=True)
-class Baseline:
-    text: str
-    value: float | None = None
-    unit: str = ""
-    as_of: date | None = None
-
-
 @dataclass
 class Extraction:
     unset: str | None
@@ -108,6 +75,20 @@ class Extraction:
     @property
     def deadlines(self) -> list[Deadline]:
         return [m.deadline for m in self.milestones if m.deadline]
+
+    def kpi(self, kpi_id: str, kind: Kind, text: str, notes: Sequence[str]) -> Kpi:
+        """The KPI with every field that is read from its text (status, unset_reason,
+        milestones, baselines) as read: what ``import`` writes and ``fix`` restores."""
+        return Kpi(
+            id=kpi_id,
+            kind=kind,
+            text=text,
+            status="unset" if self.unset else "set",
+            notes=list(notes),
+            unset_reason=self.unset,
+            milestones=list(self.milestones),
+            baselines=list(self.baselines),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,13 +105,13 @@ _PAST_CLAUSE = re.compile(
 _PERIOD_SUFFIX = re.compile(r"(?:末|中|内)?")
 
 
-def _classify_date(flat: str, jd: JpDate, base: date) -> str:
+def _classify_date(flat: str, jd: JpDate, base: date | None) -> str:
     """deadline | start | baseline | budget | context | bare."""
     pos = jd.stop
     pos = _PERIOD_SUFFIX.match(flat, pos).end()  # type: ignore[union-attr]
     after = flat[pos : pos + 16]
     before = flat[max(0, jd.begin - 6) : jd.begin]
-    past = jd.end is not None and jd.end < base
+    past = _before(jd.end, base)
     enclosing = _enclosing(_paren_spans(flat), jd.begin)
     if enclosing and "参考" in flat[enclosing[0] : jd.begin]:
         return "baseline"  # （参考：令和３年度 243件）: reference figures, not a deadline
@@ -181,7 +162,14 @@ _ORDINAL_AFTER = re.compile(
 )
 _PER_UNIT = re.compile(r"[^\s、。]{0,4}?(?:当たり|あたり)")
 _ASCII_UNIT = re.compile(r"(?:km|t|Mbps|Gbps|Tbps|kbps|MW|GB|TB)(?![A-Za-z])")
-_CMP = {"以上": ">=", "超": ">", "以下": "<=", "未満": "<", "程度": "~", "強": ">"}
+_CMP: dict[str, Comparison] = {
+    "以上": ">=",
+    "超": ">",
+    "以下": "<=",
+    "未満": "<",
+    "程度": "~",
+    "強": ">",
+}
 _MULT: dict[str, int] = {"万": 10_000, "億": 100_000_000, "千": 1_000}
 _BASELINE_PAREN = re.compile(r"時点|現在|実績|参考|速報値|確定値|見込(?!み?[:：])")
 
@@ -205,8 +193,25 @@ def _value(num: str) -> float:
     return float(num.replace(",", ""))
 
 
+def stated_value(text: str) -> float | None:
+    """The number a target's wording states (万 and 億 multiplied out), or None."""
+    m = _NUMBER.search(fold(text))
+    if m is None:
+        return None
+    return _value(m["num"]) * _MULT.get(m["mult"] or "", 1)
+
+
+def _before(day: date | None, base: date | None) -> bool:
+    """``day`` is known to lie before the plan's base date (never, when either is unknown)."""
+    return day is not None and base is not None and day < base
+
+
 def _number_targets(
-    flat: str, original: str, excluded: list[tuple[int, int]], base: date, dates: list[JpDate]
+    flat: str,
+    original: str,
+    excluded: list[tuple[int, int]],
+    base: date | None,
+    dates: list[JpDate],
 ) -> tuple[list[Target], list[Baseline]]:
     targets: list[Target] = []
     baselines: list[Baseline] = []
@@ -275,7 +280,12 @@ def _number_targets(
 
 
 def _is_baseline(
-    flat: str, a: int, b: int, parens: list[tuple[int, int]], base: date, dates: list[JpDate]
+    flat: str,
+    a: int,
+    b: int,
+    parens: list[tuple[int, int]],
+    base: date | None,
+    dates: list[JpDate],
 ) -> bool:
     enclosing = _enclosing(parens, a)
     if enclosing and _BASELINE_PAREN.search(flat, enclosing[0], enclosing[1]):
@@ -294,9 +304,9 @@ def _is_baseline(
     return bool(re.search(r"(?:時点|現在)\s*[:：]?\s*$", head))
 
 
-def _past_as_of(inner: str, base: date) -> bool:
+def _past_as_of(inner: str, base: date | None) -> bool:
     found = find_dates(inner, base)
-    return not found or all(d.end is not None and d.end < base for d in found)
+    return not found or all(_before(d.end, base) for d in found)
 
 
 _WORD_TARGETS = re.compile(
@@ -356,7 +366,7 @@ def _word_targets(flat: str, original: str, excluded: list[tuple[int, int]]) -> 
 # Recurring deadlines written as rates: 年間60回, 年15件, ３件/年, 年１回以上, 年一度
 
 _RATE = re.compile(
-    r"毎年度末?|毎年|年間\s*で?\s*(?=\d)|(?<![\d度])年\s*(?=\d+\s*(?:回|件))|/年|年(?:一|1)(?:度|回)"
+    RECURRING + r"|年間\s*で?\s*(?=\d)|(?<![\d度])年\s*(?=\d+\s*(?:回|件))|/年|年(?:一|1)(?:度|回)"
     r"|(?<![\d年度])年度内(?=年限)"
 )
 
@@ -382,7 +392,7 @@ def _rates(flat: str, original: str, excluded: list[tuple[int, int]]) -> list[De
 # ---------------------------------------------------------------------------------------------
 
 
-def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
+def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extraction:
     """Read a KPI. ``text`` is the KPI itself, ``notes`` its ※/補足/参考 notes, which can make a
     KPI unset and can hold baselines but never a target or a deadline."""
     flat = fold(text)
@@ -411,7 +421,7 @@ def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
     # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
     # a bare future date is a deadline.
     for d in bare:
-        if (d.date is not None and d.date >= base) or _target_near(targets, d):
+        if (d.date is not None and not _before(d.date, base)) or _target_near(targets, d):
             deadlines.append(d)
     deadlines.sort(key=lambda d: d.begin)
     milestones = _pair(targets, deadlines, rates, flat)
@@ -513,21 +523,21 @@ def _position(m: Milestone) -> int:
 
 
 def _past_points_to_baselines(
-    milestones: list[Milestone], baselines: list[Baseline], base: date
+    milestones: list[Milestone], baselines: list[Baseline], base: date | None
 ) -> list[Milestone]:
     """令和２年度 約22万件、令和７年度 約150万件: when a series has a future point, the past
     points written without まで/末 are where the series starts, not deadlines."""
     future = [
         m
         for m in milestones
-        if m.deadline and m.deadline.date and m.deadline.date >= base and m.target
+        if m.deadline and m.deadline.date and not _before(m.deadline.date, base) and m.target
     ]
     if not future:
         return milestones
     kept = []
     for m in milestones:
         d = m.deadline
-        if m.target and d and d.date and d.date < base and not d.explicit:
+        if m.target and d and d.date and _before(d.date, base) and not d.explicit:
             baselines.append(
                 Baseline(
                     text=f"{d.text} {m.target.text}",

@@ -20,15 +20,12 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .audit import audit
+from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data, dump
 from .config import Config
 from .extract import extract
-from .importer import derived_fields, dump
-from .lint import audit
 from .load import compose, load_text
-
-FIXABLE = ("K202", "K203", "K204", "K206")
-DERIVED = ("status", "unset_reason", "milestones", "baselines")
-KEY_ORDER = ("id", "kind", "status", "unset_reason", "text", "notes", "milestones", "baselines")
+from .rules import FIXABLE
 
 
 @dataclass
@@ -48,8 +45,9 @@ class _Edit:
 
 
 def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
-    """What ``fix`` would change, file by file; nothing is written."""
-    result = audit(paths, config)
+    """What ``fix`` would change, file by file; nothing is written. Raises
+    :class:`~kpiaudit.audit.TwoPlansError` when the files belong to several plans."""
+    result = audit(paths, config).single()
     wanted: dict[str, set[str]] = {}
     for f in result.findings:
         if f.code in FIXABLE and f.kpi:
@@ -62,7 +60,7 @@ def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
     return fixes
 
 
-def _fix_file(path: Path, refs: set[str], base: date) -> FileFix:
+def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:
     try:
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # it was readable UTF-8 when lint ran
@@ -85,10 +83,12 @@ def _fix_file(path: Path, refs: set[str], base: date) -> FileFix:
         ref = f"{measure_id}.{kpi['id']}"
         if ref not in refs or not isinstance(node, MappingNode):
             continue
-        x = extract(kpi["text"], base, kpi.get("notes", []))
-        read = derived_fields(x)
+        notes = kpi.get("notes", [])
+        read = derived_data(
+            extract(kpi["text"], base, notes).kpi(kpi["id"], kpi["kind"], kpi["text"], notes)
+        )
         changed = []
-        for key in DERIVED:
+        for key in DERIVED_KEYS:
             new_value = _plain(read.get(key))
             if kpi.get(key) == new_value and (key in kpi) == (key in read):
                 continue
@@ -167,7 +167,7 @@ def _edit(
             return None, "a comment is on its lines; edit it by hand so the comment is kept"
         return _Edit(start, end, fragment), ""
     # A new key goes where the importer would put it: before the next key that follows it.
-    later = KEY_ORDER[KEY_ORDER.index(key) + 1 :]
+    later = KPI_KEY_ORDER[KPI_KEY_ORDER.index(key) + 1 :]
     anchors = [
         keys[k][0].start_mark.line for k in later if k in keys and keys[k][0] is not first_key
     ]

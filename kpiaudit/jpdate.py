@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+
+from .model import Granularity
 
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
 # Last year of each era, so that 平成31年 (2019) is accepted and 平成32年 is flagged.
@@ -87,11 +89,10 @@ class JpDate:
     text: str
     start: date | None
     end: date | None
-    granularity: str  # fiscal_year | year | half | season | month | day | recurring
+    granularity: Granularity
     begin: int = 0  # span in the text it was found in
     stop: int = 0
     mismatch: str | None = None
-    era_year: tuple[str, int] | None = field(default=None, compare=False)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -143,7 +144,9 @@ _REL_RE = re.compile(
 )
 _MONTH_RE = re.compile(r"\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?")
 _SUFFIX_RE = re.compile(r"\s*(?P<suffix>上半期|下半期|前半|後半|春|夏|秋|冬)")
-_RECURRING_RE = re.compile(r"毎年度末?|毎年")
+# Every year: a recurring deadline. The extractor adds the rates (年間60回) to this pattern.
+RECURRING = r"毎年度末?|毎年"
+_RECURRING_RE = re.compile(RECURRING)
 
 
 def _years(spec: str) -> list[int]:
@@ -152,7 +155,7 @@ def _years(spec: str) -> list[int]:
 
 def _resolve_period(
     year: int, fiscal: bool, month: int | None, day: int | None, season: str | None
-) -> tuple[date, date, str]:
+) -> tuple[date, date, Granularity]:
     if month is not None:
         if not 1 <= month <= 12:
             raise DateParseError(f"{month}月 is not a month")
@@ -213,9 +216,7 @@ def _era_match(m: re.Match[str], folded: str, original: str) -> JpDate:
     first, last = ERA_SPAN[era]
     if end < first or (last is not None and start > last):
         mismatch = f"{original[m.start() : stop]} is outside the {era} era"
-    return JpDate(
-        original[m.start() : stop], start, end, gran, m.start(), stop, mismatch, (era, years[-1])
-    )
+    return JpDate(original[m.start() : stop], start, end, gran, m.start(), stop, mismatch)
 
 
 def _greg_match(m: re.Match[str], folded: str, original: str) -> JpDate:
@@ -253,8 +254,9 @@ def _relative_match(m: re.Match[str], original: str, base: date) -> JpDate | Non
     return JpDate(original[m.start() : m.end()], start, end, gran, m.start(), m.end())
 
 
-def find_dates(text: str, base: date) -> list[JpDate]:
-    """Every date expression in ``text``, in order, spans relative to ``text``."""
+def find_dates(text: str, base: date | None) -> list[JpDate]:
+    """Every date expression in ``text``, in order, spans relative to ``text``. Relative
+    expressions (今年度, 今夏) are read against ``base``, and left out when it is unknown."""
     folded = fold(text)
     found: list[JpDate] = []
     taken: list[tuple[int, int]] = []
@@ -279,8 +281,9 @@ def find_dates(text: str, base: date) -> list[JpDate]:
                 JpDate(text[m.start() : m.end()], None, None, "recurring", m.start(), m.end())
             )
             taken.append((m.start(), m.end()))
-    for m in _REL_RE.finditer(folded):
+    for m in _REL_RE.finditer(folded) if base is not None else ():
         if free(m.start(), m.end()):
+            assert base is not None
             rel = _relative_match(m, text, base)
             if rel is not None:
                 found.append(rel)

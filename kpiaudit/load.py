@@ -32,8 +32,12 @@ _SUPPRESS = re.compile(r"#\s*kpiaudit:\s*ignore\[(?P<codes>[A-Z0-9,\s]+)\](?P<re
 
 @dataclass
 class Problem:
-    code: str  # a rule code of the registry (E001 …)
-    message: str
+    """A problem with the file itself: a rule code of the registry (E001 …), which of the rule's
+    messages, its arguments, and where."""
+
+    code: str
+    key: str = "default"
+    args: dict[str, Any] = field(default_factory=dict)
     line: int = 1
     column: int = 1
 
@@ -102,44 +106,40 @@ def load_path(path: Path) -> LoadedFile:
     name = path.as_posix()
     try:
         if path.is_symlink() and not path.exists():
-            return LoadedFile(name, problems=[Problem("E003", "broken symbolic link")])
+            return LoadedFile(name, problems=[Problem("E003", "broken_link")])
         raw = path.read_bytes()
     except OSError as exc:
-        return LoadedFile(name, problems=[Problem("E003", f"cannot read: {exc.strerror or exc}")])
+        reason = exc.strerror or str(exc)
+        return LoadedFile(name, problems=[Problem("E003", "unreadable", {"reason": reason})])
     return load_bytes(raw, name)
 
 
 def load_bytes(raw: bytes, name: str) -> LoadedFile:
     if len(raw) > MAX_BYTES:
-        return LoadedFile(
-            name,
-            problems=[
-                Problem("E006", f"file is {len(raw):,} bytes; a measure is at most {MAX_BYTES:,}")
-            ],
-        )
+        sizes = {"size": len(raw), "limit": MAX_BYTES}
+        return LoadedFile(name, problems=[Problem("E006", "size", sizes)])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return LoadedFile(name, problems=[Problem("E002", "UTF-16 text; convert it to UTF-8")])
+        return LoadedFile(name, problems=[Problem("E002", "utf16")])
     if b"\x00" in raw[:8192]:
-        return LoadedFile(name, problems=[Problem("E002", "binary data, not a YAML text file")])
+        return LoadedFile(name, problems=[Problem("E002", "binary")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = _encoding_hint(raw)
-        return LoadedFile(
-            name,
-            problems=[
-                Problem("E002", f"not UTF-8 (byte 0x{raw[exc.start]:02x}){hint}", line, column)
-            ],
-        )
+        guess = _encoding_guess(raw)
+        found: dict[str, Any] = {"byte": raw[exc.start]}
+        if guess:
+            found["encoding"] = guess
+        problem = Problem("E002", "guess" if guess else "not_utf8", found, line, column)
+        return LoadedFile(name, problems=[problem])
     return load_text(text, name)
 
 
 _KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-def _encoding_hint(raw: bytes) -> str:
+def _encoding_guess(raw: bytes) -> str | None:
     """A guess worth printing: the bytes decode *and* give kana or kanji. (Latin-1 text often
     decodes as Shift_JIS half-width katakana; UTF-16 decodes from almost any even-length input
     and is recognised by its BOM instead.)"""
@@ -149,8 +149,8 @@ def _encoding_hint(raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if _KANA_KANJI.search(decoded):
-            return f"; it looks like {enc.upper().replace('_', '-')}: convert it to UTF-8"
-    return "; save it as UTF-8"
+            return enc.upper().replace("_", "-")
+    return None
 
 
 def load_text(text: str, name: str) -> LoadedFile:
@@ -168,28 +168,26 @@ def load_text(text: str, name: str) -> LoadedFile:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        result.problems.append(Problem("E001", f"YAML syntax error: {what}", line, col))
+        result.problems.append(Problem("E001", "syntax", {"problem": what}, line, col))
         return result
     except RecursionError:
-        result.problems.append(Problem("E006", "nesting is too deep"))
+        result.problems.append(Problem("E006", "deep"))
         return result
     except YAMLError as exc:
-        result.problems.append(Problem("E001", f"YAML error: {_short(exc)}"))
+        result.problems.append(Problem("E001", "other", {"detail": _short(exc)}))
         return result
     if node is None:
-        result.problems.append(Problem("E004", "empty file: a measure needs id, chapter, title …"))
+        result.problems.append(Problem("E004", "empty"))
         return result
     budget = [MAX_NODES]
     try:
         result.data = _convert(node, (), result, budget)
     except _Budget:
         result.data = None
-        result.problems.append(
-            Problem("E006", f"more than {MAX_NODES:,} values after expanding aliases (alias bomb?)")
-        )
+        result.problems.append(Problem("E006", "bomb", {"limit": MAX_NODES}))
     except RecursionError:
         result.data = None
-        result.problems.append(Problem("E006", "nesting is too deep"))
+        result.problems.append(Problem("E006", "deep"))
     return result
 
 
@@ -197,9 +195,9 @@ def _short(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _at(code: str, message: str, node: Node) -> Problem:
+def _at(code: str, which: str, node: Node, **args: Any) -> Problem:
     """A problem at a node's position (1-based, as editors count)."""
-    return Problem(code, message, node.start_mark.line + 1, node.start_mark.column + 1)
+    return Problem(code, which, args, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any:
@@ -210,24 +208,22 @@ def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any
     out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
     if (tag and tag.startswith("!")) or (tag and tag not in _STANDARD_TAGS and ":" in tag):
-        out.problems.append(_at("E006", f"tag {tag} is not allowed in a measure file", node))
+        out.problems.append(_at("E006", "tag", node, tag=tag))
         return None
     if isinstance(node, MappingNode):
         mapping: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                out.problems.append(_at("E004", "a key must be a plain word", key_node))
+                out.problems.append(_at("E004", "key", key_node))
                 continue
             key = str(key_node.value)
             if key == "<<":
-                out.problems.append(_at("E006", "merge keys (<<) are not allowed", key_node))
+                out.problems.append(_at("E006", "merge", key_node))
                 continue
             if key in mapping:
                 first = key_lines[key]
-                out.problems.append(
-                    _at("E005", f"duplicate key {key!r} (first at line {first})", key_node)
-                )
+                out.problems.append(_at("E005", "default", key_node, key=key, first=first))
                 continue
             key_lines[key] = key_node.start_mark.line + 1
             mapping[key] = _convert(value_node, (*path, key), out, budget)

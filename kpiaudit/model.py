@@ -1,48 +1,147 @@
-"""The one model: Plan → Chapter / Measure → Kpi → Milestone, each knowing where it came from."""
+"""The one model, at the bottom of the package: nothing here imports another kpiaudit module.
+
+Plan → Chapter / Measure → Kpi → Milestone (Target, Deadline) and Baseline; KpiRef names a
+measure or a KPI; Finding is what a rule reports. The closed value sets are Literal types, so
+mypy checks every place that compares or builds them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any, Literal, get_args
 
-from .extract import Baseline, Deadline, Milestone, Target
+Severity = Literal["error", "warning", "info"]
+Kind = Literal["progress", "outcome"]
+Status = Literal["set", "unset"]
+Comparison = Literal[">=", ">", "<=", "<", "=", "~"]
+Granularity = Literal["fiscal_year", "year", "half", "season", "month", "day", "recurring"]
 
-__all__ = [
-    "Baseline",
-    "Chapter",
-    "Deadline",
-    "Kpi",
-    "Location",
-    "Measure",
-    "Milestone",
-    "Plan",
-    "Target",
-    "measure_filename",
-]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+KINDS: tuple[Kind, ...] = get_args(Kind)
+COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
 
-KINDS = {"progress": "P", "outcome": "E"}
+# --- the files of a plan directory ---------------------------------------------------------
+
+PLAN_FILE = "plan.yaml"  # the plan's own metadata, beside its measure files
+MEASURE_SUFFIXES = (".yaml", ".yml")
 
 
 def measure_filename(measure_id: str) -> str:
     """6-4 → 06-04.yaml, so that a plain listing sorts in document order."""
-    chapter, number = measure_id.split("-")
-    return f"{int(chapter):02d}-{int(number):02d}.yaml"
+    return KpiRef.parse(measure_id).filename
+
+
+# --- references ----------------------------------------------------------------------------
+
+_REF = re.compile(r"([1-9][0-9]*)-([1-9][0-9]*)(?:\.([PE])([1-9][0-9]*))?")
+_KIND_LETTER: dict[Kind, str] = {"progress": "P", "outcome": "E"}
 
 
 @dataclass(frozen=True)
-class Location:
-    path: str
-    line: int = 1  # 1-based, as editors and CI annotations count
-    column: int = 1
+class KpiRef:
+    """A measure (``6-4``) or one of its KPIs (``6-4.E1``), parsed once.
+
+    Ordered as the plan reads: chapter, measure number, progress KPIs before outcome KPIs."""
+
+    chapter: int
+    number: int
+    kpi: str | None = None  # "E1"; None names the whole measure
+
+    @classmethod
+    def parse(cls, text: str) -> KpiRef:
+        """``6-4`` or ``6-4.E1``; raises ValueError for anything else (whitespace and a
+        trailing newline included)."""
+        m = _REF.fullmatch(text) if isinstance(text, str) else None
+        if m is None:
+            raise ValueError(f"{text!r} is not a measure or KPI reference such as 6-4 or 6-4.E1")
+        kpi = f"{m[3]}{m[4]}" if m[3] else None
+        return cls(int(m[1]), int(m[2]), kpi)
+
+    @classmethod
+    def of(cls, measure_id: str, kpi_id: str | None = None) -> KpiRef:
+        ref = cls.parse(measure_id)
+        return ref if kpi_id is None else cls.parse(f"{ref.measure}.{kpi_id}")
+
+    @property
+    def measure(self) -> str:
+        return f"{self.chapter}-{self.number}"
+
+    @property
+    def measure_ref(self) -> KpiRef:
+        return KpiRef(self.chapter, self.number)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.chapter:02d}-{self.number:02d}.yaml"
+
+    def sort_key(self) -> tuple[int, int, int, int]:
+        if self.kpi is None:
+            return (self.chapter, self.number, -1, 0)
+        return (self.chapter, self.number, "PE".index(self.kpi[0]), int(self.kpi[1:]))
+
+    def __lt__(self, other: KpiRef) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __str__(self) -> str:
+        return self.measure if self.kpi is None else f"{self.measure}.{self.kpi}"
+
+
+def kpi_id(kind: Kind, index: int) -> str:
+    """The id of the ``index``-th (1-based) KPI of a kind: P1, P2 … / E1, E2 …"""
+    return f"{_KIND_LETTER[kind]}{index}"
+
+
+# --- what a KPI's text states ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float | None  # None for a level named in words (1人1台)
+    unit: str
+    comparison: Comparison
+    text: str
+    begin: int = field(default=0, compare=False)  # span in the KPI's text, when extracted
+    stop: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: date | None  # None when recurring
+    recurring: bool
+    text: str
+    explicit: bool = field(default=True, compare=False)  # まで, 末, 目途… written out
+    begin: int = field(default=0, compare=False)
+    stop: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    target: Target | None
+    deadline: Deadline | None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A current or past value given as background (令和３年度 963件): where a KPI starts."""
+
+    text: str
+    value: float | None = None
+    unit: str = ""
+    as_of: date | None = None
+
+
+# --- the plan ----------------------------------------------------------------------------------
 
 
 @dataclass
 class Kpi:
     id: str  # P1, E2 …
-    kind: str  # progress | outcome
+    kind: Kind
     text: str
-    status: str  # set | unset
-    location: Location
+    status: Status
     notes: list[str] = field(default_factory=list)
     unset_reason: str | None = None
     milestones: list[Milestone] = field(default_factory=list)
@@ -60,10 +159,6 @@ class Kpi:
     def is_unset(self) -> bool:
         return self.status == "unset"
 
-    @property
-    def compliant(self) -> bool:
-        return not self.is_unset and self.has_target and self.has_deadline
-
 
 @dataclass
 class Measure:
@@ -72,11 +167,14 @@ class Measure:
     title: str
     objective: str
     kpis: list[Kpi]
-    location: Location
     source_line: int | None = None
 
-    def ref(self, kpi: Kpi) -> str:
-        return f"{self.id}.{kpi.id}"
+    @property
+    def ref(self) -> KpiRef:
+        return KpiRef.parse(self.id)
+
+    def kpi_ref(self, kpi: Kpi) -> KpiRef:
+        return KpiRef.of(self.id, kpi.id)
 
 
 @dataclass(frozen=True)
@@ -88,12 +186,66 @@ class Chapter:
 
 @dataclass
 class Plan:
+    """One plan: a directory holding plan.yaml and one file per measure."""
+
     title: str
-    base_date: date
+    base_date: date | None  # None when the directory has no plan.yaml and none is configured
     chapters: list[Chapter] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     edition: str = ""
     source: str = ""
+    directory: str = ""  # as given on the command line, for messages
 
     def chapter_title(self, number: int) -> str:
         return next((c.title for c in self.chapters if c.number == number), "")
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule reports, where it is. The message is kept as its English template and
+    arguments, so a reporter can render it in the reader's language; ``message`` is the English
+    text that machine formats (JSON, SARIF) carry."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    severity: Severity
+    template: str
+    args: tuple[tuple[str, Any], ...] = ()
+    measure: str | None = None
+    kpi: str | None = None  # "6-4.E1"
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**dict(self.args))
+
+    def render(self, translate: Any = None) -> str:
+        """The message in the language ``translate`` (a gettext function) speaks."""
+        template = translate(self.template) if translate else self.template
+        return str(template).format(**dict(self.args))
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return replace(self, severity=severity)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "measure": self.measure,
+            "kpi": self.kpi,
+        }
+
+
+def args_of(values: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Message arguments as a hashable, ordered tuple (Finding is frozen)."""
+    return tuple(values.items())

@@ -13,10 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .chapters import FULLWIDTH_ROMAN, roman_to_int
 from .jpdate import fold
+from .model import Kind
 
-ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
-_CHAPTER = re.compile(r"^\s*(?P<numeral>[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)\s*[．.]\s*(?P<title>\S.*?)\s*$")
+_CHAPTER = re.compile(r"^\s*(?P<numeral>[" + FULLWIDTH_ROMAN + r"])\s*[．.]\s*(?P<title>\S.*?)\s*$")
 _MEASURE = re.compile(
     r"^\s*\[\s*No\s*[.．]\s*(?P<ch>\d+)\s*[-－ー−‐]\s*(?P<n>\d+)\s*\]\s*(?P<title>.*?)\s*$"
 )
@@ -44,7 +45,7 @@ class Line:
 
 @dataclass
 class KpiItem:
-    kind: str  # progress | outcome
+    kind: Kind
     text: str
     notes: list[str]
     line: int
@@ -148,10 +149,11 @@ def parse(raw: str) -> SourcePlan:
 
     for line in lines:
         ch = _CHAPTER.match(line.text)
-        if ch and ch["numeral"] in ROMAN_TO_INT:
+        number = roman_to_int(ch["numeral"]) if ch else None
+        if ch and number is not None:
             flush()
             header, current = None, []
-            chapter = ROMAN_TO_INT[ch["numeral"]]
+            chapter = number
             plan.chapters.append(SourceChapter(chapter, ch["numeral"], ch["title"], line.number))
             continue
         m = _MEASURE.match(fold(line.text))
@@ -168,9 +170,6 @@ def parse(raw: str) -> SourcePlan:
             plan.warnings.append((line.number, f"text outside any measure: {line.text[:40]}"))
     flush()
     return plan
-
-
-ROMAN_TO_INT = {ch: i for i, ch in enumerate(ROMAN, start=1)}
 
 
 def _measure(header: tuple[str, int, Line], body: list[Line], plan: SourcePlan) -> SourceMeasure:
@@ -213,11 +212,11 @@ def _is_body_start(text: str) -> bool:
 
 
 def _kpi_blocks(lines: list[Line]) -> list[KpiItem]:
-    blocks: list[tuple[str, list[Line]]] = []
+    blocks: list[tuple[Kind, list[Line]]] = []
     for line in lines:
         label = _LABEL.match(fold(line.text))
         if label:
-            kind = "progress" if label["kind"] == "進捗" else "outcome"
+            kind: Kind = "progress" if label["kind"] == "進捗" else "outcome"
             rest = line.text[len(line.text) - len(label["rest"]) :] if label["rest"] else ""
             # Keep only the label's content, so the KPI column's width applies to the line.
             blocks.append((kind, [Line(line.number, rest)] if rest else []))
@@ -229,7 +228,7 @@ def _kpi_blocks(lines: list[Line]) -> list[KpiItem]:
     return items
 
 
-def _split_block(kind: str, block: list[Line]) -> list[KpiItem]:
+def _split_block(kind: Kind, block: list[Line]) -> list[KpiItem]:
     """One KPI per ・ item (or ＜…＞ heading); lead text joins the first; notes attach above."""
     if not block:
         return [KpiItem(kind, "", [], 0)]

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpiaudit.cli import main
+from kpiaudit.codec import DERIVED_KEYS as DERIVED
 from kpiaudit.config import Config
-from kpiaudit.fix import DERIVED, plan_fixes
+from kpiaudit.fix import plan_fixes
 from kpiaudit.load import load_path, load_text
 
 from .conftest import MEASURES

@@ -25,6 +25,15 @@ BOMB = b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
     for i in range(8)
 )
 
+
+@pytest.fixture(autouse=True)
+def plan_yaml(tmp_path: Path) -> None:
+    """Every directory of measures is a plan: give the temporary one its plan.yaml."""
+    (tmp_path / "plan.yaml").write_bytes(
+        (ROOT / "examples" / "measures" / "plan.yaml").read_bytes()
+    )
+
+
 CASES: dict[str, tuple[bytes, str]] = {
     "alias-bomb": (BOMB, "E006"),
     "python-tag": (b"id: !!python/object/apply:os.system ['echo hi']\n", "E006"),

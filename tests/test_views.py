@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from kpiaudit.chapters import parse_chapter
 from kpiaudit.cli import main
-from kpiaudit.views import parse_chapter
 
 from .conftest import MEASURES, ROOT
 

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     try:
         if args[:1] == ["lint"]:
-            from .lint_command import main as lint
+            from .lint import main as lint
 
             return lint(args[1:])
         from .app import invoke

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from ..audit import Audit
     from ..config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -62,3 +63,21 @@ def setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path
             )
         paths = [default]
     return list(paths), config
+
+
+def one_plan(paths: list[Path], config: Config) -> Audit:
+    """The audit of the one plan a command reads (status, due); a usage error naming the plans
+    when the files belong to several."""
+    from ..audit import TwoPlansError, audit
+
+    try:
+        return audit(paths, config).single()
+    except TwoPlansError as exc:
+        two_plans(exc.directories)
+
+
+def two_plans(directories: list[str]) -> NoReturn:
+    fail(
+        f"the files belong to {len(directories)} plans ({', '.join(directories)}); this command "
+        "reads one plan: name one directory"
+    )

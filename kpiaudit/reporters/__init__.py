@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from ..lint import Finding
+from ..model import Finding
 from . import github, json_out, sarif, text
 
 Reporter = Callable[[list[Finding], TextIO, bool], None]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..lint import Finding
+from ..i18n import _
+from ..model import Finding
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -28,4 +29,4 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
             ]
         )
         where = f"{f.kpi}: " if f.kpi else (f"{f.measure}: " if f.measure else "")
-        out.write(f"::{_LEVEL[f.severity]} {props}::{escape_data(where + f.message)}\n")
+        out.write(f"::{_LEVEL[f.severity]} {props}::{escape_data(where + f.render(_))}\n")

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from ..lint import Finding
+    from ..model import Finding
 
 
 def dump_json(doc: Any, out: TextIO) -> None:

@@ -6,8 +6,10 @@ import hashlib
 from typing import Any, TextIO
 
 from .. import __version__
-from ..lint import Finding, baseline_key
-from ..rules import RULES
+from ..audit.known import key as known_key
+from ..i18n import _
+from ..model import Finding
+from ..rules import RULES, example
 from .json_out import dump_json
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -18,9 +20,9 @@ def document(findings: list[Finding]) -> dict[str, Any]:
         {
             "id": r.code,
             "name": r.name,
-            "shortDescription": {"text": r.summary},
-            "fullDescription": {"text": r.explanation},
-            "help": {"text": f"{r.explanation}\n\nExample:\n{r.example}"},
+            "shortDescription": {"text": _(r.summary)},
+            "fullDescription": {"text": _(r.explanation)},
+            "help": {"text": f"{_(r.explanation)}\n\n{_('Example:')}\n{example(r.code)}"},
             "defaultConfiguration": {"level": _LEVEL[r.severity]},
         }
         for r in RULES.values()
@@ -29,13 +31,13 @@ def document(findings: list[Finding]) -> dict[str, Any]:
     results = []
     for f in findings:
         # Keyed like the baseline (measure, KPI, code), so moving lines keeps the alert.
-        fingerprint = hashlib.sha256(f"{baseline_key(f)}:{f.path}".encode()).hexdigest()[:32]
+        fingerprint = hashlib.sha256(f"{known_key(f)}:{f.path}".encode()).hexdigest()[:32]
         results.append(
             {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
                 "level": _LEVEL[f.severity],
-                "message": {"text": (f"{f.kpi}: " if f.kpi else "") + f.message},
+                "message": {"text": (f"{f.kpi}: " if f.kpi else "") + f.render(_)},
                 "locations": [
                     {
                         "physicalLocation": {

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..lint import Finding
+from ..i18n import _
+from ..model import Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -16,7 +17,7 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
     if not color:
         for f in findings:
             ref = f" ({f.kpi or f.measure})" if (f.kpi or f.measure) else ""
-            out.write(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}{ref}\n")
+            out.write(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.render(_)}{ref}\n")
         return
     from rich.console import Console
     from rich.markup import escape
@@ -27,5 +28,5 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
         console.print(
             f"[bold]{escape(f.path)}:{f.line}:{f.column}[/bold]: "
             f"[{_STYLE[f.severity]}]{f.code}[/] [dim]\\[{f.severity}][/dim] "
-            f"{escape(f.message)}{ref}"
+            f"{escape(f.render(_))}{ref}"
         )

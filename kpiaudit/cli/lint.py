@@ -110,7 +110,7 @@ def _codes(values: list[str] | None, option: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from ..lint import apply_baseline, audit, write_baseline
+    from ..audit import audit, known
     from ..reporters import REPORTERS
     from ..rules import RULES
 
@@ -125,14 +125,14 @@ def main(argv: list[str]) -> int:
     err = sys.stderr
     if args.write_baseline is not None:
         try:
-            write_baseline(args.write_baseline, findings)
+            known.write(args.write_baseline, findings)
         except OSError as exc:
             fail(f"{args.write_baseline}: cannot write: {exc.strerror or exc}")
         print(f"kpiaudit: recorded {len(findings)} finding(s) in {args.write_baseline}", file=err)
         return EXIT_OK
     if args.baseline is not None:
         try:
-            findings, fixed = apply_baseline(args.baseline, findings)
+            findings, fixed = known.apply(args.baseline, findings)
         except (OSError, ValueError) as exc:
             fail(f"{args.baseline}: cannot use as a baseline: {exc}")
         for key in fixed:

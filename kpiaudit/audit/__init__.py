@@ -1,0 +1,125 @@
+"""The audit engine: files → one Plan per directory, with its findings. lint, status, due, fix
+and the views all read the same result.
+
+discover (files, grouped by plan) → per plan: plan.yaml → per file: load, check_file
+→ cross-file rules → suppressions → selection and severities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..codec import plan_from_data
+from ..config import Config
+from ..load import load_path
+from ..model import Finding, Plan
+from ..rules import CheckContext
+from ..schema import PLAN_SCHEMA, validate
+from .check import FileResult, check_file
+from .crossfile import duplicate_ids
+from .discover import PlanFiles, discover
+from .findings import finding, from_problem
+from .select import configure
+from .suppress import apply_suppressions
+
+__all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
+
+_K_FLAGS = ("K101", "K102", "K103")
+
+
+@dataclass
+class Audit:
+    """One plan and what the audit found in it (after configuration)."""
+
+    plan: Plan
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    def kpi_codes(self) -> dict[str, set[str]]:
+        """KPI reference → the K101/K102/K103 codes reported for it (after configuration)."""
+        out: dict[str, set[str]] = {}
+        for f in self.findings:
+            if f.kpi and f.code in _K_FLAGS:
+                out.setdefault(f.kpi, set()).add(f.code)
+        return out
+
+
+class TwoPlansError(Exception):
+    """A command that reads one plan was given files of several."""
+
+    def __init__(self, directories: list[str]) -> None:
+        super().__init__(", ".join(directories))
+        self.directories = directories
+
+
+@dataclass
+class AuditResult:
+    plans: list[Audit]
+    unreadable: list[Finding] = field(default_factory=list)  # paths that do not exist
+
+    @property
+    def findings(self) -> list[Finding]:
+        every = [f for a in self.plans for f in a.findings] + self.unreadable
+        return sorted(every, key=lambda f: (f.path, f.line, f.column, f.code))
+
+    @property
+    def files(self) -> int:
+        return sum(a.files for a in self.plans)
+
+    def single(self) -> Audit:
+        """The one plan checked; TwoPlansError when the files belong to several."""
+        if len(self.plans) > 1:
+            raise TwoPlansError([a.plan.directory for a in self.plans])
+        if not self.plans:
+            return Audit(Plan(title="", base_date=None), list(self.unreadable))
+        only = self.plans[0]
+        return Audit(only.plan, sorted_findings(only.findings + self.unreadable), only.files)
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code))
+
+
+def audit(paths: Iterable[Path], config: Config) -> AuditResult:
+    found = discover(paths)
+    missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
+    result = AuditResult([], configure(missing, config))
+    for files in found.plans:
+        result.plans.append(audit_plan(files, config))
+    return result
+
+
+def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Plan:
+    directory = files.directory.as_posix()
+    plan = Plan(title="", base_date=None, directory=directory)
+    if files.plan_file is not None:
+        loaded = load_path(files.plan_file)
+        problems = loaded.problems or validate(loaded, PLAN_SCHEMA)
+        findings.extend(from_problem(loaded.path, p) for p in problems)
+        if not problems:
+            plan = plan_from_data(loaded.data, directory)
+    elif files.measures:
+        key = "default" if config.base_date is None else "configured"
+        findings.append(finding(directory, 1, 1, "E010", key, {"directory": directory}))
+    if config.base_date is not None:
+        plan.base_date = config.base_date
+    return plan
+
+
+def audit_plan(files: PlanFiles, config: Config) -> Audit:
+    findings: list[Finding] = []
+    plan = _load_plan(files, config, findings)
+    chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
+    results: list[FileResult] = []
+    for path in files.measures:
+        loaded = load_path(path)
+        results.append(check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters)))
+    duplicates = duplicate_ids(results)
+    for r in results:
+        findings.extend(apply_suppressions(r, duplicates.get(r.path, [])))
+        if r.measure is not None:
+            plan.measures.append(r.measure)
+    plan.measures.sort(key=lambda m: m.ref.sort_key())
+    return Audit(plan, configure(findings, config), files=len(files.measures))

@@ -1,0 +1,41 @@
+"""Known findings (the ``--baseline`` file): findings accepted as existing debt, so that lint
+fails only on new ones. Keyed by measure, KPI and code, never by line, so edits elsewhere keep
+an entry valid. (A KPI's *baselines*, its starting values, are something else: see model.)"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..model import Finding
+
+
+def key(f: Finding) -> str:
+    return f"{f.kpi or f.measure or f.path}:{f.code}"
+
+
+def write(path: Path, findings: list[Finding]) -> None:
+    from ..fsutil import atomic_write_all
+
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[key(f)] = counts.get(key(f), 0) + 1
+    doc = {"version": 1, "findings": dict(sorted(counts.items()))}
+    atomic_write_all([(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")])
+
+
+def apply(path: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """(new findings, known entries that no longer occur)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), dict):
+        raise ValueError('not a kpiaudit baseline (expected {"version": 1, "findings": {…}})')
+    budget: dict[str, int] = {k: int(v) for k, v in doc["findings"].items()}
+    new = []
+    for f in findings:
+        k = key(f)
+        if budget.get(k, 0) > 0:
+            budget[k] -= 1
+        else:
+            new.append(f)
+    gone = sorted(k for k, v in budget.items() if v > 0)
+    return new, gone

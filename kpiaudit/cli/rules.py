@@ -1,0 +1,57 @@
+"""``kpiaudit rules``: list the rules, or explain one."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from ..i18n import _
+from .common import EXIT_OK, fail
+
+
+def rules(
+    code: Annotated[
+        str | None,
+        typer.Argument(help="A rule code or name (K102, no-quantitative-target) to explain."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> int:
+    """List the rules, or explain one: kpiaudit rules K102."""
+    from ..reporters.json_out import dump_json
+    from ..rules import RULES, Rule, example, resolve
+
+    chosen = list(RULES.values())
+    if code is not None:
+        rule = resolve(code)
+        if rule is None:
+            fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
+        chosen = [rule]
+
+    def as_json(r: Rule) -> dict[str, Any]:
+        return {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity,
+            "summary": r.summary,
+            "explanation": r.explanation,
+            "example": example(r.code),
+            "fixable": r.fixable,
+            "messages": dict(r.messages),
+        }
+
+    if output_format == "json":
+        dump_json([as_json(r) for r in chosen], sys.stdout)
+        return EXIT_OK
+    if code is not None:
+        r = chosen[0]
+        print(
+            f"{r.code} {r.name} ({_('default severity')}: {r.severity})\n\n{_(r.summary)}\n\n"
+            f"{_(r.explanation)}\n\n{_('Example:')}\n"
+            + "\n".join("    " + ln for ln in example(r.code).split("\n"))
+        )
+        return EXIT_OK
+    for r in chosen:
+        print(f"{r.code}  {r.name:<24} {r.severity:<8} {_(r.summary)}")
+    return EXIT_OK

@@ -1,0 +1,49 @@
+"""``kpiaudit status``: compliance per chapter, or per measure of one chapter."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import EXIT_OK, fail, one_plan, setup, use_color
+from .options import ChapterOpt, ConfigOpt, FormatOpt, PathsArg, chapter_number, table_format
+
+
+def status(
+    paths: PathsArg = None,
+    chapter: ChapterOpt = None,
+    output_format: FormatOpt = None,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
+
+    A KPI is compliant when it is set, has a quantitative target and a deadline. With
+    --chapter, one row per measure of that chapter too.
+
+    Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
+    """
+    from ..reporters.json_out import dump_json
+    from ..reporters.tables import render
+    from ..views.status import status as compute
+
+    number = chapter_number(chapter)
+    targets, config = setup(paths, config_file)
+    result = one_plan(targets, config)
+    out = sys.stdout
+    fmt = table_format(output_format, out)
+    doc = compute(result, number)
+    if number is not None and not doc.measures:
+        fail(f"--chapter: no measures in chapter {number}")
+    if fmt == "json":
+        dump_json(doc.as_json(), out)
+        return EXIT_OK
+    color = fmt == "table" and use_color(out)
+    for i, table in enumerate(doc.tables()):
+        if i:
+            out.write("\n")
+        render(table, out, fmt, color=color)
+    bad = sum(f.code.startswith("E") for f in result.findings)
+    if bad:
+        print(
+            f"kpiaudit: {bad} file problem(s) left measures out; run kpiaudit lint", file=sys.stderr
+        )
+    return EXIT_OK

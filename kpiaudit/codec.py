@@ -1,0 +1,190 @@
+"""YAML ↔ model, both directions, in one place.
+
+``measure_from_data``/``plan_from_data`` read the plain data of a loaded, schema-valid file;
+``measure_data``/``plan_data`` give the ordered mappings that ``import`` and ``fix`` write, and
+``dump`` writes them the way every measure file is written (one line per KPI text, block
+scalars for text with line breaks, quoted ISO dates).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .model import Baseline, Chapter, Deadline, Kpi, Measure, Milestone, Plan, Target
+
+# The fields of a KPI that are read from its text (``kpiaudit fix`` rewrites exactly these),
+# and the order in which a KPI's keys are written.
+DERIVED_KEYS = ("status", "unset_reason", "milestones", "baselines")
+KPI_KEY_ORDER = ("id", "kind", "status", "unset_reason", "text", "notes", "milestones", "baselines")
+
+# --- data → model ----------------------------------------------------------------------------
+
+
+def _iso(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def target_from_data(d: dict[str, Any]) -> Target:
+    return Target(d.get("value"), d.get("unit", ""), d["comparison"], d["text"])
+
+
+def deadline_from_data(d: dict[str, Any]) -> Deadline:
+    return Deadline(_iso(d.get("date")), d["recurring"], d["text"])
+
+
+def kpi_from_data(k: dict[str, Any]) -> Kpi:
+    return Kpi(
+        id=k["id"],
+        kind=k["kind"],
+        text=k["text"],
+        status=k["status"],
+        notes=list(k.get("notes", [])),
+        unset_reason=k.get("unset_reason"),
+        milestones=[
+            Milestone(
+                target_from_data(m["target"]) if "target" in m else None,
+                deadline_from_data(m["deadline"]) if "deadline" in m else None,
+            )
+            for m in k.get("milestones", [])
+        ],
+        baselines=[
+            Baseline(b["text"], b.get("value"), b.get("unit", ""), _iso(b.get("as_of")))
+            for b in k.get("baselines", [])
+        ],
+    )
+
+
+def measure_from_data(data: dict[str, Any]) -> Measure:
+    """A measure file's data, valid against the measure schema, as the model."""
+    return Measure(
+        id=data["id"],
+        chapter=data["chapter"],
+        title=data["title"],
+        objective=data["objective"],
+        kpis=[kpi_from_data(k) for k in data["kpis"]],
+        source_line=data.get("source_line"),
+    )
+
+
+def plan_from_data(data: dict[str, Any], directory: str = "") -> Plan:
+    """plan.yaml's data, valid against the plan schema, as a Plan without measures."""
+    return Plan(
+        title=data["title"],
+        base_date=date.fromisoformat(data["base_date"]),
+        chapters=[Chapter(c["number"], c.get("numeral", ""), c["title"]) for c in data["chapters"]],
+        edition=data.get("edition", ""),
+        source=data.get("source", ""),
+        directory=directory,
+    )
+
+
+# --- model → data ----------------------------------------------------------------------------
+
+
+def _number(v: float | None) -> float | int | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
+
+
+def block(text: str) -> str:
+    """Text with line breaks as a literal block scalar (|-), so it reads as written."""
+    return LiteralScalarString(text) if "\n" in text else text
+
+
+def target_data(t: Target) -> CommentedMap:
+    return CommentedMap(value=_number(t.value), unit=t.unit, comparison=t.comparison, text=t.text)
+
+
+def deadline_data(d: Deadline) -> CommentedMap:
+    return CommentedMap(
+        date=d.date.isoformat() if d.date else None, recurring=d.recurring, text=d.text
+    )
+
+
+def milestone_data(m: Milestone) -> CommentedMap:
+    out = CommentedMap()
+    if m.target:
+        out["target"] = target_data(m.target)
+    if m.deadline:
+        out["deadline"] = deadline_data(m.deadline)
+    return out
+
+
+def baseline_data(b: Baseline) -> CommentedMap:
+    out = CommentedMap(text=b.text, value=_number(b.value), unit=b.unit)
+    if b.as_of:
+        out["as_of"] = b.as_of.isoformat()
+    return out
+
+
+def derived_data(kpi: Kpi) -> dict[str, Any]:
+    """The KPI's fields read from its text, as written to a file: status, unset_reason (when
+    unset), milestones and baselines (when there are any)."""
+    out: dict[str, Any] = {"status": kpi.status}
+    if kpi.unset_reason is not None:
+        out["unset_reason"] = kpi.unset_reason
+    if kpi.milestones:
+        out["milestones"] = [milestone_data(m) for m in kpi.milestones]
+    if kpi.baselines:
+        out["baselines"] = [baseline_data(b) for b in kpi.baselines]
+    return out
+
+
+def kpi_data(kpi: Kpi) -> CommentedMap:
+    fields: dict[str, Any] = {"id": kpi.id, "kind": kpi.kind, "text": block(kpi.text)}
+    if kpi.notes:
+        fields["notes"] = [block(n) for n in kpi.notes]
+    fields.update(derived_data(kpi))
+    return CommentedMap((key, fields[key]) for key in KPI_KEY_ORDER if key in fields)
+
+
+def measure_data(m: Measure) -> CommentedMap:
+    doc = CommentedMap()
+    doc["id"] = m.id
+    doc["chapter"] = m.chapter
+    doc["title"] = m.title
+    if m.source_line is not None:
+        doc["source_line"] = m.source_line
+    doc["objective"] = block(m.objective)
+    doc["kpis"] = [kpi_data(k) for k in m.kpis]
+    return doc
+
+
+def plan_data(plan: Plan) -> CommentedMap:
+    doc = CommentedMap()
+    doc["title"] = plan.title
+    if plan.edition:
+        doc["edition"] = plan.edition
+    if plan.base_date is not None:
+        doc["base_date"] = plan.base_date.isoformat()
+    if plan.source:
+        doc["source"] = plan.source
+    doc["chapters"] = [
+        CommentedMap(number=c.number, numeral=c.numeral, title=c.title) for c in plan.chapters
+    ]
+    return doc
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.width = 4096  # never fold a KPI's text: one line in, one line out
+    y.allow_unicode = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def dump(doc: object, header: str = "") -> str:
+    """YAML text of ``doc`` as every measure file is written, after ``header`` lines."""
+    buf = io.StringIO()
+    _yaml().dump(doc, buf)
+    return header + buf.getvalue()

@@ -1,0 +1,171 @@
+"""K201–K206: a KPI's structured fields against what its own text says, and its id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from ..extract import extract, stated_value, unset_marker
+from ..i18n import N_
+from ..jpdate import find_dates, fold
+from ..model import Deadline, Kpi, Measure, Target, kpi_id
+from .base import Hit, NodePath, Rule
+
+RULES = [
+    Rule(
+        "K201",
+        "era-mismatch",
+        "error",
+        N_("An era year disagrees with its Gregorian year."),
+        N_(
+            "Where the text gives both (令和４年度（2022年度）), they must name the same year; "
+            "an era year outside its era (平成32年, 令和元年4月) is reported too."
+        ),
+        {"default": N_("{text}: {mismatch}")},
+    ),
+    Rule(
+        "K202",
+        "deadline-mismatch",
+        "error",
+        N_("A structured deadline disagrees with the text."),
+        N_(
+            "A milestone's deadline must be the end of the period its own wording names, and "
+            "that wording must stand in the KPI's text."
+        ),
+        {
+            "wording": N_("deadline wording {wording!r} does not appear in the KPI's text"),
+            "date": N_("deadline {date} is not the end of {named} ({end})"),
+        },
+        fixable=True,
+    ),
+    Rule(
+        "K203",
+        "target-mismatch",
+        "error",
+        N_("A structured target disagrees with the text."),
+        N_(
+            "A milestone's target wording must stand in the KPI's text and its value must be "
+            "the number that wording states."
+        ),
+        {
+            "wording": N_("target wording {wording!r} does not appear in the KPI's text"),
+            "value": N_("target value {value:g} is not what {wording!r} states ({stated:g})"),
+        },
+        fixable=True,
+    ),
+    Rule(
+        "K204",
+        "status-mismatch",
+        "warning",
+        N_("The status disagrees with the KPI's words."),
+        N_(
+            "status: set while the text says 未設定 (or another unset wording), or status: "
+            "unset while nothing in the text or notes says so."
+        ),
+        {
+            "set": N_("status is set but the text says {marker!r}"),
+            "unset": N_("status is unset but nothing in the text or notes says so"),
+        },
+        fixable=True,
+    ),
+    Rule(
+        "K205",
+        "kpi-id",
+        "error",
+        N_("KPI ids are not P1, P2 … / E1, E2 … in order."),
+        N_(
+            "Progress KPIs are P1, P2 …, outcome KPIs E1, E2 …, numbered in document order, "
+            "each once; the letter must match the kind."
+        ),
+        {
+            "twice": N_("KPI id {id} appears twice"),
+            "order": N_("KPI id {id} should be {want} ({kind} KPI in document order)"),
+        },
+    ),
+    Rule(
+        "K206",
+        "unrecorded-milestone",
+        "warning",
+        N_("The text states a target or deadline that no milestone records."),
+        N_(
+            "The KPI's own words name a target or a deadline, but its milestones leave it out, "
+            "so K102 or K103 fires on a KPI that does state one. Add the milestone."
+        ),
+        {
+            "target": N_("the text states a target ({wording}) that no milestone records"),
+            "deadline": N_("the text states a deadline ({wording}) that no milestone records"),
+        },
+        fixable=True,
+    ),
+]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+def check_consistency(kpi: Kpi, at: NodePath, ref: str, base: date | None) -> Iterator[Hit]:
+    """K201–K206 (but K205): the structured fields against what the KPI's own text says."""
+    x = extract(kpi.text, base, kpi.notes)
+    for d in x.date_mismatches:
+        yield Hit(
+            "K201", args={"text": d.text, "mismatch": d.mismatch}, node=(*at, "text"), kpi=ref
+        )
+    text = _squash(kpi.text + "".join(kpi.notes))
+    for i, m in enumerate(kpi.milestones):
+        where = (*at, "milestones", i)
+        if m.deadline is not None:
+            yield from _check_deadline(m.deadline, text, base, (*where, "deadline"), ref)
+        if m.target is not None:
+            yield from _check_target(m.target, text, (*where, "target"), ref)
+    marker = unset_marker(kpi.text, kpi.notes, has_target=bool(x.targets))
+    if marker and not kpi.is_unset:
+        yield Hit("K204", "set", {"marker": marker}, (*at, "status"), ref)
+    elif kpi.is_unset and not marker:
+        yield Hit("K204", "unset", node=(*at, "status"), kpi=ref)
+    if not kpi.is_unset:
+        if x.targets and not kpi.has_target:
+            yield Hit("K206", "target", {"wording": x.targets[0].text}, (*at, "text"), ref)
+        if x.deadlines and not kpi.has_deadline:
+            yield Hit("K206", "deadline", {"wording": x.deadlines[0].text}, (*at, "text"), ref)
+
+
+def _check_deadline(
+    dl: Deadline, text: str, base: date | None, at: NodePath, ref: str
+) -> Iterator[Hit]:
+    if _squash(dl.text) not in text:
+        yield Hit("K202", "wording", {"wording": dl.text}, (*at, "text"), ref)
+        return
+    if dl.recurring or dl.date is None:
+        return
+    named = [d for d in find_dates(dl.text, base) if d.end is not None]
+    if named and named[-1].end != dl.date:
+        args = {"date": dl.date.isoformat(), "named": named[-1].text, "end": named[-1].end}
+        yield Hit("K202", "date", args, (*at, "date"), ref)
+
+
+def _check_target(t: Target, text: str, at: NodePath, ref: str) -> Iterator[Hit]:
+    if _squash(t.text) not in text:
+        yield Hit("K203", "wording", {"wording": t.text}, (*at, "text"), ref)
+        return
+    stated = stated_value(t.text) if t.value is not None else None
+    if stated is not None and t.value is not None and abs(stated - t.value) > 1e-9:
+        args = {"value": t.value, "wording": t.text, "stated": stated}
+        yield Hit("K203", "value", args, (*at, "value"), ref)
+
+
+def check_kpi_ids(measure: Measure) -> Iterator[Hit]:
+    """K205: P1, P2 … / E1, E2 … in document order, each once."""
+    counts = {"progress": 0, "outcome": 0}
+    seen: set[str] = set()
+    for i, kpi in enumerate(measure.kpis):
+        counts[kpi.kind] += 1
+        want = kpi_id(kpi.kind, counts[kpi.kind])
+        if kpi.id in seen:
+            yield Hit("K205", "twice", {"id": kpi.id}, ("kpis", i, "id"))
+        elif kpi.id != want:
+            yield Hit(
+                "K205", "order", {"id": kpi.id, "want": want, "kind": kpi.kind}, ("kpis", i, "id")
+            )
+        seen.add(kpi.id)

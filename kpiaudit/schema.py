@@ -1,0 +1,83 @@
+"""JSON Schema validation of loaded files, with messages that name the field (E004).
+
+The schemas users point their editors at are ``schema/*.json`` (shipped in the package as
+``kpiaudit/schemas``). Error paths are mapped back to the line and column of the YAML node.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from .load import LoadedFile, Problem
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SchemaName = Literal["measure.schema.json", "plan.schema.json"]
+MEASURE_SCHEMA: SchemaName = "measure.schema.json"
+PLAN_SCHEMA: SchemaName = "plan.schema.json"
+
+
+@lru_cache(maxsize=2)
+def _validator(name: SchemaName) -> Any:
+    import jsonschema
+
+    schema = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=cls.FORMAT_CHECKER)
+
+
+def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """The schema with each ``#/$defs/…`` reference replaced by its definition. Looking up a
+    reference is a quarter of jsonschema's time per measure; errors read the same, since they
+    name the instance's path, not the schema's. A recursive definition keeps its $ref."""
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+        name = ref.removeprefix("#/$defs/")
+        if name in defs and name not in seen:
+            return _inline_refs(defs[name], defs, (*seen, name))
+    return {key: _inline_refs(value, defs, seen) for key, value in node.items()}
+
+
+def validate(loaded: LoadedFile, schema: SchemaName) -> list[Problem]:
+    """E004 problems of a loaded file against a schema, in document order."""
+    problems = []
+    for err in sorted(_validator(schema).iter_errors(loaded.data), key=lambda e: list(e.path)):
+        line, col = loaded.position(tuple(err.absolute_path))
+        key, args = _message(err)
+        problems.append(Problem("E004", key, args, line, col))
+    return problems
+
+
+def _message(err: Any) -> tuple[str, dict[str, Any]]:
+    """Which E004 message, and its arguments: words a policy officer understands."""
+    field = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+    v = err.validator
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        return "required", {"field": field, "missing": missing}
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        known = set(err.schema.get("properties", {}))
+        names = ", ".join(repr(k) for k in err.instance if k not in known)
+        return "unknown", {"field": field, "names": names}
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        found = err.instance
+        return "type", {
+            "field": field,
+            "expected": want,
+            "found_type": type(found).__name__,
+            "found": found,
+        }
+    if v == "enum":
+        allowed = ", ".join(str(x) for x in err.validator_value)
+        return "enum", {"field": field, "allowed": allowed, "found": err.instance}
+    if v == "pattern":
+        return "pattern", {"field": field, "found": err.instance, "pattern": err.validator_value}
+    return "other", {"field": field, "detail": err.message}

@@ -1,0 +1,130 @@
+"""Compliance per chapter (and per measure of one chapter): the ``status`` document.
+
+The counts come from the audit's findings (after configuration and suppressions), so
+``status`` says exactly what ``lint`` reports for the same files and configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..audit import Audit
+from ..i18n import N_, _
+from ..model import Measure
+from .table import Column, Table
+
+
+@dataclass
+class Row:
+    key: str  # chapter number or measure id
+    title: str
+    measures: int
+    kpis: int
+    unset: int
+    no_target: int
+    no_deadline: int
+    compliant: int
+
+    @property
+    def compliance(self) -> float:
+        return self.compliant / self.kpis if self.kpis else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "measures": self.measures,
+            "kpis": self.kpis,
+            "unset": self.unset,
+            "no_target": self.no_target,
+            "no_deadline": self.no_deadline,
+            "compliant": self.compliant,
+            "compliance": round(self.compliance, 4),
+        }
+
+
+def _row(key: str, title: str, measures: list[Measure], codes: dict[str, set[str]]) -> Row:
+    row = Row(key, title, len(measures), 0, 0, 0, 0, 0)
+    for m in measures:
+        for k in m.kpis:
+            got = codes.get(str(m.kpi_ref(k)), set())
+            row.kpis += 1
+            row.unset += "K101" in got
+            row.no_target += "K102" in got
+            row.no_deadline += "K103" in got
+            row.compliant += not got
+    return row
+
+
+@dataclass
+class Status:
+    chapters: list[Row]
+    total: Row
+    measures: list[Row]  # the measures of the chapter asked for, else empty
+    chapter: int | None
+    plan_title: str
+
+    def as_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "chapters": [{"chapter": int(r.key), **r.as_json()} for r in self.chapters],
+            "total": self.total.as_json(),
+        }
+        if self.chapter is not None:
+            doc["measures"] = [{"measure": r.key, **r.as_json()} for r in self.measures]
+        return doc
+
+    def tables(self) -> list[Table]:
+        """The chapter table (with a total row unless one chapter was asked for) and, for one
+        chapter, its measures."""
+        one = self.chapter is not None
+        rows = self.chapters + ([] if one else [self.total])
+        out = [_table(self.plan_title or "kpiaudit status", rows, "chapter", total=not one)]
+        if one:
+            title = _("Chapter {number}: measures").format(number=self.chapter)
+            out.append(_table(title, self.measures, "measure", total=False))
+        return out
+
+
+def status(result: Audit, chapter: int | None = None) -> Status:
+    codes = result.kpi_codes()
+    plan = result.plan
+    numbers = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
+    if chapter is not None:
+        numbers = [chapter]
+    chapters = [
+        _row(str(n), plan.chapter_title(n), [m for m in plan.measures if m.chapter == n], codes)
+        for n in numbers
+    ]
+    chosen = [m for m in plan.measures if chapter is None or m.chapter == chapter]
+    total = _row("total", "", chosen, codes)
+    measures = [_row(m.id, m.title, [m], codes) for m in chosen] if chapter is not None else []
+    return Status(chapters, total, measures, chapter, plan.title)
+
+
+_COUNTS = [
+    Column(N_("KPIs"), "right"),
+    Column(N_("unset"), "right"),
+    Column(N_("no target"), "right"),
+    Column(N_("no deadline"), "right"),
+    Column(N_("compliant"), "right"),
+    Column(N_("compliance"), "right"),
+]
+
+
+def _table(title: str, rows: list[Row], first: str, *, total: bool) -> Table:
+    """Chapter rows (``first="chapter"``) or measure rows; a measure row is one measure, so it
+    has no "measures" column."""
+    per_chapter = first == "chapter"
+    columns = [
+        Column(N_("chapter") if per_chapter else N_("measure")),
+        Column(N_("title"), wrap=True),
+        *([Column(N_("measures"), "right")] if per_chapter else []),
+        *_COUNTS,
+    ]
+
+    def cells(r: Row) -> list[Any]:
+        counts = [r.kpis, r.unset, r.no_target, r.no_deadline, r.compliant]
+        measures = [r.measures] if per_chapter else []
+        return [r.key, r.title, *measures, *counts, f"{r.compliance:.0%}"]
+
+    return Table(title, columns, [cells(r) for r in rows], total, [r.compliance for r in rows])
