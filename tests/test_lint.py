@@ -316,7 +316,8 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
         pytest.fail("git is needed for this test")
     repo = tmp_path / "repo"
     (repo / "measures").mkdir(parents=True)
-    shutil.copy(ROOT / "examples" / "measures" / "01-01.yaml", repo / "measures" / "01-01.yaml")
+    for name in ("plan.yaml", "01-01.yaml"):
+        shutil.copy(ROOT / "examples" / "measures" / name, repo / "measures" / name)
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),

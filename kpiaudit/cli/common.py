@@ -14,8 +14,20 @@ if TYPE_CHECKING:
     from ..audit import Audit
     from ..config import Config
 
+from ..i18n import N_
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
+
+
+# Help shared by every command that reads measures (argparse's lint and typer's others).
+PATHS_HELP = N_(
+    "Measure files or directories. Default: the configured measures directory, else ./measures."
+)
+CONFIG_HELP = N_(
+    "Read settings from FILE instead of searching for .kpiaudit.toml or [tool.kpiaudit] in "
+    "pyproject.toml."
+)
 
 
 class UsageError(Exception):

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_FINDINGS, EXIT_OK, fail, setup, use_color
+from .common import CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, PATHS_HELP, fail, setup, use_color
 
 SUMMARY = (
     "Check measure files: schema, unset KPIs (K101), no quantitative target (K102), "
@@ -45,14 +45,7 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    ap.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATHS",
-        help="measure files or directories (default: the configured measures directory, "
-        "else ./measures)",
-    )
+    ap.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=PATHS_HELP)
     rules = ap.add_argument_group("choosing rules")
     rules.add_argument(
         "--select",
@@ -61,13 +54,7 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         help="only these rules: codes, prefixes or names, comma-separated (K102,K103 or K1)",
     )
     rules.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
-    rules.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="read settings from FILE instead of searching for .kpiaudit.toml or "
-        "[tool.kpiaudit] in pyproject.toml",
-    )
+    rules.add_argument("--config", type=Path, metavar="FILE", help=CONFIG_HELP)
     output = ap.add_argument_group("output")
     output.add_argument(
         "-f",

@@ -8,25 +8,15 @@ from typing import Annotated
 
 import typer
 
-from .common import fail, for_terminal
+from .common import CONFIG_HELP, PATHS_HELP, fail, for_terminal
 
 PathsArg = Annotated[
     list[Path] | None,
-    typer.Argument(
-        metavar="PATHS",
-        help="Measure files or directories. Default: the configured measures "
-        "directory, else ./measures.",
-        show_default=False,
-    ),
+    typer.Argument(metavar="PATHS", help=PATHS_HELP, show_default=False),
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--config",
-        metavar="FILE",
-        help="Read settings from FILE instead of searching for "
-        ".kpiaudit.toml or [tool.kpiaudit] in pyproject.toml.",
-    ),
+    typer.Option("--config", metavar="FILE", help=CONFIG_HELP),
 ]
 FormatOpt = Annotated[
     str | None,

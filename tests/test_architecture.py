@@ -1,0 +1,112 @@
+"""The shape the code keeps: one plan per directory, one home per concept, no reaching into
+another module's private names, a registry the docs and fix agree with."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+from kpiaudit.cli import main
+from kpiaudit.rules import FIXABLE, RULES
+
+from .conftest import MEASURES, ROOT
+
+PACKAGE = ROOT / "kpiaudit"
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_commands_that_read_one_plan_refuse_two(capsys) -> None:
+    two = [str(MEASURES), str(ROOT / "examples" / "measures")]
+    for command in (["status"], ["due"], ["fix", "--diff"]):
+        code, _, err = run([*command, *two], capsys)
+        assert code == 2, (command, err)
+        assert "2 plans" in err and str(MEASURES) in err and "examples/measures" in err
+
+
+def test_lint_audits_each_plan_on_its_own(capsys) -> None:
+    code, out, _ = run(
+        ["lint", str(MEASURES), str(ROOT / "examples" / "measures"), "-f", "json"], capsys
+    )
+    findings = json.loads(out)
+    assert code == 1
+    assert not [f for f in findings if f["code"] == "E008"]
+    # examples/measures/01-02.yaml holds its three gaps; the 2022 plan's 1-2 has its own.
+    example = [f["code"] for f in findings if "examples/measures/01-02.yaml" in f["path"]]
+    assert example == ["K102", "K103", "K101"]
+
+
+PLAN = "title: {title}\nbase_date: '{base}'\nchapters:\n  - number: 1\n    title: 一\n"
+MEASURE = """\
+id: 1-1
+chapter: 1
+title: 施策
+objective: ''
+kpis:
+  - id: P1
+    kind: progress
+    status: set
+    text: 対応件数（今年度末までに30件）
+    milestones:
+      - target: {value: 30, unit: 件, comparison: '=', text: 30件}
+        deadline: {date: '2023-03-31', recurring: false, text: 今年度末までに}
+"""
+
+
+def test_each_plan_reads_relative_dates_against_its_own_base_date(tmp_path: Path, capsys) -> None:
+    """今年度末 is 2023-03-31 for a plan decided in June 2022, 2025-03-31 for one of 2024."""
+    for name, base in (("a", "2022-06-07"), ("b", "2024-06-01")):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "plan.yaml").write_text(PLAN.format(title=name, base=base), encoding="utf-8")
+        (d / "01-01.yaml").write_text(MEASURE, encoding="utf-8")
+    _, out, _ = run(["lint", str(tmp_path / "a"), str(tmp_path / "b"), "-f", "json"], capsys)
+    mismatches = [(Path(f["path"]).parent.name, f["code"]) for f in json.loads(out)]
+    assert mismatches == [("b", "K202")]
+
+
+def test_a_directory_without_plan_yaml_is_reported_once(tmp_path: Path, capsys) -> None:
+    shutil.copy(ROOT / "examples" / "measures" / "01-01.yaml", tmp_path / "01-01.yaml")
+    code, out, _ = run(["lint", str(tmp_path), "-f", "json"], capsys)
+    assert code == 1 and [f["code"] for f in json.loads(out)] == ["E010"]
+
+
+def _private_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or "kpiaudit" in (node.module or "")):
+            private = [
+                a.name
+                for a in node.names
+                if a.name.startswith("_") and a.name != "_" and not a.name.endswith("__")
+            ]
+            bad += [f"{path.name}: {name}" for name in private]  # _ is gettext, by convention
+    return bad
+
+
+def test_no_module_imports_a_private_name_of_another() -> None:
+    found = [b for p in sorted(PACKAGE.rglob("*.py")) for b in _private_imports(p)]
+    assert found == []
+
+
+def test_readme_rule_table_is_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = re.search(r"<!-- rules -->\n(.*?)<!-- /rules -->", readme, re.S)
+    assert table, "README.md has no <!-- rules --> table"
+    rows = [
+        ln.split("|")[1:4] for ln in table.group(1).splitlines() if re.match(r"\| [A-Z]\d{3}", ln)
+    ]
+    listed = [(c.strip(), n.strip().strip("`"), s.strip()) for c, n, s in rows]
+    assert listed == [(r.code, r.name, r.severity) for r in RULES.values()]
+
+
+def test_fix_repairs_the_rules_the_registry_calls_fixable() -> None:
+    assert {"K202", "K203", "K204", "K206"} == FIXABLE
