@@ -258,8 +258,10 @@ def test_text_is_plain_when_piped_and_coloured_on_request(plan: Path) -> None:
     )
     env = {**os.environ, "FORCE_COLOR": "1"}
     env.pop("NO_COLOR", None)
-    coloured = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
-    assert "\x1b[" in coloured.stdout
+    for term in ("xterm-256color", "dumb"):  # CI's TERM=dumb must not drop requested colour
+        env["TERM"] = term
+        coloured = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
+        assert "\x1b[" in coloured.stdout, term
     env["NO_COLOR"] = "1"
     assert (
         "\x1b["

@@ -40,10 +40,11 @@ def render(table: Table, out: TextIO, fmt: str, *, color: bool = False) -> None:
 
 
 def _rich(table: Table, headers: list[str], out: TextIO, color: bool) -> None:
-    from rich.console import Console
     from rich.table import Table as RichTable
 
-    console = Console(file=out, force_terminal=color, no_color=not color, highlight=False)
+    from .console import rich_console
+
+    console = rich_console(out, color)
     shown = RichTable(title=table.title or None, header_style="bold")
     for column, header in zip(table.columns, headers, strict=True):
         shown.add_column(

@@ -19,10 +19,11 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
             ref = f" ({f.kpi or f.measure})" if (f.kpi or f.measure) else ""
             out.write(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.render(_)}{ref}\n")
         return
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=out, force_terminal=True, highlight=False, soft_wrap=True)
+    from .console import rich_console
+
+    console = rich_console(out, True, soft_wrap=True)
     for f in findings:
         ref = f" [dim]({escape(f.kpi or f.measure or '')})[/dim]" if (f.kpi or f.measure) else ""
         console.print(
