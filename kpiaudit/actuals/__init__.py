@@ -1,0 +1,15 @@
+"""Readers of actual values (実績): pure functions from files to :class:`ActualRow` values.
+
+Nothing here writes a measure file; the ``actuals`` commands call these readers and decide.
+
+* :func:`kpiaudit.actuals.table.read_table` — a CSV or XLSX table kept by hand.
+
+Every reader returns the usable rows *and* a :class:`RowProblem` for each row it skipped; a file
+that cannot be read at all raises :class:`ActualsFileError` naming the file and the row.
+"""
+
+from __future__ import annotations
+
+from .records import ActualRow, ActualsFileError, RowProblem
+
+__all__ = ["ActualRow", "ActualsFileError", "RowProblem"]
