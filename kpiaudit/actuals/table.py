@@ -243,9 +243,17 @@ class _Table:
         if messages or as_of is None:
             return messages
         return ActualRow(
-            self.name, row, kpi, known["period"], as_of, value, unit, achieved,
-            known["source"], known["note"],
-        )  # fmt: skip
+            self.name,
+            row,
+            kpi,
+            known["period"],
+            as_of,
+            value,
+            unit,
+            achieved,
+            known["source"],
+            known["note"],
+        )
 
 
 def _payload(row: ActualRow) -> tuple[object, ...]:
