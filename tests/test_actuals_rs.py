@@ -168,6 +168,19 @@ def test_shift_jis_file_is_refused_at_the_header(tmp_path: Path) -> None:
     assert "Shift_JIS" in str(err.value)
 
 
+def test_a_bad_byte_deep_in_the_file_is_reported_at_its_row(tmp_path: Path) -> None:
+    """Far past the first 8 KiB the text layer decodes at once: the row is still exact."""
+    path = write_rs(tmp_path / "3-1.csv", generate(300, seed=1))
+    target = list(read_rs(path))[250]
+    raw = path.read_bytes()
+    at = raw.index(target.name.encode())
+    path.write_bytes(raw[:at] + b"\xff" + raw[at + 1 :])
+    with pytest.raises(ActualsFileError) as err:
+        read(path)
+    assert err.value.row == target.row > 1000
+    assert "not UTF-8" in str(err.value)
+
+
 def test_truncated_final_row_is_an_error_naming_it(tmp_path: Path) -> None:
     path = write_rs(tmp_path / "3-1.csv", [NDB, USERS])
     raw = path.read_bytes()

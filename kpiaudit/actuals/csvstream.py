@@ -1,9 +1,8 @@
 """CSV records streamed from a file, numbered as a spreadsheet numbers rows, with one clear
 error for a file that is not UTF-8 CSV or ends in the middle of a record.
 
-The file is read line by line as bytes and each line is decoded on its own, so that a byte
-that is not UTF-8 is reported at the row that holds it (a text stream decodes 8 KiB at a time
-and fails rows early), and memory stays bounded by the longest line, not the file.
+Memory stays bounded by a record, not the file. A byte that is not UTF-8 is reported at the
+row that holds it.
 """
 
 from __future__ import annotations
@@ -12,12 +11,13 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from ..i18n import _
 from .records import ActualsFileError
 
-MAX_LINE = 1 << 20  # bytes; a real RS line is a few KiB, a file with no line ends is not CSV
+MAX_LINE = 1 << 20  # characters (bytes when locating a bad byte); a real RS line is a few KiB
 _KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -94,34 +94,58 @@ def records(path: Path) -> Iterator[tuple[int, list[str], bool]]:
     with no fields, as a spreadsheet shows an empty row. Raises :class:`ActualsFileError`."""
     name = path.as_posix()
     try:
-        fh = path.open("rb")  # closed by the with below; opened apart to report OSError
+        with path.open("rb") as raw:
+            sniff(path, raw.read(8192))
+        fh = path.open(encoding="utf-8-sig", newline="")  # closed by the with below
     except OSError as exc:
         raise ActualsFileError(
             name, _("cannot read: {error}").format(error=exc.strerror or exc)
         ) from exc
     with fh:
-        sniff(path, fh.peek(8192)[:8192])
-        lines = _Lines(fh, name)
+        # readline(MAX_LINE): a file with no line ends is read a piece at a time, not whole;
+        # inside quotes the pieces join up again, outside they make rows of the wrong width.
         # strict: a quote in the wrong place or a file that ends inside a quoted field is an
         # error, not a guess that would swallow the rows after it.
-        reader = csv.reader(iter(lines), strict=True)
+        reader = csv.reader(iter(partial(fh.readline, MAX_LINE), ""), strict=True)
         pending: tuple[int, list[str]] | None = None
         row = 0
         while True:
-            lines.row = row + 1
+            start = reader.line_num
             try:
                 fields = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise ActualsFileError(name, _csv_message(exc, lines.line), row + 1) from exc
+                raise ActualsFileError(name, _csv_message(exc, reader.line_num), row + 1) from exc
+            except UnicodeDecodeError as exc:
+                # The text layer decodes 8 KiB at a time, so it fails rows early: find the row
+                # that holds the byte by reading again, line by line (only a broken file pays).
+                raise _locate_decode_error(path) from exc
             row += 1
             if pending is not None:
                 yield pending[0], pending[1], False
-            pending = (row, [f.replace("\r\n", "\n") if "\r" in f else f for f in fields])
+            if reader.line_num - start > 1:  # a quoted line break: CRLF in a field becomes LF
+                fields = [f.replace("\r\n", "\n") for f in fields]
+            pending = (row, fields)
         if pending is None:
             raise ActualsFileError(name, _("the file is empty: no header row"), 1)
         yield pending[0], pending[1], True
+
+
+def _locate_decode_error(path: Path) -> ActualsFileError:
+    """The error for the first byte that is not UTF-8, at its row."""
+    name = path.as_posix()
+    with path.open("rb") as fh:
+        lines = _Lines(fh, name)
+        reader = csv.reader(iter(lines))
+        try:
+            for row, _fields in enumerate(reader, start=2):
+                lines.row = row
+        except ActualsFileError as exc:
+            return exc
+        except csv.Error:
+            pass
+    return ActualsFileError(name, _("not UTF-8; {hint}").format(hint=_("save it as 'CSV UTF-8'")))
 
 
 def _csv_message(exc: csv.Error, line: int) -> str:

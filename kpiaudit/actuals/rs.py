@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,7 +104,8 @@ _ROW_KINDS = {
 }
 KIND_LABELS = {TARGET_YEAR: "1.目標年度", TARGET: "2.目標値", ACTUAL: "3.実績値", RATE: "4.達成率"}
 _NO_VALUE = {"-", "－", "―", "ー", "—", "–", "−"}
-_PLAIN = re.compile(r"\d+(?:\.\d+)?")  # most cells: no separator, no sign, ASCII
+# Most cells: ASCII digits, perhaps thousands separators, no sign, no unit.
+_PLAIN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _YEAR_COLUMN = re.compile(r"(?:19|20|21)\d\d")
 _SPACES = re.compile(r"\s+")
 
@@ -235,7 +237,7 @@ def read_rs(path: Path, problems: list[RowProblem] | None = None) -> Iterator[Rs
             continue
         kind_text = nfkc(fields[layout.row_kind])
         if not kind_text:  # an activity: no year values by design
-            if any(fields[i].strip() for _year, i in layout.years):
+            if any(raw for _year, raw in layout.year_cells(fields)):
                 message = _("year values on a row with no {column}: ignored")
                 sink.append(RowProblem(name, row, message.format(column=ROW_KIND)))
             continue
@@ -288,9 +290,27 @@ class _Layout:
                 ).format(columns=shown or _("the fiscal-year columns 2007 … 2060")),
                 1,
             )
+        # Year columns side by side (as published) are read with one C-level pass.
+        first_year, first_col = self.years[0]
+        self._contiguous = all(
+            (y, i) == (first_year + k, first_col + k) for k, (y, i) in enumerate(self.years)
+        )
+        self._span = (first_col, first_col + len(self.years))
+        self._year_numbers = [y for y, _i in self.years]
         self.col = {c: index[nfkc(c)] for c in COLUMNS}
         self.row_kind = self.col[ROW_KIND]
         self._key_cols = [self.col[c] for c in (FISCAL_YEAR, PROJECT_ID, NUMBER, KIND, TERM)]
+
+    def year_cells(self, fields: list[str]) -> list[tuple[int, str]]:
+        """(fiscal year, stripped cell) for every year cell that is not empty."""
+        if self._contiguous:
+            start, stop = self._span
+            values = fields[start:stop]
+            return [
+                (year, values[year - self._year_numbers[0]].strip())
+                for year in compress(self._year_numbers, values)
+            ]
+        return [(year, fields[i].strip()) for year, i in self.years if fields[i]]
 
     def key(self, fields: list[str]) -> tuple[str, ...]:
         return tuple(fields[i].strip() for i in self._key_cols)
@@ -335,8 +355,7 @@ class _Group:
         )
 
     def add(self, kind: int, row: int, fields: list[str]) -> None:
-        cells = [(year, fields[i].strip()) for year, i in self.layout.years if fields[i]]
-        cells = [(year, raw) for year, raw in cells if raw]
+        cells = [(year, raw) for year, raw in self.layout.year_cells(fields) if raw]
         if kind in self.rows:
             if self.rows[kind][1] != cells:
                 self._problem(
@@ -363,9 +382,10 @@ class _Group:
         if kind == TARGET_YEAR:
             return _named_year(raw)
         if _PLAIN.fullmatch(raw):  # the common case, without NFKC and Decimal
+            plain = raw.replace(",", "")
             if self.multiplier == 1 or kind == RATE:  # a rate is a percentage, whatever 単位 is
-                return float(raw)
-            return float(Decimal(raw) * self.multiplier)
+                return float(plain)
+            return float(Decimal(plain) * self.multiplier)
         try:
             if kind == RATE:
                 number = parse_number(raw)
