@@ -7,6 +7,9 @@ Nothing here writes a measure file; the ``actuals`` commands call these readers 
   :class:`~kpiaudit.actuals.rs.RsIndicator` per indicator (targets, actuals, rates per year).
 * :func:`~kpiaudit.actuals.mapping.load_mapping` and :func:`~kpiaudit.actuals.rs.rs_actuals` —
   which indicator measures which KPI, and the mapped indicators' actuals as rows.
+* :func:`~kpiaudit.actuals.mapping.suggest_mapping` and
+  :func:`~kpiaudit.actuals.mapping.format_suggestions` — candidate mappings with their evidence,
+  as YAML a person confirms line by line.
 
 Every reader returns the usable rows *and* a :class:`RowProblem` for each row it skipped; a file
 that cannot be read at all raises :class:`ActualsFileError` naming the file and the row.
