@@ -1,0 +1,22 @@
+"""Readers of actual values (実績): pure functions from files to :class:`ActualRow` values.
+
+Nothing here writes a measure file; the ``actuals`` commands call these readers and decide.
+
+* :func:`~kpiaudit.actuals.table.read_table` — a CSV or XLSX table kept by hand.
+* :func:`~kpiaudit.actuals.rs.read_rs` — the RS system's 3-1 file, streamed, one
+  :class:`~kpiaudit.actuals.rs.RsIndicator` per indicator (targets, actuals, rates per year).
+* :func:`~kpiaudit.actuals.mapping.load_mapping` and :func:`~kpiaudit.actuals.rs.rs_actuals` —
+  which indicator measures which KPI, and the mapped indicators' actuals as rows.
+* :func:`~kpiaudit.actuals.mapping.suggest_mapping` and
+  :func:`~kpiaudit.actuals.mapping.format_suggestions` — candidate mappings with their evidence,
+  as YAML a person confirms line by line.
+
+Every reader returns the usable rows *and* a :class:`RowProblem` for each row it skipped; a file
+that cannot be read at all raises :class:`ActualsFileError` naming the file and the row.
+"""
+
+from __future__ import annotations
+
+from .records import ActualRow, ActualsFileError, RowProblem
+
+__all__ = ["ActualRow", "ActualsFileError", "RowProblem"]
