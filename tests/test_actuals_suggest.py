@@ -15,7 +15,7 @@ from kpiaudit.actuals.mapping import (
     suggest_mapping,
 )
 from kpiaudit.actuals.rs import RsIndicator, read_rs
-from kpiaudit.model import Kpi, Location, Measure, Milestone, Target
+from kpiaudit.model import Kpi, Measure, Milestone, Target
 
 from .rs_fixture import Indicator, write_rs
 
@@ -23,7 +23,7 @@ from .rs_fixture import Indicator, write_rs
 def kpi(kpi_id: str, text: str, unit: str | None = None) -> Kpi:
     milestones = [Milestone(Target(1, unit, ">=", f"1{unit}"), None)] if unit else []
     kind = "progress" if kpi_id.startswith("P") else "outcome"
-    return Kpi(kpi_id, kind, text, "set", Location("m.yaml"), milestones=milestones)
+    return Kpi(kpi_id, kind, text, "set", milestones=milestones)
 
 
 # Texts as the 2022 plan writes them (measures/01-07.yaml, 06-04.yaml).
@@ -42,7 +42,6 @@ MEASURES = [
             ),
             kpi("E2", "5G人口カバー率（令和５年度（2023年度）末までに95％）", "％"),
         ],
-        Location("01-07.yaml"),
     ),
     Measure(
         "6-4",
@@ -59,7 +58,6 @@ MEASURES = [
             kpi("E1", "オープンデータ公表ページに対するアクセス数（具体的な数値は未設定）"),
             kpi("E2", "NDBの利活用による研究開発の件数（運用開始後の利用件数）", "件"),
         ],
-        Location("06-04.yaml"),
     ),
 ]
 PLAN = "デジタル社会の実現に向けた重点計画"

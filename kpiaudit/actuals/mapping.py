@@ -278,7 +278,9 @@ class _Index:
         for measure in measures:
             for kpi in measure.kpis:
                 self.by_measure.setdefault(measure.id, []).append(len(self.kpis))
-                self.kpis.append(_Kpi(measure.ref(kpi), measure.id, _units(kpi), _grams(kpi)))
+                self.kpis.append(
+                    _Kpi(str(measure.kpi_ref(kpi)), measure.id, _units(kpi), _grams(kpi))
+                )
         self.postings: dict[str, list[int]] = {}
         for i, k in enumerate(self.kpis):
             for gram in k.grams:
