@@ -16,12 +16,36 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .model import Baseline, Chapter, Deadline, Kpi, Measure, Milestone, Plan, Target
+from .model import (
+    Actual,
+    Baseline,
+    Chapter,
+    Deadline,
+    Kpi,
+    Measure,
+    Milestone,
+    Plan,
+    RsLink,
+    RsLinkTarget,
+    Target,
+)
 
 # The fields of a KPI that are read from its text (``kpiaudit fix`` rewrites exactly these),
-# and the order in which a KPI's keys are written.
+# and the order in which a KPI's keys are written. ``rs`` and ``actuals`` are what was measured
+# (``kpiaudit actuals`` writes them); they come last, so that the list that grows is at the end.
 DERIVED_KEYS = ("status", "unset_reason", "milestones", "baselines")
-KPI_KEY_ORDER = ("id", "kind", "status", "unset_reason", "text", "notes", "milestones", "baselines")
+KPI_KEY_ORDER = (
+    "id",
+    "kind",
+    "status",
+    "unset_reason",
+    "text",
+    "notes",
+    "milestones",
+    "baselines",
+    "rs",
+    "actuals",
+)
 
 # --- data → model ----------------------------------------------------------------------------
 
@@ -36,6 +60,34 @@ def target_from_data(d: dict[str, Any]) -> Target:
 
 def deadline_from_data(d: dict[str, Any]) -> Deadline:
     return Deadline(_iso(d.get("date")), d["recurring"], d["text"])
+
+
+def actual_from_data(d: dict[str, Any]) -> Actual:
+    return Actual(
+        period=d["period"],
+        as_of=date.fromisoformat(d["as_of"]),
+        value=d.get("value"),
+        unit=d.get("unit", ""),
+        achieved=d.get("achieved"),
+        source=d.get("source", ""),
+        note=d.get("note", ""),
+    )
+
+
+def rs_link_from_data(d: dict[str, Any]) -> RsLink:
+    return RsLink(
+        project=d["project"],
+        indicator=d["indicator"],
+        year=d["year"],
+        targets=tuple(
+            RsLinkTarget(t["fiscal_year"], t["value"], t.get("unit", ""))
+            for t in d.get("targets", [])
+        ),
+        direction=d.get("direction"),
+        name=d.get("name", ""),
+        kind=d.get("kind"),
+        term=d.get("term"),
+    )
 
 
 def kpi_from_data(k: dict[str, Any]) -> Kpi:
@@ -57,6 +109,8 @@ def kpi_from_data(k: dict[str, Any]) -> Kpi:
             Baseline(b["text"], b.get("value"), b.get("unit", ""), _iso(b.get("as_of")))
             for b in k.get("baselines", [])
         ],
+        rs=[rs_link_from_data(r) for r in k.get("rs", [])],
+        actuals=[actual_from_data(a) for a in k.get("actuals", [])],
     )
 
 
@@ -124,6 +178,37 @@ def baseline_data(b: Baseline) -> CommentedMap:
     return out
 
 
+def actual_data(a: Actual) -> CommentedMap:
+    """An actual as it is written: period, as_of, then value and unit or achieved, source and
+    a note when there is one."""
+    out = CommentedMap(period=a.period, as_of=a.as_of.isoformat())
+    if a.value is not None:
+        out["value"] = _number(a.value)
+        out["unit"] = a.unit
+    if a.achieved is not None:
+        out["achieved"] = a.achieved
+    out["source"] = block(a.source)
+    if a.note:
+        out["note"] = block(a.note)
+    return out
+
+
+def rs_link_data(r: RsLink) -> CommentedMap:
+    out = CommentedMap(project=r.project, indicator=r.indicator, year=r.year)
+    for key in ("kind", "term"):
+        if getattr(r, key):
+            out[key] = getattr(r, key)
+    if r.name:
+        out["name"] = block(r.name)
+    if r.direction:
+        out["direction"] = r.direction
+    out["targets"] = [
+        CommentedMap(fiscal_year=t.fiscal_year, value=_number(t.value), unit=t.unit)
+        for t in r.targets
+    ]
+    return out
+
+
 def derived_data(kpi: Kpi) -> dict[str, Any]:
     """The KPI's fields read from its text, as written to a file: status, unset_reason (when
     unset), milestones and baselines (when there are any)."""
@@ -142,6 +227,10 @@ def kpi_data(kpi: Kpi) -> CommentedMap:
     if kpi.notes:
         fields["notes"] = [block(n) for n in kpi.notes]
     fields.update(derived_data(kpi))
+    if kpi.rs:
+        fields["rs"] = [rs_link_data(r) for r in kpi.rs]
+    if kpi.actuals:
+        fields["actuals"] = [actual_data(a) for a in kpi.actuals]
     return CommentedMap((key, fields[key]) for key in KPI_KEY_ORDER if key in fields)
 
 

@@ -18,14 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from .audit import audit
-from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data, dump
+from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data
 from .config import Config
 from .extract import extract
 from .load import compose, load_text
 from .rules import FIXABLE
+from .splice import Edit, SourceText, child, key_edit
 
 
 @dataclass
@@ -35,13 +36,6 @@ class FileFix:
     new: str
     fixed: list[str] = field(default_factory=list)  # "6-4.E1 (milestones, baselines)"
     skipped: list[str] = field(default_factory=list)  # "6-4.E1 milestones: why not"
-
-
-@dataclass
-class _Edit:
-    start: int  # first line replaced (0-based)
-    end: int  # line after the last one replaced
-    lines: list[str]
 
 
 def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
@@ -65,20 +59,18 @@ def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # it was readable UTF-8 when lint ran
         return FileFix(path, "", "", skipped=[f"the file cannot be read any more: {exc}"])
-    bom = "\ufeff" if raw.startswith("\ufeff") else ""
-    text = raw.removeprefix("\ufeff")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.replace("\r\n", "\n").split("\n")
+    source = SourceText.of(raw)
+    lines = source.lines
     fix = FileFix(path, raw, raw)
-    loaded = load_text(text, path.as_posix())
-    root = None if loaded.problems else compose("\n".join(lines))
-    kpi_nodes = _child(root, "kpis") if isinstance(root, MappingNode) else None
+    loaded = load_text(source.text, path.as_posix())
+    root = None if loaded.problems else compose(source.text)
+    kpi_nodes = child(root, "kpis") if isinstance(root, MappingNode) else None
     if not isinstance(kpi_nodes, SequenceNode):
         fix.skipped.append("the file changed while it was being checked; run fix again")
         return fix
     measure_id = loaded.data["id"]
     expected = loaded.data  # edited below into what the rewritten file must load as
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
     for kpi, node in zip(expected["kpis"], kpi_nodes.value, strict=True):
         ref = f"{measure_id}.{kpi['id']}"
         if ref not in refs or not isinstance(node, MappingNode):
@@ -92,7 +84,7 @@ def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:
             new_value = _plain(read.get(key))
             if kpi.get(key) == new_value and (key in kpi) == (key in read):
                 continue
-            edit, why = _edit(lines, node, key, read.get(key), key in read)
+            edit, why = key_edit(lines, node, key, read.get(key), key in read, KPI_KEY_ORDER)
             if edit is None:
                 fix.skipped.append(f"{ref} {key}: {why}")
                 continue
@@ -106,17 +98,13 @@ def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:
             fix.fixed.append(f"{ref} ({', '.join(changed)})")
     if not edits:
         return fix
-    # Bottom up, so that earlier line numbers stay true; two keys inserted at the same line
-    # keep their order.
-    for _, edit in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True):
-        lines[edit.start : edit.end] = edit.lines
-    new_text = "\n".join(lines)
+    new_text = source.spliced(edits)
     check = load_text(new_text, path.as_posix())
     if check.problems or check.data != expected:  # pragma: no cover - a bug in the splicing
         fix.skipped += [f"{f.split(' ')[0]}: could not be rewritten safely" for f in fix.fixed]
         fix.fixed = []
         return fix
-    fix.new = bom + new_text.replace("\n", newline)
+    fix.new = source.render(new_text)
     return fix
 
 
@@ -127,62 +115,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
-
-
-def _child(mapping: MappingNode, key: str) -> Node | None:
-    for k, v in mapping.value:
-        if isinstance(k, ScalarNode) and k.value == key:
-            return v  # type: ignore[no-any-return]
-    return None
-
-
-def _last_line(node: Node) -> int:
-    """0-based line of a node's last character: the last leaf's end, since a block
-    collection ends where the next token begins."""
-    while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
-        last = node.value[-1]
-        node = last[1] if isinstance(node, MappingNode) else last
-    mark = node.end_mark
-    return int(mark.line if mark.column > 0 else mark.line - 1)
-
-
-def _edit(
-    lines: list[str], kpi: MappingNode, key: str, value: Any, present: bool
-) -> tuple[_Edit | None, str]:
-    if kpi.flow_style:
-        return None, "the KPI is written in flow style ({…}); edit it by hand"
-    keys = {k.value: (k, v) for k, v in kpi.value if isinstance(k, ScalarNode)}
-    first_key = kpi.value[0][0]
-    column = first_key.start_mark.column
-    fragment = dump({key: value}).rstrip("\n").split("\n") if present else []
-    fragment = [" " * column + ln for ln in fragment]
-    if key in keys:
-        key_node, value_node = keys[key]
-        start, end = key_node.start_mark.line, _last_line(value_node) + 1
-        if key_node is first_key:
-            return None, "it is the first key of the KPI; edit it by hand"
-        if any("#" in ln for ln in lines[start:end]):
-            if isinstance(value_node, ScalarNode) and present and start + 1 == end:
-                return _replace_scalar(lines, value_node, fragment), ""
-            return None, "a comment is on its lines; edit it by hand so the comment is kept"
-        return _Edit(start, end, fragment), ""
-    # A new key goes where the importer would put it: before the next key that follows it.
-    later = KPI_KEY_ORDER[KPI_KEY_ORDER.index(key) + 1 :]
-    anchors = [
-        keys[k][0].start_mark.line for k in later if k in keys and keys[k][0] is not first_key
-    ]
-    if anchors:
-        at = min(anchors)
-    else:  # after the KPI's last line with content (a block scalar's end counts blank lines)
-        at = _last_line(kpi) + 1
-        while at > 0 and not lines[at - 1].strip():
-            at -= 1
-    return _Edit(at, at, fragment), ""
-
-
-def _replace_scalar(lines: list[str], node: ScalarNode, fragment: list[str]) -> _Edit:
-    """Swap a one-line scalar in place, keeping the comment after it."""
-    line = lines[node.start_mark.line]
-    value = fragment[0].split(":", 1)[1].strip()
-    new = line[: node.start_mark.column] + value + line[node.end_mark.column :]
-    return _Edit(node.start_mark.line, node.start_mark.line + 1, [new])

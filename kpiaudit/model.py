@@ -1,8 +1,8 @@
 """The one model, at the bottom of the package: nothing here imports another kpiaudit module.
 
-Plan → Chapter / Measure → Kpi → Milestone (Target, Deadline) and Baseline; KpiRef names a
-measure or a KPI; Finding is what a rule reports. The closed value sets are Literal types, so
-mypy checks every place that compares or builds them.
+Plan → Chapter / Measure → Kpi → Milestone (Target, Deadline), Baseline, Actual and RsLink;
+KpiRef names a measure or a KPI; Finding is what a rule reports. The closed value sets are
+Literal types, so mypy checks every place that compares or builds them.
 """
 
 from __future__ import annotations
@@ -18,10 +18,19 @@ Kind = Literal["progress", "outcome"]
 Status = Literal["set", "unset"]
 Comparison = Literal[">=", ">", "<=", "<", "=", "~"]
 Granularity = Literal["fiscal_year", "year", "half", "season", "month", "day", "recurring"]
+Direction = Literal["up", "down"]  # more is better / less is better
+# How a milestone stands (progress-rules.md, "Judging one milestone"), and its 成長戦略 grade.
+State = Literal[
+    "achieved", "achieved-late", "missed", "on-track", "behind", "no-data", "not-measurable"
+]
+Grade = Literal["A", "B", "F", "N"]
+# What a dated row promises: a target milestone, or the date an unset KPI is to be set by.
+PromiseType = Literal["target", "set-by"]
 
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 KINDS: tuple[Kind, ...] = get_args(Kind)
 COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
+STATES: tuple[State, ...] = get_args(State)
 
 # --- the files of a plan directory ---------------------------------------------------------
 
@@ -133,6 +142,49 @@ class Baseline:
     as_of: date | None = None
 
 
+# --- what is measured against the plan ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actual:
+    """One measured value of a KPI for one period (実績), with where it comes from.
+
+    ``value`` and ``unit`` for a KPI with a numeric target; ``achieved`` for a binary one."""
+
+    period: str  # as written: 令和5年度, 2024年3月, 2023-12-31
+    as_of: date  # the end of that period
+    value: float | None = None
+    unit: str = ""
+    achieved: bool | None = None
+    source: str = ""  # 出典; required by the schema, K303 when it names nothing
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RsLinkTarget:
+    """One ``2.目標値`` of an RS indicator: the value for the fiscal year it is set for."""
+
+    fiscal_year: int  # 2025 = 令和7年度, ending 2026-03-31
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class RsLink:
+    """The RS system's indicator (予算事業ID + 番号, in one review year) that measures a KPI,
+    with its targets as the RS system records them, so that lint can compare them with the
+    plan's (K305) without the RS file."""
+
+    project: str  # 予算事業ID
+    indicator: str  # アクティビティ・アウトプット・アウトカムの番号
+    year: str  # 事業年度: the review year of the file it was read from
+    targets: tuple[RsLinkTarget, ...] = ()
+    direction: Direction | None = None  # 改善の上向き／下向き
+    name: str = ""  # 活動指標／成果指標
+    kind: str | None = None  # 種別, where one number carries several series
+    term: str | None = None  # アウトカムの期間
+
+
 # --- the plan ----------------------------------------------------------------------------------
 
 
@@ -146,6 +198,8 @@ class Kpi:
     unset_reason: str | None = None
     milestones: list[Milestone] = field(default_factory=list)
     baselines: list[Baseline] = field(default_factory=list)
+    rs: list[RsLink] = field(default_factory=list)
+    actuals: list[Actual] = field(default_factory=list)
 
     @property
     def has_target(self) -> bool:

@@ -58,9 +58,12 @@ def _message(err: Any) -> tuple[str, dict[str, Any]]:
     """Which E004 message, and its arguments: words a policy officer understands."""
     field = ".".join(str(p) for p in err.absolute_path) or "(top level)"
     v = err.validator
-    if v == "required":
+    if v in ("required", "dependentRequired"):  # dependentRequired: 'unit' is a dependency …
         missing = err.message.split("'")[1] if "'" in err.message else err.message
         return "required", {"field": field, "missing": missing}
+    if v == "anyOf" and all(set(s) == {"required"} for s in err.validator_value):
+        options = " or ".join(repr(k) for s in err.validator_value for k in s["required"])
+        return "required_any", {"field": field, "options": options}
     if v == "additionalProperties" and isinstance(err.instance, dict):
         known = set(err.schema.get("properties", {}))
         names = ", ".join(repr(k) for k in err.instance if k not in known)

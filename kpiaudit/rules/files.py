@@ -70,6 +70,7 @@ RULES = [
             "empty": N_("empty file: a measure needs id, chapter, title …"),
             "key": N_("a key must be a plain word"),
             "required": N_("{field}: missing required field '{missing}'"),
+            "required_any": N_("{field}: needs {options}"),
             "unknown": N_("{field}: unknown field(s) {names}"),
             "type": N_("{field}: must be {expected}, not {found_type} {found!r}"),
             "enum": N_("{field}: must be one of {allowed} (found {found!r})"),
