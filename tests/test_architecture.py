@@ -67,7 +67,9 @@ def test_each_plan_reads_relative_dates_against_its_own_base_date(tmp_path: Path
         d.mkdir()
         (d / "plan.yaml").write_text(PLAN.format(title=name, base=base), encoding="utf-8")
         (d / "01-01.yaml").write_text(MEASURE, encoding="utf-8")
-    _, out, _ = run(["lint", str(tmp_path / "a"), str(tmp_path / "b"), "-f", "json"], capsys)
+    _, out, _ = run(
+        ["lint", str(tmp_path / "a"), str(tmp_path / "b"), "--select", "K2", "-f", "json"], capsys
+    )
     mismatches = [(Path(f["path"]).parent.name, f["code"]) for f in json.loads(out)]
     assert mismatches == [("b", "K202")]
 

@@ -55,7 +55,7 @@ def test_gaps_example_reports_each_flag_at_its_line(plan: Path, capsys) -> None:
         (f["code"], f["line"], f["kpi"])
         for f in findings(["lint", str(plan / "01-02.yaml")], capsys)
     ]
-    assert got == [("K102", 13, "1-2.P1"), ("K103", 19, "1-2.P2"), ("K101", 24, "1-2.E1")]
+    assert got == [("K102", 13, "1-2.P1"), ("K103", 24, "1-2.P2"), ("K101", 29, "1-2.E1")]
     assert main(["lint", str(plan / "01-02.yaml")]) == 1
 
 
@@ -84,13 +84,15 @@ def test_real_measures_flag_counts(capsys) -> None:
     got = findings(["lint", str(MEASURES)], capsys)
     counts = {c: sum(f["code"] == c for f in got) for c in ("K101", "K102", "K103")}
     assert counts == {"K101": 28, "K102": 211, "K103": 180}
-    assert all(f["code"] in ("K101", "K102", "K103") for f in got)  # no false inconsistency
+    # No false inconsistency; K304 because the 2022 plan records no actual values yet.
+    assert all(f["code"] in ("K101", "K102", "K103", "K304") for f in got)
 
 
 def test_committed_baseline_gates_the_real_measures(capsys) -> None:
-    code, out, _ = run(
-        ["lint", str(MEASURES), "--baseline", str(ROOT / ".kpiaudit-baseline.json")], capsys
-    )
+    # K304 (no actual a year after a deadline) grows with the calendar, so the baseline of
+    # what the files say leaves it out.
+    baseline = str(ROOT / ".kpiaudit-baseline.json")
+    code, out, _ = run(["lint", str(MEASURES), "--baseline", baseline, "--ignore", "K304"], capsys)
     assert code == 0 and out == ""
 
 
@@ -170,7 +172,7 @@ def test_suppression_and_unused_suppression(plan: Path, capsys) -> None:
     got = findings(["lint", str(write(plan, "01-02.yaml", gaps))], capsys)
     assert ("K102", "1-2.P1") not in [(f["code"], f["kpi"]) for f in got]
     unused = [f for f in got if f["code"] == "S001"]
-    assert len(unused) == 1 and unused[0]["kpi"] == "1-2.P2" and unused[0]["line"] == 16
+    assert len(unused) == 1 and unused[0]["kpi"] == "1-2.P2" and unused[0]["line"] == 21
 
 
 def test_select_ignore_statistics_exit_zero(plan: Path, capsys) -> None:

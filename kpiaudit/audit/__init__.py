@@ -1,14 +1,16 @@
 """The audit engine: files → one Plan per directory, with its findings. lint, status, due, fix
 and the views all read the same result.
 
-discover (files, grouped by plan) → per plan: plan.yaml → per file: load, check_file
-→ cross-file rules → suppressions → selection and severities.
+discover (files, grouped by plan) → per plan: plan.yaml → per file: load, check_file (pure,
+cacheable) → the dated rules (K302, K304: they depend on ``today``, never cached) →
+cross-file rules → suppressions → selection and severities.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..codec import plan_from_data
@@ -19,6 +21,7 @@ from ..rules import CheckContext
 from ..schema import PLAN_SCHEMA, validate
 from .check import FileResult, check_file
 from .crossfile import duplicate_ids
+from .dated import add_dated_findings
 from .discover import PlanFiles, discover
 from .findings import finding, from_problem
 from .select import configure
@@ -82,12 +85,15 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code))
 
 
-def audit(paths: Iterable[Path], config: Config) -> AuditResult:
+def audit(paths: Iterable[Path], config: Config, today: date | None = None) -> AuditResult:
+    """Every plan the paths belong to, audited; ``today`` is the day the dated rules judge
+    against (default: the real date)."""
+    day = today or date.today()
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
     result = AuditResult([], configure(missing, config))
     for files in found.plans:
-        result.plans.append(audit_plan(files, config))
+        result.plans.append(audit_plan(files, config, day))
     return result
 
 
@@ -108,14 +114,15 @@ def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Pla
     return plan
 
 
-def audit_plan(files: PlanFiles, config: Config) -> Audit:
+def audit_plan(files: PlanFiles, config: Config, today: date) -> Audit:
     findings: list[Finding] = []
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
     results: list[FileResult] = []
     for path in files.measures:
         loaded = load_path(path)
-        results.append(check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters)))
+        checked = check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters))
+        results.append(add_dated_findings(checked, today, plan.base_date))
     duplicates = duplicate_ids(results)
     for r in results:
         findings.extend(apply_suppressions(r, duplicates.get(r.path, [])))

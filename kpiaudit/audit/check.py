@@ -2,7 +2,8 @@
 
 :func:`check_file` is pure: it reads nothing but its arguments and carries no state from one
 file to the next, so its result can be cached per file and computed in another process.
-Cross-file rules (duplicate ids) and suppressions run afterwards in the engine.
+Cross-file rules (duplicate ids), the rules that depend on the day (:mod:`.dated`) and
+suppressions run afterwards in the engine.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from ..codec import measure_from_data
 from ..load import LoadedFile
 from ..model import Finding, Measure
-from ..rules import CheckContext, check_measure
+from ..rules import CheckContext, NodePath, check_measure
 from ..schema import MEASURE_SCHEMA, validate
 from .findings import finding, from_problem
 
@@ -26,6 +27,16 @@ class FileResult:
     # (line, codes, reason) of each suppression comment, and the first line of each KPI
     suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)
     kpi_lines: list[int] = field(default_factory=list)
+    # Where the nodes are that the dated step reports on (actuals' as_of, milestones' deadline),
+    # so that it needs this result only, not the loaded file.
+    positions: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, node: NodePath) -> tuple[int, int]:
+        if node in self.positions:
+            return self.positions[node]
+        if len(node) >= 2 and node[0] == "kpis" and isinstance(node[1], int):
+            return (self.kpi_lines[node[1]], 1)
+        return (1, 1)
 
 
 def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
@@ -45,4 +56,13 @@ def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
         id_position=loaded.position(("id",)),
         suppressions=loaded.suppressions,
         kpi_lines=[loaded.position(("kpis", i))[0] for i in range(len(measure.kpis))],
+        positions={node: loaded.position(node) for node in _dated_nodes(measure)},
     )
+
+
+def _dated_nodes(measure: Measure) -> list[NodePath]:
+    nodes: list[NodePath] = []
+    for i, kpi in enumerate(measure.kpis):
+        nodes += [("kpis", i, "actuals", j, "as_of") for j in range(len(kpi.actuals))]
+        nodes += [("kpis", i, "milestones", j, "deadline") for j in range(len(kpi.milestones))]
+    return nodes

@@ -11,17 +11,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, PATHS_HELP, fail, setup, use_color
+from .common import (
+    CONFIG_HELP,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PATHS_HELP,
+    fail,
+    parse_iso,
+    setup,
+    use_color,
+)
 
 SUMMARY = (
     "Check measure files: schema, unset KPIs (K101), no quantitative target (K102), "
-    "no deadline (K103) and consistency (K2xx)."
+    "no deadline (K103), consistency (K2xx) and actual values (K3xx)."
 )
 
 _DESCRIPTION = """Check measure files: schema, unset KPIs (K101), no quantitative target (K102),
-no deadline (K103) and consistency between text and structure (K2xx).
+no deadline (K103), consistency between text and structure (K2xx) and actual values (K3xx).
 施策ファイルを点検します：スキーマ、KPI未設定（K101）、定量目標なし（K102）、期限なし（K103）、
-記述と構造の整合性（K2xx）。"""
+記述と構造の整合性（K2xx）、実績値（K3xx）。"""
 
 _EPILOG = """exit status:
   0  no findings at error severity (or --exit-zero, --write-baseline)
@@ -55,6 +64,12 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
     )
     rules.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
     rules.add_argument("--config", type=Path, metavar="FILE", help=CONFIG_HELP)
+    rules.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="the day K302 (actual after today) and K304 (no actual a year after a deadline) "
+        "are judged against; default: today",
+    )
     output = ap.add_argument_group("output")
     output.add_argument(
         "-f",
@@ -103,11 +118,12 @@ def main(argv: list[str]) -> int:
 
     args = _parser(list(REPORTERS)).parse_args(argv)
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
+    today = parse_iso(args.today, "--today") if args.today else None
     targets, config = setup(args.paths, args.config)
     if select:
         config.select = select
     config.ignore = [*config.ignore, *ignore]
-    result = audit(targets, config)
+    result = audit(targets, config, today)
     findings = result.findings
     err = sys.stderr
     if args.write_baseline is not None:

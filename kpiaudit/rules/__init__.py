@@ -10,11 +10,12 @@ test suite runs them. To add a rule: declare it in its group with its check, and
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from importlib import resources
 from typing import Any
 
 from ..model import Measure
-from . import consistency, files, flags, suppressions
+from . import consistency, files, flags, progress, suppressions
 from .base import CheckContext, Hit, NodePath, Rule
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "NodePath",
     "Rule",
     "cases",
+    "check_dated",
     "check_measure",
     "example",
     "matches",
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 RULES: dict[str, Rule] = {
-    r.code: r for group in (files, flags, consistency, suppressions) for r in group.RULES
+    r.code: r for group in (files, flags, consistency, progress, suppressions) for r in group.RULES
 }
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
 FIXABLE = frozenset(code for code, r in RULES.items() if r.fixable)
@@ -45,6 +47,13 @@ def check_measure(measure: Measure, ctx: CheckContext) -> Iterator[Hit]:
         ref = str(measure.kpi_ref(kpi))
         yield from flags.check_flags(kpi, ("kpis", i), ref)
         yield from consistency.check_consistency(kpi, ("kpis", i), ref, ctx.base_date)
+        yield from progress.check_actuals(kpi, ("kpis", i), ref)
+
+
+def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hit]:
+    """The checks that depend on the day as well as the file (K302, K304): the engine runs
+    them after :func:`check_measure`, in a step of their own (see :mod:`kpiaudit.audit.dated`)."""
+    yield from progress.check_dated(measure, today, base)
 
 
 def resolve(code_or_name: str) -> Rule | None:

@@ -1,0 +1,241 @@
+"""K301–K305: a KPI's actual values and RS targets against the plan (progress-rules.md).
+
+K301, K303 and K305 depend on the file alone and run in the per-file check. K302 and K304
+depend on the day as well ("after today", "more than a year ago"): :func:`check_dated` runs
+them in the engine's dated step (:mod:`kpiaudit.audit.dated`), after the per-file check, so
+that a per-file result can be cached without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ..i18n import N_
+from ..jpdate import fiscal_year_period
+from ..model import Kpi, Measure, RsLink, Target
+from ..progress import comparable_units, fiscal_year, judge_kpi, unit_key
+from .base import Hit, NodePath, Rule
+
+RULES = [
+    Rule(
+        "K301",
+        "actual-unit-mismatch",
+        "error",
+        N_("An actual's unit is none of its KPI's target units."),
+        N_(
+            "An actual is compared with the milestones whose target is in its unit (after "
+            "NFKC: % = ％). A value in another unit is never compared, so it cannot count; a "
+            "KPI with no numeric target records achieved: true/false instead of a value."
+        ),
+        {
+            "unit": N_(
+                "actual for {period} is in {unit!r}, none of the KPI's target units ({units})"
+            ),
+            "no_target": N_(
+                "actual for {period} gives a value, but the KPI states no numeric target: "
+                "record achieved: true/false instead"
+            ),
+        },
+    ),
+    Rule(
+        "K302",
+        "actual-in-future",
+        "error",
+        N_("An actual is dated after today."),
+        N_(
+            "An actual's as_of is the end of the period it measures; a period that has not ended "
+            "cannot have been measured. Judged against the real date, or lint --today."
+        ),
+        {"default": N_("actual for {period} is dated {as_of}, after today ({today})")},
+    ),
+    Rule(
+        "K303",
+        "actual-without-source",
+        "error",
+        N_("An actual names no source."),
+        N_(
+            "Every actual says where it comes from (出典): the statistic, document or URL, so "
+            "that a reviewer can check it."
+        ),
+        {"default": N_("actual for {period} names no source (出典)")},
+    ),
+    Rule(
+        "K304",
+        "no-actual-after-deadline",
+        "warning",
+        N_("A milestone's deadline passed over a year ago and no actual is recorded."),
+        N_(
+            "A year after a deadline the figure is usually published; without an actual in the "
+            "milestone's unit (or achieved: for a binary one) nobody can tell whether it was "
+            "met. Judged against the real date, or lint --today."
+        ),
+        {
+            "default": N_("no actual recorded for the milestone due {deadline} ({wording})"),
+            "recurring": N_(
+                "no actual recorded for the recurring milestone ({wording}) since fiscal year "
+                "{year}"
+            ),
+        },
+    ),
+    Rule(
+        "K305",
+        "rs-target-mismatch",
+        "warning",
+        N_("The RS system's target differs from the plan's target or deadline."),
+        N_(
+            "kpiaudit actuals import --from rs records the mapped indicator's targets (2.目標値 "
+            "per fiscal year) under the KPI's rs: key. Where the RS system sets another value "
+            "for the plan's deadline, or its last target is not one of the plan's, one of the "
+            "two is out of date: never overwritten silently, reported."
+        ),
+        {
+            "value": N_(
+                "{label}: the RS target for fiscal year {year} is {rs}, the plan's is {plan}"
+            ),
+            "deadline": N_(
+                "{label}: the RS system's last target is {rs} for fiscal year {year}; the plan "
+                "sets {plan} by {deadline}"
+            ),
+            "unit": N_("{label}: the RS targets are in {rs_units}, the plan's in {units}"),
+        },
+    ),
+]
+
+_NO_SOURCE = {
+    "",
+    "-",
+    "―",
+    "—",
+    "－",
+    "ー",
+    "?",
+    "？",
+    "不明",
+    "なし",
+    "未定",
+    "tbd",
+    "n/a",
+    "none",
+}
+
+
+def check_actuals(kpi: Kpi, at: NodePath, ref: str) -> Iterator[Hit]:
+    """K301, K303 and K305: what the file alone says."""
+    units = comparable_units(kpi) if kpi.actuals else frozenset()
+    named = ", ".join(sorted(units))
+    for j, actual in enumerate(kpi.actuals):
+        where = (*at, "actuals", j)
+        if actual.value is not None:
+            if not units:
+                yield Hit("K301", "no_target", {"period": actual.period}, (*where, "value"), ref)
+            elif unit_key(actual.unit) not in units:
+                found = {"period": actual.period, "unit": actual.unit, "units": named}
+                yield Hit("K301", "unit", found, (*where, "unit"), ref)
+        if actual.source.strip().casefold() in _NO_SOURCE:
+            yield Hit("K303", args={"period": actual.period}, node=(*where, "source"), kpi=ref)
+    for n, link in enumerate(kpi.rs):
+        for key, args in _rs_mismatches(kpi, link):
+            yield Hit("K305", key, args, (*at, "rs", n), ref)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:g}{unit}"
+
+
+def _rs_mismatches(kpi: Kpi, link: RsLink) -> Iterator[tuple[str, dict[str, object]]]:
+    label = f"RS {link.year} {link.project} #{link.indicator}"
+    plan: list[tuple[Target, date | None]] = [
+        (m.target, m.deadline.date)
+        for m in kpi.milestones
+        if m.target is not None and m.target.value is not None and m.deadline is not None
+    ]
+    if not link.targets or not plan:
+        return
+    units = {unit_key(t.unit) for t, _ in plan}
+    rs = [r for r in link.targets if unit_key(r.unit) in units]
+    if not rs:
+        rs_units = ", ".join(sorted({r.unit for r in link.targets}))
+        yield "unit", {"label": label, "rs_units": rs_units, "units": ", ".join(sorted(units))}
+        return
+    reported: set[int] = set()
+    for target, deadline in plan:
+        assert target.value is not None
+        for r in rs:
+            same_year = deadline is None or r.fiscal_year == fiscal_year(deadline)
+            if unit_key(r.unit) != unit_key(target.unit) or not same_year:
+                continue  # a recurring target (no date) is the same every year
+            if not _close(r.value, target.value):
+                reported.add(r.fiscal_year)
+                yield (
+                    "value",
+                    {
+                        "label": label,
+                        "year": r.fiscal_year,
+                        "rs": _amount(r.value, r.unit),
+                        "plan": target.text,
+                    },
+                )
+    last = max(rs, key=lambda r: r.fiscal_year)
+    if last.fiscal_year in reported:
+        return
+    kept = any(
+        unit_key(t.unit) == unit_key(last.unit)
+        and (d is None or fiscal_year(d) == last.fiscal_year)
+        and t.value is not None
+        and _close(t.value, last.value)
+        for t, d in plan
+    )
+    if not kept:
+        final = [(t, d) for t, d in plan if unit_key(t.unit) == unit_key(last.unit) and d]
+        target, deadline = final[-1] if final else plan[-1]
+        yield (
+            "deadline",
+            {
+                "label": label,
+                "year": last.fiscal_year,
+                "rs": _amount(last.value, last.unit),
+                "plan": target.text,
+                "deadline": deadline.isoformat() if deadline else "",
+            },
+        )
+
+
+def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hit]:
+    """K302 and K304, which depend on ``today``: run after the per-file check, never cached
+    with it."""
+    year_ago = _year_before(today)
+    for i, kpi in enumerate(measure.kpis):
+        ref = str(measure.kpi_ref(kpi))
+        for j, actual in enumerate(kpi.actuals):
+            if actual.as_of > today:
+                args = {
+                    "period": actual.period,
+                    "as_of": actual.as_of.isoformat(),
+                    "today": today.isoformat(),
+                }
+                yield Hit("K302", args=args, node=("kpis", i, "actuals", j, "as_of"), kpi=ref)
+        for row in judge_kpi(measure, kpi, today, base):
+            if row.type != "target" or row.recorded or row.index is None:
+                continue
+            node = ("kpis", i, "milestones", row.index, "deadline")
+            wording = row.deadline.text
+            if not row.recurring:
+                if row.due is not None and row.due < year_ago:
+                    args = {"deadline": row.due.isoformat(), "wording": wording}
+                    yield Hit("K304", args=args, node=node, kpi=ref)
+                continue
+            first = fiscal_year(base) if base else fiscal_year(today) - 1
+            if fiscal_year_period(first)[1] < year_ago:
+                yield Hit("K304", "recurring", {"wording": wording, "year": first}, node, ref)
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
