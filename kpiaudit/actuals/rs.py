@@ -316,7 +316,7 @@ class _Layout:
         return tuple(fields[i].strip() for i in self._key_cols)
 
     def text(self, fields: list[str], column: str) -> str:
-        return fields[self.col[column]].strip()
+        return csvstream.text(fields[self.col[column]])
 
 
 class _Group:

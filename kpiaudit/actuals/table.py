@@ -183,7 +183,7 @@ class _Table:
 
     def _cell(self, cells: list[str], field: str) -> str:
         i = self.columns.get(field)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
+        return csvstream.text(cells[i]) if i is not None and i < len(cells) else ""
 
     def _row(self, row: int, cells: list[str]) -> ActualRow | list[str] | None:
         """The actual in a row, the messages saying why there is none, or None (blank row)."""
