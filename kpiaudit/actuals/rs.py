@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..i18n import _
-from ..jpdate import DateParseError, fiscal_year_period, parse_date
+from ..jpdate import fiscal_year_period, parse_date
 from . import csvstream
 from .records import (
     ActualRow,
@@ -105,7 +105,8 @@ _ROW_KINDS = {
 KIND_LABELS = {TARGET_YEAR: "1.目標年度", TARGET: "2.目標値", ACTUAL: "3.実績値", RATE: "4.達成率"}
 _NO_VALUE = {"-", "－", "―", "ー", "—", "–", "−"}
 # Most cells: ASCII digits, perhaps thousands separators, no sign, no unit.
-_PLAIN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# At most 15 digits each side, so that float() is exact enough and never infinite.
+_PLAIN = re.compile(r"(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?")
 _YEAR_COLUMN = re.compile(r"(?:19|20|21)\d\d")
 _SPACES = re.compile(r"\s+")
 
@@ -421,7 +422,7 @@ def _named_year(raw: str) -> float | None:
         return float(folded)
     try:
         jd = parse_date(folded, date(2000, 1, 1))
-    except DateParseError:
+    except ValueError:  # DateParseError, or date()'s own for year 0000
         return None
     if jd.start is None or jd.granularity not in ("fiscal_year", "year"):
         return None
