@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -88,7 +88,7 @@ class _Lines:
             yield text
 
 
-def records(path: Path) -> Iterator[tuple[int, list[str], bool]]:
+def records(path: Path) -> Generator[tuple[int, list[str], bool], None, None]:
     """(row, fields, is_last) for every record of a CSV file; row 1 is the header. Quoted
     fields may hold commas, quotes and line breaks, kept as written (CRLF): pass the fields
     you keep through :func:`text`, which is cheaper than rewriting all 82 fields of every RS

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -210,58 +211,59 @@ def read_rs(path: Path, problems: list[RowProblem] | None = None) -> Iterator[Rs
     the whole file before acting on any of them."""
     sink: list[RowProblem] = problems if problems is not None else []
     name = path.as_posix()
-    stream = csvstream.records(path)
-    header = next(stream)[1]
-    layout = _Layout(name, header)
-    current: _Group | None = None
-    for row, fields, last in stream:
-        if not any(fields):
-            continue  # a blank line
-        if len(fields) < layout.width or any(fields[layout.width :]):
-            if last and len(fields) < layout.width:
-                raise ActualsFileError(
-                    name,
-                    _("the last row has {n} of {width} columns: the file is truncated").format(
-                        n=len(fields), width=layout.width
-                    ),
-                    row,
+    # closing(): the file is closed as soon as this generator is, read to the end or not.
+    with closing(csvstream.records(path)) as stream:
+        header = next(stream)[1]
+        layout = _Layout(name, header)
+        current: _Group | None = None
+        for row, fields, last in stream:
+            if not any(fields):
+                continue  # a blank line
+            if len(fields) < layout.width or any(fields[layout.width :]):
+                if last and len(fields) < layout.width:
+                    raise ActualsFileError(
+                        name,
+                        _("the last row has {n} of {width} columns: the file is truncated").format(
+                            n=len(fields), width=layout.width
+                        ),
+                        row,
+                    )
+                sink.append(
+                    RowProblem(
+                        name,
+                        row,
+                        _("{n} columns where the header has {width}: row skipped").format(
+                            n=len(fields), width=layout.width
+                        ),
+                    )
                 )
-            sink.append(
-                RowProblem(
-                    name,
-                    row,
-                    _("{n} columns where the header has {width}: row skipped").format(
-                        n=len(fields), width=layout.width
-                    ),
+                continue
+            kind_text = nfkc(fields[layout.row_kind])
+            if not kind_text:  # an activity: no year values by design
+                if any(raw for _year, raw in layout.year_cells(fields)):
+                    message = _("year values on a row with no {column}: ignored")
+                    sink.append(RowProblem(name, row, message.format(column=ROW_KIND)))
+                continue
+            kind = _ROW_KINDS.get(kind_text)
+            if kind is None:
+                sink.append(
+                    RowProblem(
+                        name,
+                        row,
+                        _("{column} is {value!r}, not one of {kinds}: row skipped").format(
+                            column=ROW_KIND, value=kind_text, kinds=", ".join(KIND_LABELS.values())
+                        ),
+                    )
                 )
-            )
-            continue
-        kind_text = nfkc(fields[layout.row_kind])
-        if not kind_text:  # an activity: no year values by design
-            if any(raw for _year, raw in layout.year_cells(fields)):
-                message = _("year values on a row with no {column}: ignored")
-                sink.append(RowProblem(name, row, message.format(column=ROW_KIND)))
-            continue
-        kind = _ROW_KINDS.get(kind_text)
-        if kind is None:
-            sink.append(
-                RowProblem(
-                    name,
-                    row,
-                    _("{column} is {value!r}, not one of {kinds}: row skipped").format(
-                        column=ROW_KIND, value=kind_text, kinds=", ".join(KIND_LABELS.values())
-                    ),
-                )
-            )
-            continue
-        key = layout.key(fields)
-        if current is None or current.key != key or kind < current.last_kind:
-            if current is not None:
-                yield current.finish()
-            current = _Group(layout, key, row, fields)
-        current.add(kind, row, fields)
-    if current is not None:
-        yield current.finish()
+                continue
+            key = layout.key(fields)
+            if current is None or current.key != key or kind < current.last_kind:
+                if current is not None:
+                    yield current.finish()
+                current = _Group(layout, key, row, fields)
+            current.add(kind, row, fields)
+        if current is not None:
+            yield current.finish()
 
 
 class _Layout:
