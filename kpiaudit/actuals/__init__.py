@@ -17,6 +17,22 @@ that cannot be read at all raises :class:`ActualsFileError` naming the file and 
 
 from __future__ import annotations
 
+from .mapping import MappingEntry, MappingError, format_suggestions, load_mapping, suggest_mapping
 from .records import ActualRow, ActualsFileError, RowProblem
+from .rs import RsIndicator, read_rs, rs_actuals
+from .table import read_table
 
-__all__ = ["ActualRow", "ActualsFileError", "RowProblem"]
+__all__ = [
+    "ActualRow",
+    "ActualsFileError",
+    "MappingEntry",
+    "MappingError",
+    "RowProblem",
+    "RsIndicator",
+    "format_suggestions",
+    "load_mapping",
+    "read_rs",
+    "read_table",
+    "rs_actuals",
+    "suggest_mapping",
+]

@@ -350,18 +350,24 @@ def suggest_mapping(
     index = _Index(measures)
     out: list[Suggestion] = []
     seen: dict[tuple[str, str], int] = {}
-    by_name: dict[str, dict[int, float]] = {}  # many indicators share a name (件数, 利用者数)
+    # Many indicators share a name (利用者数, 実施件数): the KPIs it resembles, once per name.
+    # Only those over the threshold are kept, so the cache stays small, and it is bounded.
+    by_name: dict[str, dict[int, float]] = {}
     for indicator in indicators:
         seen[indicator.key] = seen.get(indicator.key, 0) + 1
-        if indicator.name not in by_name:
-            if len(by_name) > 50_000:
-                by_name.clear()  # bounded, whatever the file
-            by_name[indicator.name] = index.similar(_bigrams(indicator.name))
-        out.extend(_suggest(indicator, index, by_name[indicator.name]))
+        similar = by_name.get(indicator.name)
+        if similar is None:
+            if len(by_name) >= 10_000:
+                by_name.clear()
+            scores = index.similar(_bigrams(indicator.name)) if indicator.name else {}
+            similar = {i: s for i, s in scores.items() if s >= MIN_SIMILARITY}
+            by_name[indicator.name] = similar
+        out.extend(_suggest(indicator, index, similar))
     return [replace(s, ambiguous=seen[(s.project, s.indicator)] > 1) for s in out]
 
 
 def _suggest(indicator: RsIndicator, index: _Index, by_name: dict[int, float]) -> list[Suggestion]:
+    """``by_name``: the KPIs whose text holds the indicator's name, at least MIN_SIMILARITY."""
     unit = nfkc(split_unit(indicator.unit)[1])
     cited, citing = plan_reference(indicator)
     candidates: dict[int, list[Evidence]] = {}
@@ -372,7 +378,10 @@ def _suggest(indicator: RsIndicator, index: _Index, by_name: dict[int, float]) -
                 id=measure_id, text=_clip(_flat(citing))
             )
             candidates[i] = [Evidence(citing_field, detail, 1.0)]
-    by_goal = index.similar_to(_bigrams(indicator.goal), candidates) if candidates else {}
+    by_goal: dict[int, float] = {}
+    if candidates:  # the cited measure's KPIs are ranked by any likeness, however small
+        by_name = {**index.similar_to(_bigrams(indicator.name), candidates), **by_name}
+        by_goal = index.similar_to(_bigrams(indicator.goal), candidates)
     for i in set(by_name) | set(by_goal):
         name_score, goal_score = by_name.get(i, 0.0), by_goal.get(i, 0.0)
         best = max(name_score, goal_score)

@@ -12,6 +12,7 @@ for the person who typed the cell; the readers turn it into a :class:`RowProblem
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -148,7 +149,10 @@ def parse_number(text: str) -> Number:
         amount *= _MULTIPLIERS[m["mult"]]  # Decimal, so that 1.15万 is 11500 and not 11499.99…
     if m["sign"] and m["sign"] != "+":
         amount = -amount
-    return Number(float(amount), bool(m["mult"]), m["suffix"].strip())
+    value = float(amount)
+    if not math.isfinite(value):
+        raise CellError(_("{value!r} is too large a number").format(value=text[:40]))
+    return Number(value, bool(m["mult"]), m["suffix"].strip())
 
 
 def split_unit(unit: str) -> tuple[int, str]:
@@ -242,6 +246,10 @@ def parse_period(text: str) -> date:
         ends = {parse_date(spelled, base).end for base in _FAR_BASES}
     except DateParseError as exc:
         raise CellError(str(exc)) from exc
+    except ValueError as exc:  # parse_date lets date()'s own error through for year 0000
+        raise CellError(
+            _("{value!r} is not a date: {error}").format(value=text, error=exc)
+        ) from exc
     if len(ends) > 1:
         raise CellError(
             _(

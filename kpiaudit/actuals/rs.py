@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..i18n import _
-from ..jpdate import DateParseError, fiscal_year_period, parse_date
+from ..jpdate import fiscal_year_period, parse_date
 from . import csvstream
 from .records import (
     ActualRow,
@@ -105,7 +106,8 @@ _ROW_KINDS = {
 KIND_LABELS = {TARGET_YEAR: "1.目標年度", TARGET: "2.目標値", ACTUAL: "3.実績値", RATE: "4.達成率"}
 _NO_VALUE = {"-", "－", "―", "ー", "—", "–", "−"}
 # Most cells: ASCII digits, perhaps thousands separators, no sign, no unit.
-_PLAIN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# At most 15 digits each side, so that float() is exact enough and never infinite.
+_PLAIN = re.compile(r"(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?")
 _YEAR_COLUMN = re.compile(r"(?:19|20|21)\d\d")
 _SPACES = re.compile(r"\s+")
 
@@ -209,58 +211,59 @@ def read_rs(path: Path, problems: list[RowProblem] | None = None) -> Iterator[Rs
     the whole file before acting on any of them."""
     sink: list[RowProblem] = problems if problems is not None else []
     name = path.as_posix()
-    stream = csvstream.records(path)
-    header = next(stream)[1]
-    layout = _Layout(name, header)
-    current: _Group | None = None
-    for row, fields, last in stream:
-        if not any(fields):
-            continue  # a blank line
-        if len(fields) < layout.width or any(fields[layout.width :]):
-            if last and len(fields) < layout.width:
-                raise ActualsFileError(
-                    name,
-                    _("the last row has {n} of {width} columns: the file is truncated").format(
-                        n=len(fields), width=layout.width
-                    ),
-                    row,
+    # closing(): the file is closed as soon as this generator is, read to the end or not.
+    with closing(csvstream.records(path)) as stream:
+        header = next(stream)[1]
+        layout = _Layout(name, header)
+        current: _Group | None = None
+        for row, fields, last in stream:
+            if not any(fields):
+                continue  # a blank line
+            if len(fields) < layout.width or any(fields[layout.width :]):
+                if last and len(fields) < layout.width:
+                    raise ActualsFileError(
+                        name,
+                        _("the last row has {n} of {width} columns: the file is truncated").format(
+                            n=len(fields), width=layout.width
+                        ),
+                        row,
+                    )
+                sink.append(
+                    RowProblem(
+                        name,
+                        row,
+                        _("{n} columns where the header has {width}: row skipped").format(
+                            n=len(fields), width=layout.width
+                        ),
+                    )
                 )
-            sink.append(
-                RowProblem(
-                    name,
-                    row,
-                    _("{n} columns where the header has {width}: row skipped").format(
-                        n=len(fields), width=layout.width
-                    ),
+                continue
+            kind_text = nfkc(fields[layout.row_kind])
+            if not kind_text:  # an activity: no year values by design
+                if any(raw for _year, raw in layout.year_cells(fields)):
+                    message = _("year values on a row with no {column}: ignored")
+                    sink.append(RowProblem(name, row, message.format(column=ROW_KIND)))
+                continue
+            kind = _ROW_KINDS.get(kind_text)
+            if kind is None:
+                sink.append(
+                    RowProblem(
+                        name,
+                        row,
+                        _("{column} is {value!r}, not one of {kinds}: row skipped").format(
+                            column=ROW_KIND, value=kind_text, kinds=", ".join(KIND_LABELS.values())
+                        ),
+                    )
                 )
-            )
-            continue
-        kind_text = nfkc(fields[layout.row_kind])
-        if not kind_text:  # an activity: no year values by design
-            if any(raw for _year, raw in layout.year_cells(fields)):
-                message = _("year values on a row with no {column}: ignored")
-                sink.append(RowProblem(name, row, message.format(column=ROW_KIND)))
-            continue
-        kind = _ROW_KINDS.get(kind_text)
-        if kind is None:
-            sink.append(
-                RowProblem(
-                    name,
-                    row,
-                    _("{column} is {value!r}, not one of {kinds}: row skipped").format(
-                        column=ROW_KIND, value=kind_text, kinds=", ".join(KIND_LABELS.values())
-                    ),
-                )
-            )
-            continue
-        key = layout.key(fields)
-        if current is None or current.key != key or kind < current.last_kind:
-            if current is not None:
-                yield current.finish()
-            current = _Group(layout, key, row, fields)
-        current.add(kind, row, fields)
-    if current is not None:
-        yield current.finish()
+                continue
+            key = layout.key(fields)
+            if current is None or current.key != key or kind < current.last_kind:
+                if current is not None:
+                    yield current.finish()
+                current = _Group(layout, key, row, fields)
+            current.add(kind, row, fields)
+        if current is not None:
+            yield current.finish()
 
 
 class _Layout:
@@ -316,7 +319,7 @@ class _Layout:
         return tuple(fields[i].strip() for i in self._key_cols)
 
     def text(self, fields: list[str], column: str) -> str:
-        return fields[self.col[column]].strip()
+        return csvstream.text(fields[self.col[column]])
 
 
 class _Group:
@@ -421,7 +424,7 @@ def _named_year(raw: str) -> float | None:
         return float(folded)
     try:
         jd = parse_date(folded, date(2000, 1, 1))
-    except DateParseError:
+    except ValueError:  # DateParseError, or date()'s own for year 0000
         return None
     if jd.start is None or jd.granularity not in ("fiscal_year", "year"):
         return None

@@ -24,7 +24,8 @@ header is ignored when it is empty, and a row with something in it is reported.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -72,12 +73,14 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[ActualRow], l
     if head.startswith(b"PK\x03\x04"):
         # openpyxl warns about workbook features it does not read (data validation, some
         # styles); they do not change a cell's value, and the user can do nothing about them.
-        with warnings.catch_warnings():
+        # closing(): a header error leaves the rows unread; the workbook is closed all the same.
+        with warnings.catch_warnings(), closing(_xlsx_rows(path, sheet)) as xlsx:
             warnings.simplefilter("ignore")
-            return _Table(name).read(_xlsx_rows(path, sheet))
+            return _Table(name).read(xlsx)
     if sheet is not None:
         raise ActualsFileError(name, _("a sheet can only be chosen in an .xlsx workbook"))
-    return _Table(name).read((row, cells) for row, cells, _last in csvstream.records(path))
+    with closing(csvstream.records(path)) as records:
+        return _Table(name).read((row, cells) for row, cells, _last in records)
 
 
 class _Table:
@@ -183,7 +186,7 @@ class _Table:
 
     def _cell(self, cells: list[str], field: str) -> str:
         i = self.columns.get(field)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
+        return csvstream.text(cells[i]) if i is not None and i < len(cells) else ""
 
     def _row(self, row: int, cells: list[str]) -> ActualRow | list[str] | None:
         """The actual in a row, the messages saying why there is none, or None (blank row)."""
@@ -293,7 +296,7 @@ def _xlsx_text(value: object, number_format: str | None) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[str]], None, None]:
     # Imported here: openpyxl takes ~0.2 s to import and only XLSX tables need it.
     import openpyxl
 
