@@ -62,9 +62,9 @@ elif mode == "mapped":
     rows, problems = rs_actuals(read_rs(path), mapping)
     out = {"rows": len(rows), "problems": len(problems)}
 elif mode == "suggest":
-    from kpiaudit.lint import build_measure  # the current measure loader
-    from kpiaudit.load import load_path
-    measures = [build_measure(load_path(p)) for p in sorted(Path(sys.argv[3]).glob("[0-9]*.yaml"))]
+    from kpiaudit.audit import audit
+    from kpiaudit.config import Config
+    measures = audit([Path(sys.argv[3])], Config()).single().plan.measures
     start = time.perf_counter()
     out = {"suggestions": len(suggest_mapping(read_rs(path), measures))}
 out["seconds"] = time.perf_counter() - start
