@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from pathlib import Path
 
 from ..i18n import _
 from .records import ActualsFileError
 
+PROGRESS_EVERY = 2048  # records between two calls of a progress callback
 MAX_LINE = 1 << 20  # characters (bytes when locating a bad byte); a real RS line is a few KiB
 _KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -88,17 +89,21 @@ class _Lines:
             yield text
 
 
-def records(path: Path) -> Generator[tuple[int, list[str], bool], None, None]:
+def records(
+    path: Path, progress: Callable[[int], None] | None = None
+) -> Generator[tuple[int, list[str], bool], None, None]:
     """(row, fields, is_last) for every record of a CSV file; row 1 is the header. Quoted
     fields may hold commas, quotes and line breaks, kept as written (CRLF): pass the fields
     you keep through :func:`text`, which is cheaper than rewriting all 82 fields of every RS
     row. A blank line is a row with no fields, as a spreadsheet shows an empty row. Raises
-    :class:`ActualsFileError`."""
+    :class:`ActualsFileError`. ``progress`` is told the bytes read so far, every
+    ``PROGRESS_EVERY`` records (a progress bar for long files)."""
     name = path.as_posix()
     try:
         with path.open("rb") as raw:
             sniff(path, raw.read(8192))
-        fh = path.open(encoding="utf-8-sig", newline="")  # closed by the with below
+        binary = path.open("rb")  # its position tells a progress bar how far reading got
+        fh = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")  # closed by the with
     except OSError as exc:
         raise ActualsFileError(
             name, _("cannot read: {error}").format(error=exc.strerror or exc)
@@ -123,6 +128,8 @@ def records(path: Path) -> Generator[tuple[int, list[str], bool], None, None]:
                 # that holds the byte by reading again, line by line (only a broken file pays).
                 raise _locate_decode_error(path) from exc
             row += 1
+            if progress is not None and not row % PROGRESS_EVERY:
+                progress(binary.tell())
             if pending is not None:
                 yield pending[0], pending[1], False
             pending = (row, fields)

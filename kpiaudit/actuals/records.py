@@ -262,6 +262,17 @@ def parse_period(text: str) -> date:
     return end
 
 
+def period_key(text: str) -> tuple[date | None, date | None] | str:
+    """What makes two periods the same period: the span they name (``令和5年度``, ``R5年度``
+    and ``FY2023`` are one; ``2024年3月`` ends the same day but is another), or the text
+    itself (NFKC) where it names no span kpiaudit reads."""
+    try:
+        named = parse_date(_spelled_out(text), _FAR_BASES[0])
+    except ValueError:  # DateParseError included
+        return nfkc(text)
+    return (named.start, named.end)
+
+
 def fiscal_year_name(year: int) -> str:
     """The Japanese name of a fiscal year: 2023 → 令和5年度, 2019 → 令和元年度 (the era
     changed in May 2019; that fiscal year is called 令和元年度), 2018 → 平成30年度."""

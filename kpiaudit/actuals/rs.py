@@ -22,7 +22,7 @@ decided in :func:`rs_actuals`, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from ..i18n import _
 from ..jpdate import fiscal_year_period, parse_date
+from ..model import RsLink, RsLinkTarget
 from . import csvstream
 from .records import (
     ActualRow,
@@ -186,6 +187,27 @@ class RsIndicator:
     def years(self) -> list[int]:
         return sorted({*self.target_year, *self.target, *self.actual, *self.rate})
 
+    def link(self, kind: str | None = None, term: str | None = None) -> RsLink:
+        """What a measure file records of this indicator (the KPI's ``rs:`` key): its identity,
+        direction and its targets by the fiscal year they are set for, so that lint compares
+        them with the plan (K305) without the RS file."""
+        by_year = {
+            t.target_year or t.fiscal_year: RsLinkTarget(
+                t.target_year or t.fiscal_year, t.value, t.unit
+            )
+            for t in self.targets()
+        }
+        return RsLink(
+            self.project_id,
+            self.number,
+            self.review_year,
+            tuple(by_year[y] for y in sorted(by_year)),
+            "up" if self.direction == "up" else "down" if self.direction == "down" else None,
+            " ".join(self.name.split()),
+            kind,
+            term,
+        )
+
     def targets(self) -> list[RsTarget]:
         """Every numeric ``2.目標値`` with the deadline ``1.目標年度`` gives it, by column."""
         out = []
@@ -199,7 +221,11 @@ class RsIndicator:
         return out
 
 
-def read_rs(path: Path, problems: list[RowProblem] | None = None) -> Iterator[RsIndicator]:
+def read_rs(
+    path: Path,
+    problems: list[RowProblem] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[RsIndicator]:
     """Stream the indicators of an RS 3-1 file, in file order.
 
     Problems of one indicator (a cell that is text, a missing row) are in its ``problems``;
@@ -208,11 +234,12 @@ def read_rs(path: Path, problems: list[RowProblem] | None = None) -> Iterator[Rs
 
     Raises :class:`ActualsFileError` for a file that is not this file (wrong header), not UTF-8
     or truncated. It is a generator: the error can come after indicators were yielded, so read
-    the whole file before acting on any of them."""
+    the whole file before acting on any of them. ``progress`` is told the bytes read so far
+    now and then (see :func:`csvstream.records`)."""
     sink: list[RowProblem] = problems if problems is not None else []
     name = path.as_posix()
     # closing(): the file is closed as soon as this generator is, read to the end or not.
-    with closing(csvstream.records(path)) as stream:
+    with closing(csvstream.records(path, progress)) as stream:
         header = next(stream)[1]
         layout = _Layout(name, header)
         current: _Group | None = None
@@ -436,7 +463,9 @@ def _named_year(raw: str) -> float | None:
 
 
 def rs_actuals(
-    indicators: Iterable[RsIndicator], mapping: Sequence[MappingEntry]
+    indicators: Iterable[RsIndicator],
+    mapping: Sequence[MappingEntry],
+    linked: list[tuple[MappingEntry, RsIndicator]] | None = None,
 ) -> tuple[list[ActualRow], list[RowProblem]]:
     """The ``3.実績値`` of every mapped indicator as actuals of its KPI: one per fiscal year with
     a number (period ``令和5年度`` for column 2023, as_of 2024-03-31), unit from 単位, source
@@ -445,7 +474,8 @@ def rs_actuals(
     Reported, never guessed: an entry that matches no indicator, or several (add ``term`` or
     ``kind`` to the entry), an indicator that two entries claim, a mapped indicator with no
     numeric actual, and the cell problems of mapped indicators. Only mapped indicators are
-    kept in memory, so ``indicators`` can be :func:`read_rs` itself."""
+    kept in memory, so ``indicators`` can be :func:`read_rs` itself. ``linked``, when given,
+    receives each entry with the one indicator it maps (for the KPI's rs: record, K305)."""
     by_key: dict[tuple[str, str], list[int]] = {}
     for i, entry in enumerate(mapping):
         by_key.setdefault((entry.project, entry.indicator), []).append(i)
@@ -468,6 +498,8 @@ def rs_actuals(
         found = matched.get(i, [])
         if len(found) == 1:
             _to_actuals(found[0], entry, rows, problems)
+            if linked is not None:
+                linked.append((entry, found[0]))
             continue
         if not found:
             message = _("no indicator {project} #{number} in {files}").format(

@@ -39,6 +39,9 @@ class Audit:
     plan: Plan
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    # measure id → the files that hold it (one, unless E008 reports a duplicate id); what a
+    # command that writes into measure files (actuals) edits.
+    paths: dict[str, list[str]] = field(default_factory=dict)
 
     def kpi_codes(self) -> dict[str, set[str]]:
         """KPI reference → the K101/K102/K103 codes reported for it (after configuration)."""
@@ -78,7 +81,8 @@ class AuditResult:
         if not self.plans:
             return Audit(Plan(title="", base_date=None), list(self.unreadable))
         only = self.plans[0]
-        return Audit(only.plan, sorted_findings(only.findings + self.unreadable), only.files)
+        findings = sorted_findings(only.findings + self.unreadable)
+        return Audit(only.plan, findings, only.files, only.paths)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -124,9 +128,11 @@ def audit_plan(files: PlanFiles, config: Config, today: date) -> Audit:
         checked = check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters))
         results.append(add_dated_findings(checked, today, plan.base_date))
     duplicates = duplicate_ids(results)
+    paths: dict[str, list[str]] = {}
     for r in results:
         findings.extend(apply_suppressions(r, duplicates.get(r.path, [])))
         if r.measure is not None:
             plan.measures.append(r.measure)
+            paths.setdefault(r.measure.id, []).append(r.path)
     plan.measures.sort(key=lambda m: m.ref.sort_key())
-    return Audit(plan, configure(findings, config), files=len(files.measures))
+    return Audit(plan, configure(findings, config), files=len(files.measures), paths=paths)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from . import due, fix, import_plan, rules, status
+from . import actuals_add, actuals_import, actuals_suggest, due, fix, import_plan, rules, status
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .lint import SUMMARY as LINT_SUMMARY
 
@@ -43,6 +43,18 @@ app.command()(fix.fix)
 app.command()(rules.rules)
 app.command()(status.status)
 app.command()(due.due)
+
+actuals = typer.Typer(
+    help="Actual values (実績): record them in the measure files, from a table, the RS system "
+    "or the command line.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+actuals.command("import")(actuals_import.import_actuals)
+actuals.command("add")(actuals_add.add)
+actuals.command("suggest-map")(actuals_suggest.suggest_map)
+app.add_typer(actuals, name="actuals")
 
 
 def invoke(args: list[str]) -> int:

@@ -31,6 +31,13 @@ FormatOpt = Annotated[
 ChapterOpt = Annotated[
     str | None, typer.Option("--chapter", "-c", metavar="N", help="Chapter number: 6, Ⅵ or VI.")
 ]
+TodayOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="YYYY-MM-DD",
+        help="Judge as of this day: what was known then, and what had passed. Default: today.",
+    ),
+]
 
 
 def table_format(fmt: str | None, stream: object) -> str:
@@ -64,3 +71,10 @@ def date_start(value: str | None, option: str) -> date | None:
         return parse_date(value).start
     except DateParseError as exc:
         fail(f"{option}: {exc}")
+
+
+def today_date(value: str | None) -> date:
+    """--today, else the real date."""
+    from .common import parse_iso
+
+    return parse_iso(value, "--today") if value else date.today()

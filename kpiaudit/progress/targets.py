@@ -129,6 +129,13 @@ def comparable_units(kpi: Kpi) -> frozenset[str]:
     return frozenset(units)
 
 
+def target_units(kpi: Kpi) -> str:
+    """The KPI's target units as written, for messages: "％, 件"."""
+    units = {unit_key(u): u for u in (m.target.unit for m in kpi.milestones if m.target)}
+    shown = [units.get(u, u) for u in sorted(comparable_units(kpi))]
+    return ", ".join(u or repr(u) for u in shown)  # an empty unit shows as ''
+
+
 def meets(value: float, target: float, comparison: Comparison, way: Direction) -> bool:
     """Upward: at least the target (> 超: more than it; ~ 約: at least 95 % of it; a plain
     level is a level to reach, so more is fine). Downward: at most it (< 未満: less than it;

@@ -14,7 +14,7 @@ from datetime import date
 from ..i18n import N_
 from ..jpdate import fiscal_year_period
 from ..model import Kpi, Measure, RsLink, Target
-from ..progress import comparable_units, fiscal_year, judge_kpi, unit_key
+from ..progress import comparable_units, fiscal_year, judge_kpi, target_units, unit_key
 from .base import Hit, NodePath, Rule
 
 RULES = [
@@ -123,7 +123,7 @@ _NO_SOURCE = {
 def check_actuals(kpi: Kpi, at: NodePath, ref: str) -> Iterator[Hit]:
     """K301, K303 and K305: what the file alone says."""
     units = comparable_units(kpi) if kpi.actuals else frozenset()
-    named = ", ".join(sorted(units))
+    named = target_units(kpi) if kpi.actuals else ""
     for j, actual in enumerate(kpi.actuals):
         where = (*at, "actuals", j)
         if actual.value is not None:

@@ -1,0 +1,150 @@
+"""``kpiaudit actuals import``: actual values from a table kept by hand or the RS system's 3-1
+file, written into the measure files of the KPIs they measure."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..i18n import _
+from .common import fail, one_plan, setup
+from .options import ConfigOpt, PathsArg, TodayOpt, today_date
+
+if TYPE_CHECKING:
+    from ..actuals.records import ActualRow, RowProblem
+    from ..model import RsLink
+
+FORMATS = ("table", "rs")
+
+
+def import_actuals(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A table of actuals (CSV or XLSX), or the RS system's "
+            "3-1_RS_{year}_効果発現経路_目標・実績.csv.",
+            show_default=False,
+        ),
+    ],
+    paths: PathsArg = None,
+    source_format: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="table|rs",
+            help="What FILE is. Default: rs when its header is the RS 3-1 layout, else table.",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            metavar="MAP",
+            help="With --from rs: the YAML file saying which RS indicator measures which KPI "
+            "(kpiaudit actuals suggest-map proposes one).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be imported; write nothing.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the changes as a unified diff; write nothing.")
+    ] = False,
+    today: TodayOpt = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar while a long file is read.")
+    ] = False,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Record actual values (実績) in the measure files of the KPIs they measure.
+
+    A table has the columns kpi, period, value, unit, source, note, achieved (or KPI, 期間,
+    実績値, 単位, 出典, 備考, 達成). With --from rs and --map, the 3.実績値 of each mapped RS
+    indicator are imported and its targets recorded under the KPI's rs: key (lint compares
+    them with the plan: K305). A row that cannot be used is reported with its file and row and
+    skipped; the others are written, surgically (comments and layout kept), all files
+    atomically or none. The same period and source is the same actual: importing twice changes
+    nothing, and a changed value is an update (shown by --diff). Exit 0 all recorded, 1 rows
+    skipped, 2 a file that cannot be read or a usage error.
+
+    Examples: kpiaudit actuals import actuals.csv --diff · kpiaudit actuals import
+    3-1_RS_2024_効果発現経路_目標・実績.csv --map rs-map.yaml
+    """
+    from ..actuals.records import ActualsFileError
+    from ..actuals.write import plan_writes
+    from .recording import finish
+
+    if dry_run and diff:
+        fail("--dry-run and --diff: choose one")
+    if source_format is not None and source_format not in FORMATS:
+        fail(f"--from: {source_format!r} is not table or rs")
+    day = today_date(today)
+    kind = source_format or _sniff(file)
+    if kind == "table" and map_file is not None:
+        fail("--map goes with --from rs")
+    if kind == "rs" and map_file is None:
+        fail(f"{file.as_posix()} is an RS file: say with --map which indicator measures which KPI")
+    targets, config = setup(paths, config_file)
+    result = one_plan(targets, config)
+    try:
+        if kind == "table":
+            from ..actuals.table import read_table
+
+            rows, problems = read_table(file)
+            links: dict[str, list[RsLink]] | None = None
+        else:
+            assert map_file is not None
+            rows, problems, links = _read_rs(file, map_file, quiet)
+    except ActualsFileError as exc:
+        fail(str(exc))
+    plan = plan_writes(result, rows, day, links)
+    read = {(r.source_file, r.row) for r in rows} | {(p.source_file, p.row) for p in problems}
+    what = _("{file}: {n} row(s)").format(file=file.as_posix(), n=len(read))
+    return finish(plan, problems, dry_run=dry_run, diff=diff, what=what)
+
+
+def _sniff(path: Path) -> str:
+    """rs when the file's first line names the RS file's columns, else table."""
+    from ..actuals.rs import PROJECT_ID, ROW_KIND
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.readline(1 << 16).decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        fail(f"{path.as_posix()}: cannot read: {exc.strerror or exc}")
+    return "rs" if PROJECT_ID in head and ROW_KIND in head else "table"
+
+
+def _read_rs(
+    path: Path, map_file: Path, quiet: bool
+) -> tuple[list[ActualRow], list[RowProblem], dict[str, list[RsLink]]]:
+    """The mapped indicators' actuals, the problems of their rows, and per KPI what its rs:
+    key records. Rows of indicators nobody mapped are not this import's business: only how
+    many of them could not be read is said."""
+    from ..actuals.mapping import MappingEntry, load_mapping
+    from ..actuals.rs import RsIndicator, read_rs, rs_actuals
+    from .progressbar import reading
+
+    mapping = load_mapping(map_file)
+    if not mapping:
+        fail(f"{map_file.as_posix()} maps no indicator (are its entries still commented out?)")
+    linked: list[tuple[MappingEntry, RsIndicator]] = []
+    unmapped: list[RowProblem] = []
+    with reading(path, quiet=quiet) as progress:
+        rows, problems = rs_actuals(read_rs(path, unmapped, progress), mapping, linked)
+    if unmapped:
+        print(
+            "kpiaudit: "
+            + _("{n} row(s) of {file} belong to no indicator and were passed over").format(
+                n=len(unmapped), file=path.as_posix()
+            ),
+            file=sys.stderr,
+        )
+    links: dict[str, list[RsLink]] = {}
+    for entry, indicator in linked:
+        links.setdefault(entry.kpi, []).append(indicator.link(entry.kind, entry.term))
+    return rows, problems, links

@@ -1,0 +1,64 @@
+"""What ``actuals import`` and ``actuals add`` share once they know what to record: report the
+rows that cannot be used, show or write the changes (all files or none), say what happened."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..i18n import _
+from .common import EXIT_FINDINGS, EXIT_OK, fail
+
+if TYPE_CHECKING:
+    from ..actuals.records import RowProblem
+    from ..actuals.write import WritePlan
+
+
+def finish(
+    plan: WritePlan, problems: Iterable[RowProblem], *, dry_run: bool, diff: bool, what: str
+) -> int:
+    """Exit 0 when every row was recorded or already there, 1 when some were skipped."""
+    from ..fsutil import atomic_write_all
+
+    err = sys.stderr
+    skipped = sorted([*problems, *plan.skipped], key=lambda p: (p.source_file, p.row))
+    for p in skipped:
+        print(str(p) if p.row else f"{p.source_file}: {p.message}", file=err)
+    changed = plan.changed
+    if diff:
+        for change in changed:
+            name = change.path.as_posix()
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    change.old.splitlines(keepends=True),
+                    change.new.splitlines(keepends=True),
+                    f"a/{name}",
+                    f"b/{name}",
+                )
+            )
+    elif not dry_run:
+        try:
+            atomic_write_all((c.path, c.new) for c in changed)
+        except OSError as exc:
+            fail(_("cannot write: {error}; no file was changed").format(error=exc.strerror or exc))
+    for line in plan.updates:
+        print(_("updated: {what}").format(what=line), file=err)
+    rows = len({(p.source_file, p.row) for p in skipped if p.row})
+    summary = _(
+        "{what}: {added} imported, {updated} updated, {unchanged} unchanged, {skipped} skipped; "
+        "{files} file(s) {verb}"
+    ).format(
+        what=what,
+        added=plan.added,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        skipped=rows,
+        files=len(changed),
+        verb=_("would change") if dry_run or diff else _("changed"),
+    )
+    if plan.rs_recorded:
+        summary += "; " + _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
+    print(f"kpiaudit: {summary}", file=err)
+    return EXIT_FINDINGS if skipped else EXIT_OK
