@@ -214,7 +214,7 @@ def test_due_bad_arguments(args: list[str], capsys) -> None:
 def test_due_formats(capsys) -> None:
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "csv"], capsys)
     table = list(csv.reader(io.StringIO(out)))
-    assert table[0] == ["deadline", "measure", "KPI", "target", "wording", "overdue"]
+    assert table[0] == ["deadline", "measure", "KPI", "target", "wording", "state", "overdue"]
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "markdown"], capsys)
     assert "| deadline" in out
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "plain"], capsys)

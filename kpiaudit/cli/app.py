@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import typer
 
-from . import actuals_add, actuals_import, actuals_suggest, due, fix, import_plan, rules, status
+from . import (
+    actuals_add,
+    actuals_import,
+    actuals_suggest,
+    due,
+    fix,
+    import_plan,
+    progress,
+    rules,
+    status,
+)
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .lint import SUMMARY as LINT_SUMMARY
 
@@ -43,6 +53,7 @@ app.command()(fix.fix)
 app.command()(rules.rules)
 app.command()(status.status)
 app.command()(due.due)
+app.command()(progress.progress)
 
 actuals = typer.Typer(
     help="Actual values (実績): record them in the measure files, from a table, the RS system "

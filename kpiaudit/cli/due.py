@@ -36,7 +36,13 @@ def due(
         typer.Option(metavar="DATE", help="Deadlines on or after the start of DATE (same forms)."),
     ] = None,
     overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only deadlines already past (before --today).")
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only overdue milestones: the deadline is before --today and the target was "
+            "not achieved (missed, no data, not measurable); an unset KPI still unset after "
+            "the date it was to be set by.",
+        ),
     ] = False,
     chapter: ChapterOpt = None,
     kind: Annotated[str | None, typer.Option(metavar="KIND", help="progress or outcome.")] = None,
@@ -49,7 +55,9 @@ def due(
     today: Annotated[
         str | None,
         typer.Option(
-            metavar="YYYY-MM-DD", help="The date overdue is judged against. Default: today."
+            metavar="YYYY-MM-DD",
+            help="Judge as of this day: the actuals known then, and what had passed. "
+            "Default: today.",
         ),
     ] = None,
     output_format: FormatOpt = None,
@@ -58,7 +66,8 @@ def due(
     """Milestones by deadline, for deadline sweeps: kpiaudit due --before 2025-03.
 
     One row per dated milestone, sorted by date, with its target, the deadline's original
-    wording and whether it is overdue.
+    wording, its state (kpiaudit progress) and whether it is overdue: the deadline has passed
+    and the target was not achieved.
 
     Examples: kpiaudit due --before 2025-03 · kpiaudit due --before 令和6年度 --kind outcome ·
     kpiaudit due --overdue --today 2024-04-01 -f csv

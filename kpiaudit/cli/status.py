@@ -5,19 +5,31 @@ from __future__ import annotations
 import sys
 
 from .common import EXIT_OK, fail, one_plan, setup, use_color
-from .options import ChapterOpt, ConfigOpt, FormatOpt, PathsArg, chapter_number, table_format
+from .options import (
+    ChapterOpt,
+    ConfigOpt,
+    FormatOpt,
+    PathsArg,
+    TodayOpt,
+    chapter_number,
+    table_format,
+    today_date,
+)
 
 
 def status(
     paths: PathsArg = None,
     chapter: ChapterOpt = None,
+    today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
 ) -> int:
     """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
 
     A KPI is compliant when it is set, has a quantitative target and a deadline. With
-    --chapter, one row per measure of that chapter too.
+    --chapter, one row per measure of that chapter too. Once the plan records actual values, a
+    second table counts its target milestones by state (achieved, on track, behind, missed, no
+    data, not measurable) as of --today; json always has those counts.
 
     Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
     """
@@ -26,11 +38,12 @@ def status(
     from ..views.status import status as compute
 
     number = chapter_number(chapter)
+    day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
     out = sys.stdout
     fmt = table_format(output_format, out)
-    doc = compute(result, number)
+    doc = compute(result, number, day)
     if number is not None and not doc.measures:
         fail(f"--chapter: no measures in chapter {number}")
     if fmt == "json":

@@ -28,15 +28,19 @@ def render(table: Table, out: TextIO, fmt: str, *, color: bool = False) -> None:
         return
     if fmt == "table":
         _rich(table, headers, out, color)
-        return
-    from tabulate import tabulate
+    else:
+        from tabulate import tabulate
 
-    style = {"plain": "simple", "markdown": "pipe", "github": "github"}[fmt]
-    if table.title and fmt == "plain":
-        out.write(table.title + "\n\n")
-    elif table.title:
-        out.write(f"**{table.title}**\n\n")
-    out.write(tabulate(table.rows, headers=headers, tablefmt=style, disable_numparse=True) + "\n")
+        style = {"plain": "simple", "markdown": "pipe", "github": "github"}[fmt]
+        if table.title and fmt == "plain":
+            out.write(table.title + "\n\n")
+        elif table.title:
+            out.write(f"**{table.title}**\n\n")
+        rows = tabulate(table.rows, headers=headers, tablefmt=style, disable_numparse=True)
+        out.write(rows + "\n")
+    if table.footnotes:
+        bullet = "- " if fmt in ("markdown", "github") else ""
+        out.write("\n" + "".join(f"{bullet}{note}\n" for note in table.footnotes))
 
 
 def _rich(table: Table, headers: list[str], out: TextIO, color: bool) -> None:

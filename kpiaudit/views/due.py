@@ -1,4 +1,6 @@
-"""Milestones by deadline, for deadline sweeps: the ``due`` document."""
+"""Milestones by deadline, for deadline sweeps: the ``due`` document. Each row carries how the
+milestone stands (its progress state), and "overdue" is the rules' (progress-rules.md): the
+deadline is before today and the milestone was not achieved, not merely a date in the past."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Any
 
 from ..audit import Audit
 from ..i18n import N_, _
-from ..model import Kind, KpiRef
+from ..model import Kind, KpiRef, State
+from ..progress import judge_plan
 from .table import Column, Table
 
 
@@ -23,6 +26,7 @@ class DueRow:
     deadline_text: str
     recurring: bool
     overdue: bool
+    state: State = "no-data"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +39,7 @@ class DueRow:
             "deadline_text": self.deadline_text,
             "recurring": self.recurring,
             "overdue": self.overdue,
+            "state": self.state,
         }
 
 
@@ -50,7 +55,9 @@ def due(
     include_recurring: bool = False,
 ) -> list[DueRow]:
     """One row per milestone with a deadline, sorted by date. ``before`` is exclusive,
-    ``after`` inclusive; recurring deadlines only with ``include_recurring`` (sorted last)."""
+    ``after`` inclusive; recurring deadlines only with ``include_recurring`` (sorted last).
+    ``overdue_only``: the milestones that are overdue as of ``today``."""
+    judged = {(str(j.kpi), j.index): j for j in judge_plan(result.plan, today)}
     rows: list[DueRow] = []
     for m in result.plan.measures:
         if chapter is not None and m.chapter != chapter:
@@ -58,19 +65,19 @@ def due(
         for k in m.kpis:
             if kind is not None and k.kind != kind:
                 continue
-            for ms in k.milestones:
+            for index, ms in enumerate(k.milestones):
                 d = ms.deadline
                 if d is None:
                     continue
+                judgement = judged.get((str(m.kpi_ref(k)), index))
+                overdue = judgement is not None and judgement.overdue
+                if overdue_only and not overdue:
+                    continue
                 deadline: date | None = None
                 if d.recurring or d.date is None:
-                    if not include_recurring or overdue_only:
+                    if not include_recurring:
                         continue
-                elif (
-                    (before is None or d.date < before)
-                    and (after is None or d.date >= after)
-                    and (not overdue_only or d.date < today)
-                ):
+                elif (before is None or d.date < before) and (after is None or d.date >= after):
                     deadline = d.date
                 else:
                     continue
@@ -84,7 +91,8 @@ def due(
                         target=ms.target.text if ms.target else "",
                         deadline_text=d.text,
                         recurring=deadline is None,
-                        overdue=deadline is not None and deadline < today,
+                        overdue=overdue,
+                        state=judgement.state if judgement else "no-data",
                     )
                 )
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or date.max, r.kpi.sort_key()))
@@ -97,6 +105,7 @@ _COLUMNS = [
     Column(N_("KPI")),
     Column(N_("target")),
     Column(N_("wording")),
+    Column(N_("state")),
     Column(N_("overdue"), "right"),
 ]
 
@@ -109,6 +118,7 @@ def due_table(rows: list[DueRow]) -> Table:
             str(r.kpi),
             r.target,
             r.deadline_text,
+            r.state,
             _("overdue") if r.overdue else "",
         ]
         for r in rows

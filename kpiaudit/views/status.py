@@ -1,18 +1,36 @@
 """Compliance per chapter (and per measure of one chapter): the ``status`` document.
 
 The counts come from the audit's findings (after configuration and suppressions), so
-``status`` says exactly what ``lint`` reports for the same files and configuration.
+``status`` says exactly what ``lint`` reports for the same files and configuration. Beside
+them, how the target milestones stand as of a day (progress-rules.md): achieved (late or not),
+on track, behind, missed, no data, not measurable; shown as a second table once the plan
+records any actual (before that every milestone is "no data", which says nothing new).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..audit import Audit
 from ..i18n import N_, _
-from ..model import Measure
+from ..model import Measure, State
+from ..progress import Judgement, judge_plan
 from .table import Column, Table
+
+# status's progress keys: achieved-late counts as achieved (both are grade A, the target met).
+_PROGRESS_KEYS: dict[State, str] = {
+    "achieved": "achieved",
+    "achieved-late": "achieved",
+    "on-track": "on_track",
+    "behind": "behind",
+    "missed": "missed",
+    "no-data": "no_data",
+    "not-measurable": "not_measurable",
+}
+PROGRESS_KEYS = ("achieved", "on_track", "behind", "missed", "no_data", "not_measurable")
 
 
 @dataclass
@@ -25,6 +43,7 @@ class Row:
     no_target: int
     no_deadline: int
     compliant: int
+    states: Counter[str] = field(default_factory=Counter)  # progress key → target milestones
 
     @property
     def compliance(self) -> float:
@@ -40,12 +59,21 @@ class Row:
             "no_deadline": self.no_deadline,
             "compliant": self.compliant,
             "compliance": round(self.compliance, 4),
+            "milestones": sum(self.states.values()),
+            **{key: self.states[key] for key in PROGRESS_KEYS},
         }
 
 
-def _row(key: str, title: str, measures: list[Measure], codes: dict[str, set[str]]) -> Row:
+def _row(
+    key: str,
+    title: str,
+    measures: list[Measure],
+    codes: dict[str, set[str]],
+    judged: dict[str, list[Judgement]],
+) -> Row:
     row = Row(key, title, len(measures), 0, 0, 0, 0, 0)
     for m in measures:
+        row.states.update(_PROGRESS_KEYS[j.state] for j in judged.get(m.id, []))
         for k in m.kpis:
             got = codes.get(str(m.kpi_ref(k)), set())
             row.kpis += 1
@@ -63,6 +91,8 @@ class Status:
     measures: list[Row]  # the measures of the chapter asked for, else empty
     chapter: int | None
     plan_title: str
+    today: date | None = None
+    measured: bool = False  # the plan records an actual: show the progress table
 
     def as_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -82,23 +112,42 @@ class Status:
         if one:
             title = _("Chapter {number}: measures").format(number=self.chapter)
             out.append(_table(title, self.measures, "measure", total=False))
+        if self.measured:
+            title = _("Target milestones as of {today}").format(today=self.today)
+            first = "measure" if one else "chapter"
+            out.append(_progress_table(title, self.measures if one else rows, first, not one))
         return out
 
 
-def status(result: Audit, chapter: int | None = None) -> Status:
+def status(result: Audit, chapter: int | None = None, today: date | None = None) -> Status:
+    """``today``: the day progress is judged as of (default: the real date)."""
     codes = result.kpi_codes()
     plan = result.plan
+    day = today or date.today()
+    judged: dict[str, list[Judgement]] = {}
+    for j in judge_plan(plan, day):
+        if j.type == "target":
+            judged.setdefault(j.measure, []).append(j)
     numbers = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
     if chapter is not None:
         numbers = [chapter]
     chapters = [
-        _row(str(n), plan.chapter_title(n), [m for m in plan.measures if m.chapter == n], codes)
+        _row(
+            str(n),
+            plan.chapter_title(n),
+            [m for m in plan.measures if m.chapter == n],
+            codes,
+            judged,
+        )
         for n in numbers
     ]
     chosen = [m for m in plan.measures if chapter is None or m.chapter == chapter]
-    total = _row("total", "", chosen, codes)
-    measures = [_row(m.id, m.title, [m], codes) for m in chosen] if chapter is not None else []
-    return Status(chapters, total, measures, chapter, plan.title)
+    total = _row("total", "", chosen, codes, judged)
+    measures = (
+        [_row(m.id, m.title, [m], codes, judged) for m in chosen] if chapter is not None else []
+    )
+    measured = any(k.actuals for m in plan.measures for k in m.kpis)
+    return Status(chapters, total, measures, chapter, plan.title, day, measured)
 
 
 _COUNTS = [
@@ -128,3 +177,21 @@ def _table(title: str, rows: list[Row], first: str, *, total: bool) -> Table:
         return [r.key, r.title, *measures, *counts, f"{r.compliance:.0%}"]
 
     return Table(title, columns, [cells(r) for r in rows], total, [r.compliance for r in rows])
+
+
+# Short headers, no title or total column (json has "milestones"): this table stays readable
+# in an 80-column terminal.
+_PROGRESS = [
+    Column(N_("achieved"), "right"),
+    Column(N_("on track"), "right"),
+    Column(N_("behind"), "right"),
+    Column(N_("missed"), "right"),
+    Column(N_("no data"), "right"),
+    Column(N_("not measurable"), "right"),
+]
+
+
+def _progress_table(title: str, rows: list[Row], first: str, total: bool) -> Table:
+    columns = [Column(N_("chapter") if first == "chapter" else N_("measure")), *_PROGRESS]
+    body = [[r.key, *(r.states[key] for key in PROGRESS_KEYS)] for r in rows]
+    return Table(title, columns, body, total)

@@ -21,6 +21,9 @@ class Table:
     total: bool = False  # the last row sums the others: set apart on a terminal
     # A fraction per row, drawn as a bar beside it on a terminal (compliance).
     bars: list[float] | None = field(default=None)
+    # Lines that explain rows (why a milestone could not be judged), printed after the table
+    # for people; machine formats carry them in their own fields (json).
+    footnotes: list[str] = field(default_factory=list)
 
     @property
     def headers(self) -> list[str]:
