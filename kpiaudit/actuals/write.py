@@ -27,7 +27,7 @@ from ..codec import KPI_KEY_ORDER, actual_data, dump, kpi_from_data, rs_link_dat
 from ..i18n import _
 from ..load import compose, load_text
 from ..model import Actual, Kpi, RsLink
-from ..progress import comparable_units, target_units, unit_key
+from ..progress import amount, comparable_units, target_units, unit_key
 from ..schema import MEASURE_SCHEMA, validate
 from ..splice import Edit, SourceText, child, end_of, key_edit, last_line
 from .records import ActualRow, RowProblem, nfkc, period_key
@@ -121,7 +121,7 @@ def _plain(value: Any) -> Any:
 def _amount(a: Actual) -> str:
     if a.value is None:
         return "achieved" if a.achieved else "not achieved"
-    return f"{a.value:g} {a.unit}".rstrip()
+    return amount(a.value, f" {a.unit}").rstrip()
 
 
 def plan_writes(

@@ -102,8 +102,13 @@ def import_actuals(
     except ActualsFileError as exc:
         fail(str(exc))
     plan = plan_writes(result, rows, day, links)
-    read = {(r.source_file, r.row) for r in rows} | {(p.source_file, p.row) for p in problems}
-    what = _("{file}: {n} row(s)").format(file=file.as_posix(), n=len(read))
+    if links is None:
+        read = {(r.source_file, r.row) for r in rows} | {(p.source_file, p.row) for p in problems}
+        what = _("{file}: {n} row(s)").format(file=file.as_posix(), n=len(read))
+    else:
+        what = _("{file}: {n} mapped indicator(s)").format(
+            file=file.as_posix(), n=sum(len(v) for v in links.values())
+        )
     return finish(plan, problems, dry_run=dry_run, diff=diff, what=what)
 
 

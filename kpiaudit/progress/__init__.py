@@ -5,12 +5,21 @@ asks of a value. Pure functions over the model: no I/O, no clock (the day is an 
 from __future__ import annotations
 
 from .judge import GRADES, Judgement, Reason, fiscal_year, judge_kpi, judge_plan, promises
-from .targets import comparable_units, direction, goal, meets, target_units, unit_key
+from .targets import (
+    amount,
+    comparable_units,
+    direction,
+    goal,
+    meets,
+    target_units,
+    unit_key,
+)
 
 __all__ = [
     "GRADES",
     "Judgement",
     "Reason",
+    "amount",
     "comparable_units",
     "direction",
     "fiscal_year",

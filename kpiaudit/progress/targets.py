@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from ..model import Baseline, Comparison, Direction, Kpi, Target
 
@@ -127,6 +128,12 @@ def comparable_units(kpi: Kpi) -> frozenset[str]:
         if g is not None:  # a relative target without a baseline still names its unit (倍)
             units |= set(g.scales) or {unit_key(g.target.unit)}
     return frozenset(units)
+
+
+def amount(value: float, unit: str = "") -> str:
+    """A value as people write it, with its unit: 1440000 件 → 1,440,000件, 99.86 → 99.86."""
+    number = Decimal(repr(float(value))).normalize()
+    return f"{number:,f}{unit}"
 
 
 def target_units(kpi: Kpi) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 from ..i18n import N_
 from ..jpdate import fiscal_year_period
 from ..model import Kpi, Measure, RsLink, Target
-from ..progress import comparable_units, fiscal_year, judge_kpi, target_units, unit_key
+from ..progress import amount, comparable_units, fiscal_year, judge_kpi, target_units, unit_key
 from .base import Hit, NodePath, Rule
 
 RULES = [
@@ -143,10 +143,6 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def _amount(value: float, unit: str) -> str:
-    return f"{value:g}{unit}"
-
-
 def _rs_mismatches(kpi: Kpi, link: RsLink) -> Iterator[tuple[str, dict[str, object]]]:
     label = f"RS {link.year} {link.project} #{link.indicator}"
     plan: list[tuple[Target, date | None]] = [
@@ -176,7 +172,7 @@ def _rs_mismatches(kpi: Kpi, link: RsLink) -> Iterator[tuple[str, dict[str, obje
                     {
                         "label": label,
                         "year": r.fiscal_year,
-                        "rs": _amount(r.value, r.unit),
+                        "rs": amount(r.value, r.unit),
                         "plan": target.text,
                     },
                 )
@@ -198,7 +194,7 @@ def _rs_mismatches(kpi: Kpi, link: RsLink) -> Iterator[tuple[str, dict[str, obje
             {
                 "label": label,
                 "year": last.fiscal_year,
-                "rs": _amount(last.value, last.unit),
+                "rs": amount(last.value, last.unit),
                 "plan": target.text,
                 "deadline": deadline.isoformat() if deadline else "",
             },

@@ -9,7 +9,7 @@ from typing import Any
 from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Actual, State
-from ..progress import Judgement, judge_plan
+from ..progress import Judgement, amount, judge_plan
 from .table import Column, Table
 
 
@@ -96,7 +96,7 @@ def _shown_actual(a: Actual | None) -> str:
         return ""
     if a.value is None:
         return _("achieved") if a.achieved else _("not achieved")
-    return f"{a.value:,g}{a.unit}"
+    return amount(a.value, a.unit)
 
 
 def _deadline(j: Judgement) -> str:
