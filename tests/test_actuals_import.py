@@ -281,3 +281,34 @@ def test_rs_import_needs_a_mapping(tmp_path: Path, capsys) -> None:
     d = copy_plan(tmp_path, "01-07.yaml")
     code, _, err = run(["actuals", "import", str(rs_file(tmp_path)), str(d)], capsys)
     assert code == 2 and "--map" in err
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("header", "row 1: not an RS 3-1 file"),
+        ("truncated", "row 10: the last row has 4 of 82 columns: the file is truncated"),
+        ("shift_jis", "Shift_JIS"),
+    ],
+)
+def test_a_malformed_rs_file_is_one_clear_error_naming_the_row(
+    tmp_path: Path, capsys, case: str, message: str
+) -> None:
+    d = copy_plan(tmp_path, "01-07.yaml")
+    path = rs_file(tmp_path)
+    raw = path.read_bytes()
+    if case == "header":
+        raw = raw.replace("予算事業ID".encode(), "事業ID".encode(), 1)
+    elif case == "truncated":
+        raw = raw[: raw.rstrip(b"\r\n").rfind(b"\r\n") + 40]  # the last row cut short
+    else:
+        raw = raw.decode("utf-8-sig").encode("cp932", errors="replace")
+    path.write_bytes(raw)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('- {project: "0012345", indicator: "1", kpi: 1-7.E2}\n', encoding="utf-8")
+    before = (d / "01-07.yaml").read_bytes()
+    code, _, err = run(
+        ["actuals", "import", str(path), str(d), "--from", "rs", "--map", str(mapping)], capsys
+    )
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert (d / "01-07.yaml").read_bytes() == before
