@@ -85,3 +85,33 @@ def test_the_dated_rules_are_not_in_the_per_file_result(tmp_path: Path) -> None:
 def test_a_bad_today_is_a_usage_error(today: str, capsys) -> None:
     assert main(["lint", str(MEASURES), "--today", today]) == 2
     assert "--today" in capsys.readouterr().err
+
+
+HOSTILE = """\
+    actuals:
+      - {period: 令和6年度, as_of: '9999-12-31', value: 1e14, unit: ％, source: x}
+      - {period: 令和6年度, as_of: '9999-03-31', value: -1e15, unit: ％, source: y}
+      - {period: 元年, as_of: '0001-01-01', achieved: false, source: z}
+    rs:
+      - {project: '1', indicator: '1', year: '2024', direction: down,
+         targets: [{fiscal_year: 99999, value: 1e15, unit: ％},
+                   {fiscal_year: 1900, value: 0, unit: ''}]}
+"""
+
+
+@pytest.mark.parametrize("today", ["0001-01-01", "2026-11-27", "9999-12-31"])
+@pytest.mark.parametrize(
+    "command", [["lint"], ["progress", "-f", "json"], ["status"], ["due", "--overdue"]]
+)
+def test_actuals_at_the_edges_of_time_are_findings_not_crashes(
+    tmp_path: Path, capsys, today: str, command: list[str]
+) -> None:
+    d = tmp_path / "plan"
+    d.mkdir()
+    shutil.copy(MEASURES / "plan.yaml", d)
+    (d / "01-07.yaml").write_text(
+        (MEASURES / "01-07.yaml").read_text(encoding="utf-8") + HOSTILE, "utf-8"
+    )
+    code = main([command[0], str(d), *command[1:], "--today", today])
+    _, err = capsys.readouterr()
+    assert code in (0, 1) and "internal error" not in err, err

@@ -4,7 +4,16 @@ asks of a value. Pure functions over the model: no I/O, no clock (the day is an 
 
 from __future__ import annotations
 
-from .judge import GRADES, Judgement, Reason, fiscal_year, judge_kpi, judge_plan, promises
+from .judge import (
+    GRADES,
+    Judgement,
+    Reason,
+    fiscal_year,
+    fiscal_year_span,
+    judge_kpi,
+    judge_plan,
+    promises,
+)
 from .targets import (
     amount,
     comparable_units,
@@ -23,6 +32,7 @@ __all__ = [
     "comparable_units",
     "direction",
     "fiscal_year",
+    "fiscal_year_span",
     "goal",
     "judge_kpi",
     "judge_plan",

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from ..i18n import N_, _
-from ..jpdate import fiscal_year_period
 from ..model import (
     Actual,
     Deadline,
@@ -106,6 +105,13 @@ def judge_plan(plan: Plan, today: date) -> list[Judgement]:
 def fiscal_year(day: date) -> int:
     """The fiscal year (April–March) a day falls in: 2024-03-31 → 2023 (令和5年度)."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_span(year: int) -> tuple[date, date]:
+    """1 April to 31 March; within the dates Python has (a file may say 9999-12-31)."""
+    start = date(year, 4, 1) if date.min.year <= year <= date.max.year else date.min
+    end = date(year + 1, 3, 31) if date.min.year <= year < date.max.year else date.max
+    return start, end
 
 
 def promises(kpi: Kpi) -> list[tuple[int | None, Deadline]]:
@@ -269,7 +275,7 @@ class _Milestone:
         # The latest fiscal year that has ended, if the plan had begun by then.
         last = fiscal_year(self.today) - 1
         first = fiscal_year(self.base) if self.base else last
-        return fiscal_year_period(last)[1] if last >= first else None
+        return fiscal_year_span(last)[1] if last >= first else None
 
     def _dated(
         self,
@@ -316,9 +322,9 @@ class _Milestone:
         years: dict[int, list[Actual]] = {}
         for a in candidates:
             years.setdefault(fiscal_year(a.as_of), []).append(a)
-        ended = [y for y in years if fiscal_year_period(y)[1] < self.today]
+        ended = [y for y in years if fiscal_year_span(y)[1] < self.today]
         year = max(ended) if ended else max(years)
-        start, end = fiscal_year_period(year)
+        start, end = fiscal_year_span(year)
         in_year = years[year]
         # Within one year only that year's actuals count, and the latest of them decides.
         latest = _latest(in_year)

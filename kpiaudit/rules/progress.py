@@ -12,9 +12,16 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..i18n import N_
-from ..jpdate import fiscal_year_period
 from ..model import Kpi, Measure, RsLink, Target
-from ..progress import amount, comparable_units, fiscal_year, judge_kpi, target_units, unit_key
+from ..progress import (
+    amount,
+    comparable_units,
+    fiscal_year,
+    fiscal_year_span,
+    judge_kpi,
+    target_units,
+    unit_key,
+)
 from .base import Hit, NodePath, Rule
 
 RULES = [
@@ -226,11 +233,13 @@ def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hi
                     yield Hit("K304", args=args, node=node, kpi=ref)
                 continue
             first = fiscal_year(base) if base else fiscal_year(today) - 1
-            if fiscal_year_period(first)[1] < year_ago:
+            if fiscal_year_span(first)[1] < year_ago:
                 yield Hit("K304", "recurring", {"wording": wording, "year": first}, node, ref)
 
 
 def _year_before(day: date) -> date:
+    if day.year == date.min.year:
+        return date.min
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from datetime import date
 from typing import Any
@@ -30,7 +31,8 @@ def progress(
 
 
 def _number(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    """Rounded; None where there is no finite number (JSON has no Infinity)."""
+    return None if value is None or not math.isfinite(value) else round(value, digits)
 
 
 def _actual(a: Actual | None) -> float | bool | None:
