@@ -289,8 +289,12 @@ class _File:
             elif _same(kpi.actuals[j], actual):
                 self.out.unchanged += 1
             else:  # a new figure for the same period and source: an update
-                note = actual.note or kpi.actuals[j].note
-                kept = dataclasses.replace(actual, period=kpi.actuals[j].period, note=note)
+                # The file's wording of the period and unit stays, and a note written by
+                # hand stays unless the new row brings one: only what changed changes.
+                old = kpi.actuals[j]
+                unit = old.unit if unit_key(old.unit) == unit_key(actual.unit) else actual.unit
+                note = actual.note or old.note
+                kept = dataclasses.replace(actual, period=old.period, unit=unit, note=note)
                 replace[j] = (kept, row)
         edits: list[Edit] = []
         if isinstance(seq, SequenceNode) and (added or replace):
