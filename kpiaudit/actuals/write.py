@@ -53,6 +53,7 @@ class WritePlan:
     skipped: list[RowProblem] = field(default_factory=list)
     rs_recorded: int = 0  # KPIs whose rs: record was added or renewed
     updates: list[str] = field(default_factory=list)  # "6-4.P1 令和5年度: 2000 → 2100 か所"
+    notes: list[str] = field(default_factory=list)  # what was left undone beyond the rows
 
     @property
     def changed(self) -> list[FileChange]:
@@ -253,7 +254,7 @@ class _File:
         edit, why = key_edit(lines, node, "rs", value, True, KPI_KEY_ORDER)
         if edit is None:
             # Not written: the RS targets are for lint's K305; the actuals still are.
-            self.out.skipped.append(RowProblem(self.path.as_posix(), 0, f"rs: {why}"))
+            self.out.notes.append(f"{self.path.as_posix()}: rs: {why}")
             return []
         data["rs"] = _plain(value)
         self.out.rs_recorded += 1

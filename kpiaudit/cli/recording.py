@@ -24,8 +24,10 @@ def finish(
 
     err = sys.stderr
     skipped = sorted([*problems, *plan.skipped], key=lambda p: (p.source_file, p.row))
-    for p in skipped:
+    for p in skipped:  # row 0: the one value of actuals add
         print(str(p) if p.row else f"{p.source_file}: {p.message}", file=err)
+    for note in plan.notes:
+        print(note, file=err)
     changed = plan.changed
     if diff:
         for change in changed:
@@ -45,7 +47,7 @@ def finish(
             fail(_("cannot write: {error}; no file was changed").format(error=exc.strerror or exc))
     for line in plan.updates:
         print(_("updated: {what}").format(what=line), file=err)
-    rows = len({(p.source_file, p.row) for p in skipped if p.row})
+    rows = len({(p.source_file, p.row) for p in skipped})
     summary = _(
         "{what}: {added} imported, {updated} updated, {unchanged} unchanged, {skipped} skipped; "
         "{files} file(s) {verb}"
@@ -61,4 +63,4 @@ def finish(
     if plan.rs_recorded:
         summary += "; " + _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
     print(f"kpiaudit: {summary}", file=err)
-    return EXIT_FINDINGS if skipped else EXIT_OK
+    return EXIT_FINDINGS if skipped or plan.notes else EXIT_OK
