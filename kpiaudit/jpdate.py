@@ -103,6 +103,19 @@ def fiscal_year_period(year: int) -> tuple[date, date]:
     return date(year, 4, 1), date(year + 1, 3, 31)
 
 
+def fiscal_year(day: date) -> int:
+    """The fiscal year (April–March) a day falls in: 2024-03-31 → 2023 (令和5年度)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_span(year: int) -> tuple[date, date]:
+    """:func:`fiscal_year_period` for any year a file may name: clamped to the dates Python
+    has (date.min, date.max) instead of raising."""
+    start = date(year, 4, 1) if date.min.year <= year <= date.max.year else date.min
+    end = date(year + 1, 3, 31) if date.min.year <= year < date.max.year else date.max
+    return start, end
+
+
 def _season_period(year: int, season: str, fiscal: bool) -> tuple[date, date]:
     if season == "春":
         return date(year, 3, 1), date(year, 5, 31)

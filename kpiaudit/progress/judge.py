@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ..i18n import N_, _
+from ..jpdate import fiscal_year, fiscal_year_span
 from ..model import (
     Actual,
     Deadline,
@@ -30,7 +31,7 @@ from ..model import (
     State,
     Target,
 )
-from .targets import Goal, goal, unit_key
+from .targets import Goal, goal, recorded, unit_key
 
 GRADES: dict[State, Grade] = {
     "achieved": "A",
@@ -102,18 +103,6 @@ def judge_plan(plan: Plan, today: date) -> list[Judgement]:
     ]
 
 
-def fiscal_year(day: date) -> int:
-    """The fiscal year (April–March) a day falls in: 2024-03-31 → 2023 (令和5年度)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_span(year: int) -> tuple[date, date]:
-    """1 April to 31 March; within the dates Python has (a file may say 9999-12-31)."""
-    start = date(year, 4, 1) if date.min.year <= year <= date.max.year else date.min
-    end = date(year + 1, 3, 31) if date.min.year <= year < date.max.year else date.max
-    return start, end
-
-
 def promises(kpi: Kpi) -> list[tuple[int | None, Deadline]]:
     """The dates a KPI is to be *set* by. Issue 10 gives the model ``Kpi.set_by``; until it
     has, an unset KPI's dated milestones are its promises (they cannot be target deadlines:
@@ -140,7 +129,8 @@ def judge_kpi(measure: Measure, kpi: Kpi, today: date, base: date | None) -> Ite
         return  # no milestones to judge: nothing is measured against an unset KPI
     seen = [a for a in kpi.actuals if a.as_of <= today]  # what was known on that day
     for index, milestone in enumerate(kpi.milestones):
-        if milestone.deadline is not None:
+        d = milestone.deadline
+        if d is not None and (d.recurring or d.date is not None):  # a date, or every year
             yield _Milestone(common, index, milestone, kpi, seen, today, base).judge()
 
 
@@ -245,7 +235,7 @@ class _Milestone:
             "due": due,
             "overdue": due is not None and due < self.today,
             "fiscal_year": fiscal_year(due) if due and self.deadline.recurring else None,
-            "recorded": self._recorded(),
+            "recorded": recorded(self.kpi, self.target, self.seen),
         }
         if self.goal is None and self.seen:
             # The KPI has actuals, and none says whether this binary milestone was reached.
@@ -253,14 +243,6 @@ class _Milestone:
             return Judgement(**fields, state="not-measurable", reason=why)
         # No actual for this KPI, or none that compares: judged as if there were none.
         return Judgement(**fields, state="no-data", reason=why if self.seen else None)
-
-    def _recorded(self) -> bool:
-        """Whether any actual up to today is for this milestone: in its units, or saying
-        whether a binary one was achieved (K304 asks)."""
-        if self.goal is None:
-            return any(a.achieved is not None for a in self.seen)
-        units = set(self.goal.scales) | {unit_key(self.goal.target.unit)}
-        return any(a.value is not None and unit_key(a.unit) in units for a in self.seen)
 
     def _start_date(self) -> date | None:
         if self.goal is not None:

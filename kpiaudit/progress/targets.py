@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..model import Baseline, Comparison, Direction, Kpi, Target
+from ..model import Actual, Baseline, Comparison, Direction, Kpi, Target
 
 # A level to fall to: the target is met by going down to it.
 _DOWN_WORDS = re.compile(r"解消|ゼロ|根絶|撲滅")
@@ -118,6 +119,16 @@ def goal(target: Target, kpi: Kpi) -> Goal | None:
     if is_reduction(target, kpi.text) and unit.endswith("削減"):
         scales[unit.removesuffix("削減")] = scale  # 半減 is 50 %削減: an actual of 40 %
     return Goal(target, way, target.comparison, scales, relative=False)
+
+
+def recorded(kpi: Kpi, target: Target | None, actuals: Iterable[Actual]) -> bool:
+    """Whether any of ``actuals`` is for the milestone with ``target``: a value in its units,
+    or, for a binary milestone (no numeric target), whether it was achieved. K304 asks."""
+    g = goal(target, kpi) if target is not None else None
+    if g is None:
+        return any(a.achieved is not None for a in actuals)
+    units = set(g.scales) | {unit_key(g.target.unit)}
+    return any(a.value is not None and unit_key(a.unit) in units for a in actuals)
 
 
 def comparable_units(kpi: Kpi) -> frozenset[str]:

@@ -4,6 +4,9 @@ K301, K303 and K305 depend on the file alone and run in the per-file check. K302
 depend on the day as well ("after today", "more than a year ago"): :func:`check_dated` runs
 them in the engine's dated step (:mod:`kpiaudit.audit.dated`), after the per-file check, so
 that a per-file result can be cached without them.
+
+:mod:`kpiaudit.progress` is imported only for a KPI that records actuals or RS targets, so
+that lint on a plan without them (most commits) does not pay for it at start-up.
 """
 
 from __future__ import annotations
@@ -12,16 +15,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..i18n import N_
-from ..model import Kpi, Measure, RsLink, Target
-from ..progress import (
-    amount,
-    comparable_units,
-    fiscal_year,
-    fiscal_year_span,
-    judge_kpi,
-    target_units,
-    unit_key,
-)
+from ..jpdate import fiscal_year, fiscal_year_span
+from ..model import Actual, Kpi, Measure, RsLink, Target
 from .base import Hit, NodePath, Rule
 
 RULES = [
@@ -129,8 +124,12 @@ _NO_SOURCE = {
 
 def check_actuals(kpi: Kpi, at: NodePath, ref: str) -> Iterator[Hit]:
     """K301, K303 and K305: what the file alone says."""
-    units = comparable_units(kpi) if kpi.actuals else frozenset()
-    named = target_units(kpi) if kpi.actuals else ""
+    if not kpi.actuals and not kpi.rs:
+        return
+    from ..progress.targets import comparable_units, target_units, unit_key
+
+    units = comparable_units(kpi)
+    named = target_units(kpi)
     for j, actual in enumerate(kpi.actuals):
         where = (*at, "actuals", j)
         if actual.value is not None:
@@ -151,6 +150,8 @@ def _close(a: float, b: float) -> bool:
 
 
 def _rs_mismatches(kpi: Kpi, link: RsLink) -> Iterator[tuple[str, dict[str, object]]]:
+    from ..progress.targets import amount, unit_key
+
     label = f"RS {link.year} {link.project} #{link.indicator}"
     plan: list[tuple[Target, date | None]] = [
         (m.target, m.deadline.date)
@@ -216,25 +217,41 @@ def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hi
         ref = str(measure.kpi_ref(kpi))
         for j, actual in enumerate(kpi.actuals):
             if actual.as_of > today:
-                args = {
+                future = {
                     "period": actual.period,
                     "as_of": actual.as_of.isoformat(),
                     "today": today.isoformat(),
                 }
-                yield Hit("K302", args=args, node=("kpis", i, "actuals", j, "as_of"), kpi=ref)
-        for row in judge_kpi(measure, kpi, today, base):
-            if row.type != "target" or row.recorded or row.index is None:
+                yield Hit("K302", args=future, node=("kpis", i, "actuals", j, "as_of"), kpi=ref)
+        if kpi.is_unset:
+            continue  # its milestones are not judged: its promise to be set is (progress)
+        seen = [a for a in kpi.actuals if a.as_of <= today]
+        for index, milestone in enumerate(kpi.milestones):
+            deadline = milestone.deadline
+            if deadline is None or not (deadline.recurring or deadline.date):
                 continue
-            node = ("kpis", i, "milestones", row.index, "deadline")
-            wording = row.deadline.text
-            if not row.recurring:
-                if row.due is not None and row.due < year_ago:
-                    args = {"deadline": row.due.isoformat(), "wording": wording}
-                    yield Hit("K304", args=args, node=node, kpi=ref)
-                continue
-            first = fiscal_year(base) if base else fiscal_year(today) - 1
-            if fiscal_year_span(first)[1] < year_ago:
-                yield Hit("K304", "recurring", {"wording": wording, "year": first}, node, ref)
+            node = ("kpis", i, "milestones", index, "deadline")
+            args: dict[str, object] = {"wording": deadline.text}
+            if deadline.recurring:  # the plan's first fiscal year is its first deadline
+                first = fiscal_year(base) if base else fiscal_year(today) - 1
+                late = fiscal_year_span(first)[1] < year_ago
+                key = "recurring"
+                args["year"] = first
+            else:
+                assert deadline.date is not None
+                late = deadline.date < year_ago
+                key = "default"
+                args["deadline"] = deadline.date.isoformat()
+            if late and not _recorded(kpi, milestone.target, seen):
+                yield Hit("K304", key, args, node, ref)
+
+
+def _recorded(kpi: Kpi, target: Target | None, seen: list[Actual]) -> bool:
+    if not seen:
+        return False
+    from ..progress.targets import recorded
+
+    return recorded(kpi, target, seen)
 
 
 def _year_before(day: date) -> date:
