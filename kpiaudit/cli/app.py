@@ -1,4 +1,4 @@
-"""The typer application: import, fix, rules, status and due, and lint's line in --help.
+"""The typer application: import, fix, rules, status, due and report, and lint's line in --help.
 
 Heavy modules are imported inside the commands that need them.
 """
@@ -443,6 +443,66 @@ def due(
         title=f"{len(rows)} milestone(s)",
         color=fmt == "table" and use_color(out),
     )
+    return EXIT_OK
+
+
+@app.command()
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Directory to write the site to.")
+    ],
+    paths: PathsArg = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LANG", help="ja or en. Default: KPIAUDIT_LANG, else the locale, else en."
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD", help="The date deadlines are judged against. Default: today."
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace DIR even if it holds something other than a report."),
+    ] = False,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Write a static HTML report: compliance per chapter, deadlines, one page per measure.
+
+    The site makes no network request: open DIR/index.html from disk or publish DIR on any
+    static host. DIR is replaced as a whole, in one step; it must be new, empty or a previous
+    report (or use --force).
+
+    Examples: kpiaudit report --out site · kpiaudit report --out site --lang ja --today 2024-04-01
+    """
+    from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, language_from_env
+    from ..report.make import make_report
+    from ..report.write import OutputRefused
+
+    language = lang or language_from_env() or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+    day = parse_iso(today, "--today") if today else date.today()
+    targets, config = setup(paths, config_file)
+    try:
+        done = make_report(targets, config, out, lang=language, today=day, force=force)
+    except OutputRefused as exc:
+        fail(f"--out: {exc}; nothing was written")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
+    print(
+        f"kpiaudit: wrote {done.files} files ({done.size / 1e6:.1f} MB) to {out}: "
+        f"{done.measures} measures, {done.kpis} KPIs, {done.compliance:.0%} compliant",
+        file=sys.stderr,
+    )
+    if done.file_problems:
+        print(
+            f"kpiaudit: {done.file_problems} file problem(s) left measures out; run kpiaudit lint",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from .document import ReportDocument, build_document
 from .site import build_site
+from .write import OutputRefused, write_site
 
-__all__ = ["ReportDocument", "build_document", "build_site"]
+__all__ = ["OutputRefused", "ReportDocument", "build_document", "build_site", "write_site"]
