@@ -18,6 +18,7 @@ from kpiaudit.cli import main
 from kpiaudit.config import Config
 from kpiaudit.lint import audit
 from kpiaudit.report import build_document, build_site
+from kpiaudit.report import write as write_module
 from kpiaudit.report.document import ProgressDoc, ProgressRow, ReportDocument
 
 from .conftest import MEASURES, ROOT
@@ -67,7 +68,7 @@ def files(document: ReportDocument) -> dict[str, bytes]:
 
 
 def pages(files: dict[str, bytes]) -> dict[str, Page]:
-    return {name: Page(data.decode("utf-8")) for name, data in files.items() if name.endswith(".html")}
+    return {n: Page(data.decode("utf-8")) for n, data in files.items() if n.endswith(".html")}
 
 
 def test_a_page_per_chapter_and_measure_and_every_link_resolves(files: dict[str, bytes]) -> None:
@@ -147,7 +148,7 @@ def test_progress_section_only_when_progress_data_exists(document: ReportDocumen
     progress = ProgressDoc(
         states=states,
         chapters=(),
-        total=ProgressRow("total", tuple((s, n) for s, n in zip(states, (5, 4, 3, 2, 1)))),
+        total=ProgressRow("total", tuple(zip(states, (5, 4, 3, 2, 1), strict=True))),
     )
     html = build_site(replace(document, progress=progress), "en")["index.html"].decode()
     chart = html.split('id="chart-progress"')[1].split("</svg>")[0]
@@ -291,15 +292,17 @@ def test_a_failed_write_leaves_the_previous_report(tmp_path: Path, monkeypatch, 
     out = tmp_path / "site"
     assert report(out) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    calls = 0
+    written = 0
+    real_write = write_module._write_file
 
-    def full_disk(fd: int) -> None:
-        nonlocal calls
-        calls += 1
-        if calls > 3:
+    def full_disk(path: Path, data: bytes) -> None:
+        nonlocal written
+        written += 1
+        if written > 3:  # the disk fills up while the new pages are being written
             raise OSError(28, "No space left on device")
+        real_write(path, data)
 
-    monkeypatch.setattr(os, "fsync", full_disk)
+    monkeypatch.setattr(write_module, "_write_file", full_disk)
     assert report(out, "--lang", "ja") == 2
     assert "No space left on device; nothing was changed" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

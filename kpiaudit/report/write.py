@@ -87,36 +87,49 @@ def _fill(root: Path, files: Mapping[str, bytes]) -> None:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(root, 0o777 & ~umask)  # mkdtemp's 0700 would hide the site from a web server
+    folders = {root}
     for name, data in files.items():
         rel = PurePosixPath(name)
         if rel.is_absolute() or ".." in rel.parts or "\\" in name or not rel.parts:
             raise ValueError(f"{name!r} is not a path inside the report")
         path = root.joinpath(*rel.parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    _fsync_dir(root)
+        folders.add(path.parent)
+        _write_file(path, data)
+    for folder in folders:
+        _fsync_dir(folder)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """On disk before it becomes part of the report (as fsutil does for measure files), so
+    that a power cut after the swap cannot leave empty pages. An fsync of this file only:
+    sync(2) would also wait for every other process's writes."""
+    with open(path, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _swap(staging: Path, target: Path) -> None:
     """An empty or missing ``target`` is replaced by one rename. A full one is first moved
     aside, so that the only moment without a report at ``target`` is between two renames;
-    if the second fails, the old report is put back."""
+    if the second fails, the old report is put back. The old one is deleted last, once the
+    new one is in place and recorded on disk."""
     if not target.exists() or not any(target.iterdir()):
         os.replace(staging, target)  # POSIX: a directory may replace an empty directory
-    else:
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        _fsync_dir(target.parent)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    try:
         os.replace(target, aside / "report")
         try:
             os.replace(staging, target)
         except BaseException:
             os.replace(aside / "report", target)
             raise
-        finally:
-            shutil.rmtree(aside, ignore_errors=True)
-    _fsync_dir(target.parent)
+        _fsync_dir(target.parent)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _fsync_dir(directory: Path) -> None:
