@@ -478,29 +478,48 @@ def report(
 
     Examples: kpiaudit report --out site · kpiaudit report --out site --lang ja --today 2024-04-01
     """
-    from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, language_from_env
+    from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language_from_env
     from ..report.make import make_report
     from ..report.write import OutputRefused
 
     language = lang or language_from_env() or DEFAULT_LANGUAGE
     if language not in LANGUAGES:
-        fail(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+        fail(
+            _("--lang: {lang!r} is not one of {choices}").format(
+                lang=lang, choices=", ".join(LANGUAGES)
+            )
+        )
     day = parse_iso(today, "--today") if today else date.today()
     targets, config = setup(paths, config_file)
     try:
         done = make_report(targets, config, out, lang=language, today=day, force=force)
     except OutputRefused as exc:
-        fail(f"--out: {exc}; nothing was written")
+        fail(_("--out: {reason}; nothing was written").format(reason=exc))
     except OSError as exc:
-        fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
+        fail(
+            _("{out}: cannot write: {reason}; nothing was changed").format(
+                out=out, reason=exc.strerror or exc
+            )
+        )
     print(
-        f"kpiaudit: wrote {done.files} files ({done.size / 1e6:.1f} MB) to {out}: "
-        f"{done.measures} measures, {done.kpis} KPIs, {done.compliance:.0%} compliant",
+        _(
+            "kpiaudit: wrote {files} files ({mb:.1f} MB) to {out}: {measures} measures, "
+            "{kpis} KPIs, {pct:.0%} compliant"
+        ).format(
+            files=done.files,
+            mb=done.size / 1e6,
+            out=out,
+            measures=done.measures,
+            kpis=done.kpis,
+            pct=done.compliance,
+        ),
         file=sys.stderr,
     )
     if done.file_problems:
         print(
-            f"kpiaudit: {done.file_problems} file problem(s) left measures out; run kpiaudit lint",
+            _("kpiaudit: {n} file problem(s) left measures out; run kpiaudit lint").format(
+                n=done.file_problems
+            ),
             file=sys.stderr,
         )
     return EXIT_OK

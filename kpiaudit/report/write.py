@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from ..i18n import _
 from .site import MARKER
 
 
@@ -43,22 +44,30 @@ def check_out(out: Path, *, force: bool = False, protect: Iterable[Path] = ()) -
     since replacing it would replace the link, not write where it points."""
     target = Path(os.path.abspath(out))
     if target.parent == target:
-        raise OutputRefused(f"{out}: refusing to replace a file system root")
+        raise OutputRefused(_("{out}: refusing to replace a file system root").format(out=out))
     if target.is_symlink():
         raise OutputRefused(
-            f"{out} is a symbolic link; give the directory itself (or a new one) as --out"
+            _("{out} is a symbolic link; give the directory itself (or a new one) as --out").format(
+                out=out
+            )
         )
     if target.exists() and not target.is_dir():
-        raise OutputRefused(f"{out} exists and is not a directory")
+        raise OutputRefused(_("{out} exists and is not a directory").format(out=out))
     real = Path(os.path.realpath(target))
     for inner in (Path.cwd(), *protect):
         resolved = Path(os.path.realpath(inner))
         if resolved == real or resolved.is_relative_to(real):
-            raise OutputRefused(f"{out} holds {inner}; the report needs a directory of its own")
+            raise OutputRefused(
+                _("{out} holds {inner}; the report needs a directory of its own").format(
+                    out=out, inner=inner
+                )
+            )
     if target.is_dir() and any(target.iterdir()) and not is_report(target) and not force:
         raise OutputRefused(
-            f"{out} is not empty and holds no kpiaudit report; choose an empty or new "
-            "directory, or use --force to replace it and everything in it"
+            _(
+                "{out} is not empty and holds no kpiaudit report; choose an empty or new "
+                "directory, or use --force to replace it and everything in it"
+            ).format(out=out)
         )
     return target
 
