@@ -337,3 +337,17 @@ def test_templates_and_assets_are_in_the_wheel() -> None:
     assert len(shipped) >= 6
     missing = [f for f in shipped if not any(fnmatch.fnmatch(f, g) for g in globs)]
     assert missing == []
+
+
+def test_a_file_that_cannot_be_loaded_is_named_as_left_out(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "measures"
+    shutil.copytree(EXAMPLES, plan)
+    (plan / "01-03.yaml").write_text("id: 1-3\n", encoding="utf-8")  # four fields missing
+    out = tmp_path / "site"
+    assert main(["report", str(plan), "--out", str(out), "--today", "2024-06-01"]) == 0
+    assert "1 file(s) could not be read or validated and are left out" in capsys.readouterr().err
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert '<p class="problem">1 file could not be read' in html
+    assert '<p class="problem">' not in build_site(
+        build_document(audit([EXAMPLES], Config()), TODAY), "en"
+    )["index.html"].decode("utf-8")

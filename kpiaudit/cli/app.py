@@ -515,11 +515,12 @@ def report(
         ),
         file=sys.stderr,
     )
-    if done.file_problems:
+    if done.files_left_out:
         print(
-            _("kpiaudit: {n} file problem(s) left measures out; run kpiaudit lint").format(
-                n=done.file_problems
-            ),
+            _(
+                "kpiaudit: {n} file(s) could not be read or validated and are left out; "
+                "run kpiaudit lint"
+            ).format(n=done.files_left_out),
             file=sys.stderr,
         )
     return EXIT_OK

@@ -21,7 +21,7 @@ class Summary:
     measures: int
     kpis: int
     compliance: float
-    file_problems: int
+    files_left_out: int
 
 
 def make_report(
@@ -47,5 +47,5 @@ def make_report(
         measures=document.total.measures,
         kpis=document.total.kpis,
         compliance=document.total.compliance,
-        file_problems=document.file_problems,
+        files_left_out=document.files_left_out,
     )
