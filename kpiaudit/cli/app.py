@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from . import due, fix, import_plan, rules, status
+from . import due, fix, import_plan, report, rules, status
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .lint import SUMMARY as LINT_SUMMARY
 
@@ -43,6 +43,7 @@ app.command()(fix.fix)
 app.command()(rules.rules)
 app.command()(status.status)
 app.command()(due.due)
+app.command()(report.report)
 
 
 def invoke(args: list[str]) -> int:
