@@ -1,4 +1,4 @@
-"""The typer application: import, fix, rules, status and due, and lint's line in --help.
+"""The typer application: import, fix, rules, status, due and diff, and lint's line in --help.
 
 Heavy modules are imported inside the commands that need them.
 """
@@ -23,6 +23,8 @@ from .common import (
     setup,
     use_color,
 )
+from .diff_command import diff as diff_command
+from .diff_command import help_text as diff_help
 from .lint_command import SUMMARY as LINT_SUMMARY
 
 app = typer.Typer(
@@ -444,6 +446,9 @@ def due(
         color=fmt == "table" and use_color(out),
     )
     return EXIT_OK
+
+
+app.command("diff", help=diff_help())(diff_command)
 
 
 def invoke(args: list[str]) -> int:
