@@ -24,11 +24,6 @@ def _text(m: Measure) -> tuple[str, str]:
     return m.title, f"{m.title} {m.objective} {kpis}"
 
 
-def _ratio_bound(a: int, b: int) -> float:
-    """Jaccard cannot exceed the smaller set's size over the larger's."""
-    return min(a, b) / max(a, b) if max(a, b) else 1.0
-
-
 class _Shapes:
     """Bigram sets of each text, made on first use: a measure whose text did not change is
     paired without them."""
@@ -49,18 +44,15 @@ def pair_measures(old: list[Measure], new: list[Measure]) -> list[Pair]:
     a = _Shapes([_text(m) for m in old])
     b = _Shapes([_text(m) for m in new])
 
-    def score(i: int, j: int) -> float:
+    def score(i: int, j: int, floor: float) -> float:
         if a.texts[i] == b.texts[j]:
             return 1.0
         (title_a, whole_a), (title_b, whole_b) = a[i], b[j]
-        return 0.5 * jaccard(title_a, title_b) + 0.5 * jaccard(whole_a, whole_b)
+        title = jaccard(title_a, title_b)
+        # the mean reaches floor only if the whole text reaches 2 * floor - title
+        return 0.5 * title + 0.5 * jaccard(whole_a, whole_b, 2 * floor - title)
 
-    def bound(i: int, j: int) -> float:
-        (title_a, whole_a), (title_b, whole_b) = a[i], b[j]
-        t = _ratio_bound(len(title_a), len(title_b))
-        return 0.5 * t + 0.5 * _ratio_bound(len(whole_a), len(whole_b))
-
-    return pair_up([m.id for m in old], [m.id for m in new], score, bound=bound)
+    return pair_up([m.id for m in old], [m.id for m in new], score)
 
 
 def pair_kpis(old: list[Kpi], new: list[Kpi]) -> list[Pair]:
@@ -69,8 +61,8 @@ def pair_kpis(old: list[Kpi], new: list[Kpi]) -> list[Pair]:
     a = _Shapes([(k.text + " ".join(k.notes),) for k in old])
     b = _Shapes([(k.text + " ".join(k.notes),) for k in new])
 
-    def score(i: int, j: int) -> float:
-        return 1.0 if a.texts[i] == b.texts[j] else jaccard(a[i][0], b[j][0])
+    def score(i: int, j: int, floor: float) -> float:
+        return 1.0 if a.texts[i] == b.texts[j] else jaccard(a[i][0], b[j][0], floor)
 
     return pair_up(
         [k.id for k in old],

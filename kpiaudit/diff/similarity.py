@@ -68,14 +68,19 @@ def normalise(text: str) -> str:
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of the normalised text, padded with a start and an end mark."""
     padded = "\x02" + normalise(text) + "\x03"
-    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
+    return frozenset(map(str.__add__, padded[:-1], padded[1:]))
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def jaccard(a: frozenset[str], b: frozenset[str], floor: float = 0.0) -> float:
+    """The Jaccard index; 0.0 without intersecting the sets when their sizes alone keep it
+    below ``floor`` (it is at most the smaller size over the larger)."""
     if a is b or a == b:
         return 1.0
+    small, large = (len(a), len(b)) if len(a) <= len(b) else (len(b), len(a))
+    if small < floor * large:
+        return 0.0
     common = len(a & b)
-    return common / (len(a) + len(b) - common)
+    return common / (small + large - common)
 
 
 @dataclass(frozen=True)
@@ -89,13 +94,13 @@ class Pair:
 def pair_up(
     old_ids: Sequence[str],
     new_ids: Sequence[str],
-    score: Callable[[int, int], float],
+    score: Callable[[int, int, float], float],
     *,
-    bound: Callable[[int, int], float] | None = None,
     keep_same_id: Callable[[int, int], bool] | None = None,
 ) -> list[Pair]:
-    """Pairs of (old index, new index), each index at most once. ``bound(i, j)`` is a cheap
-    upper bound of ``score(i, j)`` that spares the score of pairs that cannot reach ``MATCH``;
+    """Pairs of (old index, new index), each index at most once. ``score(i, j, floor)`` is the
+    similarity of old i and new j, or any value below ``floor`` once it is sure to be below it
+    (so that most pairs of unrelated measures cost a size comparison, not a set intersection).
     ``keep_same_id(i, j)`` makes a same-id pair a candidate whatever its similarity."""
     first_new: dict[str, int] = {}
     for j, key in enumerate(new_ids):
@@ -110,10 +115,11 @@ def pair_up(
     pairs: list[Pair] = []
     candidates: list[tuple[float, bool, int, int, float]] = []
     for i, j in same.items():
-        s = score(i, j)
+        forced = keep_same_id is not None and keep_same_id(i, j)
+        s = score(i, j, 0.0 if forced else SAME_ID_FLOOR)
         if s >= 1 - ID_BONUS:
             pairs.append(Pair(i, j, s, True))
-        elif s >= SAME_ID_FLOOR or (keep_same_id is not None and keep_same_id(i, j)):
+        elif s >= SAME_ID_FLOOR or forced:
             candidates.append((s + ID_BONUS, True, i, j, s))
     done_old = {p.old for p in pairs}
     done_new = {p.new for p in pairs}
@@ -122,9 +128,9 @@ def pair_up(
         if i in done_old:
             continue
         for j in rest_new:
-            if same.get(i) == j or (bound is not None and bound(i, j) < MATCH):
+            if same.get(i) == j:
                 continue
-            s = score(i, j)
+            s = score(i, j, MATCH)
             if s >= MATCH:
                 candidates.append((s, False, i, j, s))
     candidates.sort(key=lambda c: (-c[0], not c[1], c[2], c[3]))
