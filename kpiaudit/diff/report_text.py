@@ -31,7 +31,7 @@ def _verdict(c: Change) -> str:
 
 
 def _what(c: Change) -> str:
-    return f"{c.change} ({c.field})" if c.field == "title" or c.field == "notes" else c.change
+    return f"{c.change} ({c.field})" if c.field in ("title", "notes") else c.change
 
 
 def _heading(report: DiffReport) -> str:
