@@ -257,6 +257,11 @@ def test_text_is_plain_when_piped_and_a_table_on_a_terminal(revision, capsys, mo
     assert re.search(
         r"^\S*/07-06\.yaml:\d+: measure-renumbered 6-45 → 7-6: .*\(score 1\.00\)$", out, re.M
     )
+    # A long text shows what changed with a little context; JSON keeps the whole text.
+    assert (
+        "text-changed 1-8.E1: …、平均通過人員２万人以上８万人未満の路線区間のトン… → "
+        "…、平均通過人員２万人以上６万人未満の路線区間のトン…\n"
+    ) in out
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")  # TERM=dumb would rightly drop the colour
     monkeypatch.setenv("COLUMNS", "160")

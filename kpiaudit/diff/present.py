@@ -15,9 +15,7 @@ def ref(c: Change) -> str:
     return c.new or c.old or c.measure
 
 
-def value(c: Change, which: str) -> str:
-    """The before or after of a change as a reader wants it: the plan's words, and for a
-    deadline the date they stand for."""
+def _value(c: Change, which: str) -> str:
     text = c.before if which == "before" else c.after
     raw = c.before_value if which == "before" else c.after_value
     if text is None:
@@ -26,6 +24,38 @@ def value(c: Change, which: str) -> str:
         shown = _("recurring") if raw == "recurring" else raw
         return visible(f"{text} ({shown})")
     return visible(text)
+
+
+CONTEXT = 12  # characters kept on each side of an edit inside a long text
+_TEXTS = ("text-changed", "became-set", "became-unset")
+
+
+def values(c: Change) -> tuple[str, str]:
+    """The before and after of a change as a reader wants them: the plan's words, a deadline
+    with the date they stand for, and of a long text only the part that changed (with
+    ``CONTEXT`` characters around it; JSON keeps the whole texts)."""
+    before, after = _value(c, "before"), _value(c, "after")
+    if c.change not in _TEXTS or c.before is None or c.after is None:
+        return before, after
+    return excerpt(before, after)
+
+
+def excerpt(a: str, b: str) -> tuple[str, str]:
+    """``a`` and ``b`` without the start and end they share, bar CONTEXT characters."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start, cut = max(0, head - CONTEXT), max(0, tail - CONTEXT)
+
+    def part(text: str) -> str:
+        end = len(text) - cut
+        return ("…" if start else "") + text[start:end] + ("…" if cut else "")
+
+    return part(a), part(b)
 
 
 def counts(report: DiffReport) -> list[tuple[str, int]]:

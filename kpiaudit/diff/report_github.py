@@ -14,7 +14,7 @@ from typing import TextIO
 from ..i18n import _
 from ..reporters.github import escape_data, escape_property
 from .core import DiffReport
-from .present import ref, value
+from .present import ref, values
 from .safe import clipped, visible
 
 
@@ -29,7 +29,8 @@ def _command(level: str, message: str, *, path: str | None, line: int | None, ti
 
 def report(diff: DiffReport, out: TextIO, terminal: bool = False, color: bool = False) -> None:
     for c in diff.changes:
-        message = f"{ref(c)}: {value(c, 'before')} → {value(c, 'after')}"
+        before, after = values(c)
+        message = f"{ref(c)}: {before} → {after}"
         if c.score is not None:
             message += f" ({_('score')} {c.score:.2f})"
         if c.gated:

@@ -15,7 +15,7 @@ from typing import TextIO
 from ..i18n import _
 from .changes import CHANGE_TYPES
 from .core import DiffReport
-from .present import counts, gate_line, share, summary, value
+from .present import counts, gate_line, share, summary, values
 from .safe import clipped, visible
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~!#])")
@@ -50,8 +50,8 @@ def report(diff: DiffReport, out: TextIO, terminal: bool = False, color: bool = 
         headers += [_("score")] * scored + [_("where")] + [_("gate")] * bool(diff.fail_on)
         rows = []
         for c in group:
-            cells = [md(c.old or "—"), md(c.new or "—"), md(value(c, "before"))]
-            cells.append(md(value(c, "after")))
+            before, after = values(c)
+            cells = [md(c.old or "—"), md(c.new or "—"), md(before), md(after)]
             if scored:
                 cells.append(f"{c.score:.2f}" if c.score is not None else "")
             where = f"{diff.new.display(c.path)}:{c.line or 1}" if c.path else ""

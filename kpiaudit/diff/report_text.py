@@ -11,7 +11,7 @@ from typing import TextIO
 from ..i18n import _
 from .changes import Change
 from .core import DiffReport
-from .present import gate_line, ref, share, summary, value
+from .present import gate_line, ref, share, summary, values
 from .safe import clipped, visible
 
 
@@ -79,7 +79,7 @@ def report(diff: DiffReport, out: TextIO, terminal: bool = False, color: bool = 
         verdict = f" [{_verdict(c)}]" if _verdict(c) else ""
         lines.append(
             f"{where + ': ' if where else ''}{_what(c)} {ref(c)}: "
-            f"{value(c, 'before')} → {value(c, 'after')}{score}{verdict}"
+            f"{' → '.join(values(c))}{score}{verdict}"
         )
     out.write("\n".join([*lines, *_trailer(diff)]) + "\n")
 
@@ -104,8 +104,7 @@ def _rich(diff: DiffReport, out: TextIO, color: bool) -> None:
             table.add_row(
                 escape(_what(c)),
                 escape(ref(c)),
-                escape(value(c, "before")),
-                escape(value(c, "after")),
+                *(escape(v) for v in values(c)),
                 f"{c.score:.2f}" if c.score is not None else "",
                 escape(" ".join(x for x in (_where(diff, c), _verdict(c)) if x)),
                 style=style,
