@@ -158,3 +158,20 @@ def test_broken_files_in_a_revision_are_reported_not_fatal(
     assert "not compared: 3-1, 3-2, 3-3, 3-4" in out and "removed" not in out
     code, out, _ = run(["diff", "main", "edit", "--fail-on", "kpi-removed"], capsys)
     assert code == 1
+
+
+def test_a_revision_is_read_at_the_configured_measures_directory(repo: Path, capsys) -> None:
+    git(repo, "mv", "measures", "plan-2022")
+    (repo / "pyproject.toml").write_text(
+        '[tool.kpiaudit]\nmeasures = "plan-2022"\n', encoding="utf-8"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the plan moves")
+    edit(repo / "plan-2022" / "01-07.yaml", *SLIP)
+    code, out, _ = run(["diff", "HEAD"], capsys)
+    assert code == 0 and out.startswith("kpiaudit diff: HEAD:plan-2022 → plan-2022\n")
+    assert "plan-2022/01-07.yaml:35: deadline-slipped 1-7.E1" in out
+    # main still has it at measures/: say so, or name the directory in the revision.
+    code, _, err = run(["diff", "main"], capsys)
+    assert code == 2 and "no plan-2022 in main" in err
+    assert found(["main:measures"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
