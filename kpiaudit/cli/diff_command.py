@@ -64,7 +64,7 @@ def diff(
         str,
         typer.Argument(
             metavar="OLD",
-            help="The earlier version: a plan directory, REV or REV:path.",
+            help=N_("The earlier version: a plan directory, REV or REV:path."),
             show_default=False,
         ),
     ],
@@ -72,8 +72,10 @@ def diff(
         str | None,
         typer.Argument(
             metavar="NEW",
-            help="The later version, same forms. Default: the measures directory in the "
-            "working tree.",
+            help=N_(
+                "The later version, same forms. Default: the measures directory in the "
+                "working tree."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -83,8 +85,10 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text (a table on a terminal, lines when piped), markdown (a pull request "
-            "comment), json or github (annotations).",
+            help=N_(
+                "text (a table on a terminal, lines when piped), markdown (a pull request "
+                "comment), json or github (annotations)."
+            ),
         ),
     ] = "text",
     fail_on: Annotated[
@@ -92,7 +96,7 @@ def diff(
         typer.Option(
             "--fail-on",
             metavar="TYPES",
-            help="Exit 1 when a change of these types occurs (comma-separated, repeatable).",
+            help=N_("Exit 1 when a change of these types occurs (comma-separated, repeatable)."),
             show_default=False,
         ),
     ] = None,
@@ -101,8 +105,10 @@ def diff(
         typer.Option(
             "--config",
             metavar="FILE",
-            help="Read settings from FILE instead of searching for .kpiaudit.toml or "
-            "[tool.kpiaudit] in pyproject.toml.",
+            help=N_(
+                "Read settings from FILE instead of searching for .kpiaudit.toml or "
+                "[tool.kpiaudit] in pyproject.toml."
+            ),
         ),
     ] = None,
 ) -> int:

@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
+
 _OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
 
 
@@ -39,12 +41,13 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
             ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False, env=env
         )
     except FileNotFoundError as exc:
-        raise GitError("git is not installed, so only directories can be compared") from exc
+        raise GitError(_("git is not installed, so only directories can be compared")) from exc
     except (OSError, ValueError) as exc:  # ValueError: a NUL in an argument
-        raise GitError(f"cannot run git: {getattr(exc, 'strerror', None) or exc}") from exc
+        reason = getattr(exc, "strerror", None) or exc
+        raise GitError(_("cannot run git: {reason}").format(reason=reason)) from exc
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(detail[-1] if detail else f"git {args[0]} failed")
+        raise GitError(detail[-1] if detail else _("git {command} failed").format(command=args[0]))
     return proc.stdout
 
 
@@ -53,7 +56,7 @@ def toplevel(cwd: Path) -> Path:
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
     except GitError as exc:
-        raise GitError(f"not inside a git repository ({exc})") from exc
+        raise GitError(_("not inside a git repository ({reason})").format(reason=exc)) from exc
     return Path(os.fsdecode(out.rstrip(b"\n")))
 
 
