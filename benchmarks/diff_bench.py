@@ -102,12 +102,12 @@ def in_process(old: Path, new: Path) -> tuple[float, float, int, int]:
 
 def similarities() -> None:
     from kpiaudit.config import Config
-    from kpiaudit.diff.compare import _text
     from kpiaudit.diff.engine import load_plan_dir
+    from kpiaudit.diff.pairing import measure_text
     from kpiaudit.diff.similarity import bigrams, jaccard
 
     measures = load_plan_dir(MEASURES, Config()).plan.measures
-    shapes = [tuple(bigrams(t) for t in _text(m)) for m in measures]
+    shapes = [tuple(bigrams(t) for t in measure_text(m)) for m in measures]
     scores = sorted(
         (
             0.5 * jaccard(shapes[i][0], shapes[j][0]) + 0.5 * jaccard(shapes[i][1], shapes[j][1]),

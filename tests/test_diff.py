@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kpiaudit.cli import main
-from kpiaudit.diff.compare import target_change
+from kpiaudit.diff.ranking import target_change
 from kpiaudit.model import Target
 
 from .conftest import MEASURES
@@ -174,6 +174,7 @@ def test_a_milestone_inserted_in_front_moves_no_other(copy: Path, capsys) -> Non
         ((70, "％", ">="), (70, "人", ">="), "unit-changed"),
         ((70, "％", ">="), (5, "％", "<"), "unit-changed"),  # a floor became a ceiling
         ((None, "", "="), (80, "％", "="), "unit-changed"),  # 1人1台 → 80％
+        ((None, "", "="), (None, "", "="), "unit-changed"),  # 1人1台 → 全産業平均まで
     ],
 )
 def test_targets_are_ranked_by_their_direction(old, new, expected) -> None:

@@ -1,75 +1,23 @@
-"""OLD plan against NEW plan: which measure and KPI is which, and what changed in each.
+"""OLD plan against NEW plan: what changed in each pair of measures and KPIs (:mod:`.pairing`
+says which is which), and what was added or removed.
 
-Works on :mod:`kpiaudit.model` types only. Measures are paired over the whole plan (a measure
-may move to another chapter), KPIs within a pair of measures; both by id first, then by text
-(:mod:`.similarity`). Milestones are compared pairwise in order, after unchanged milestones
-are set aside (difflib's matching blocks over their values), so that a milestone inserted in
-front does not make every later one look moved.
+Works on :mod:`kpiaudit.model` types only. Milestones are compared pairwise in order, after
+unchanged milestones are set aside (difflib's matching blocks over their values), so that a
+milestone inserted in front does not make every later one look moved; :mod:`.ranking` names
+the way each half of a milestone moved.
 """
 
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from ..model import Deadline, Kpi, Measure, Milestone, Plan, Target
 from .changes import Change
-from .similarity import Pair, bigrams, jaccard, normalise, pair_up
-
-
-def _text(m: Measure) -> tuple[str, str]:
-    kpis = " ".join(k.text + " ".join(k.notes) for k in m.kpis)
-    return m.title, f"{m.title} {m.objective} {kpis}"
-
-
-class _Shapes:
-    """Bigram sets of each text, made on first use: a measure whose text did not change is
-    paired without them."""
-
-    def __init__(self, texts: list[tuple[str, ...]]) -> None:
-        self.texts = texts
-        self._sets: dict[int, tuple[frozenset[str], ...]] = {}
-
-    def __getitem__(self, i: int) -> tuple[frozenset[str], ...]:
-        if i not in self._sets:
-            self._sets[i] = tuple(bigrams(t) for t in self.texts[i])
-        return self._sets[i]
-
-
-def pair_measures(old: list[Measure], new: list[Measure]) -> list[Pair]:
-    """Title and whole text (title, objective, KPIs) weigh half each: a measure keeps its
-    title when its body is revised, and its body when its title is reworded."""
-    a = _Shapes([_text(m) for m in old])
-    b = _Shapes([_text(m) for m in new])
-
-    def score(i: int, j: int, floor: float) -> float:
-        if a.texts[i] == b.texts[j]:
-            return 1.0
-        (title_a, whole_a), (title_b, whole_b) = a[i], b[j]
-        title = jaccard(title_a, title_b)
-        # the mean reaches floor only if the whole text reaches 2 * floor - title
-        return 0.5 * title + 0.5 * jaccard(whole_a, whole_b, 2 * floor - title)
-
-    return pair_up([m.id for m in old], [m.id for m in new], score)
-
-
-def pair_kpis(old: list[Kpi], new: list[Kpi]) -> list[Pair]:
-    """A KPI that is unset on either side keeps its id whatever its text: 未設定 → a full KPI
-    shares no words with it, and becoming set or unset is the change to report."""
-    a = _Shapes([(k.text + " ".join(k.notes),) for k in old])
-    b = _Shapes([(k.text + " ".join(k.notes),) for k in new])
-
-    def score(i: int, j: int, floor: float) -> float:
-        return 1.0 if a.texts[i] == b.texts[j] else jaccard(a[i][0], b[j][0], floor)
-
-    return pair_up(
-        [k.id for k in old],
-        [k.id for k in new],
-        score,
-        keep_same_id=lambda i, j: old[i].is_unset or new[j].is_unset,
-    )
+from .pairing import pair_kpis, pair_measures
+from .ranking import deadline_change, deadline_value, level, target_change, target_json
+from .similarity import Pair, normalise
 
 
 def compare(old: Plan, new: Plan) -> list[Change]:
@@ -211,15 +159,10 @@ def _kpi_changes(om: Measure, ok: Kpi, nm: Measure, j: int, pair: Pair) -> Itera
         yield from _deadline_change(o.deadline, n.deadline, number, node, base)
 
 
-def _unit(t: Target) -> str:
-    # Not normalise(): % is punctuation to Unicode, and ％ against no unit is a real change.
-    return unicodedata.normalize("NFKC", t.unit).strip()
-
-
 def _key(m: Milestone) -> tuple[object, object]:
     t, d = m.target, m.deadline
     return (
-        None if t is None else (t.value, _unit(t), t.comparison),
+        None if t is None else level(t),
         None if d is None else (d.date, d.recurring),
     )
 
@@ -234,32 +177,6 @@ def _aligned(old: list[Milestone], new: list[Milestone]) -> Iterator[tuple[int |
         olds, news = list(range(i1, i2)), list(range(j1, j2))
         for k in range(max(len(olds), len(news))):
             yield (olds[k] if k < len(olds) else None, news[k] if k < len(news) else None)
-
-
-def _target_json(t: Target) -> dict[str, Any]:
-    return {"value": t.value, "unit": t.unit, "comparison": t.comparison}
-
-
-def _downward(t: Target) -> bool:
-    """A ceiling (以下, 未満) or a level to fall to (解消, ゼロ: 0): less is more ambitious."""
-    return t.comparison in ("<", "<=") or t.value == 0
-
-
-def target_change(o: Target, n: Target) -> str | None:
-    """The change type from target ``o`` to ``n``, or None when they state the same level."""
-    if (o.value, _unit(o), o.comparison) == (n.value, _unit(n), n.comparison):
-        return None
-    if _unit(o) != _unit(n) or o.value is None or n.value is None:
-        return "unit-changed"
-    down = _downward(o)
-    if down != _downward(n):
-        return "unit-changed"  # 以上 ↔ 未満: a floor became a ceiling; no order between them
-    if o.value == n.value:
-        strict_o, strict_n = o.comparison in ("<", ">"), n.comparison in ("<", ">")
-        if strict_o == strict_n:
-            return None  # 70% ↔ 70%以上 ↔ 約70%: the wording, which text-changed reports
-        return "target-raised" if strict_n else "target-lowered"
-    return "target-raised" if (n.value > o.value) != down else "target-lowered"
 
 
 def _target_change(
@@ -282,29 +199,12 @@ def _target_change(
         kind,
         before=o.text if o else None,
         after=n.text if n else None,
-        before_value=_target_json(o) if o else None,
-        after_value=_target_json(n) if n else None,
+        before_value=target_json(o) if o else None,
+        after_value=target_json(n) if n else None,
         milestone=number,
         node=(*node, "target") if n is not None and len(node) > 3 else node,
         **base,
     )
-
-
-def _deadline_value(d: Deadline) -> str:
-    return d.date.isoformat() if d.date is not None and not d.recurring else "recurring"
-
-
-def deadline_change(o: Deadline, n: Deadline) -> str | None:
-    o_dated = o.date is not None and not o.recurring
-    n_dated = n.date is not None and not n.recurring
-    if not o_dated or not n_dated:
-        return None if o_dated == n_dated else "deadline-changed"
-    assert o.date is not None and n.date is not None
-    if n.date > o.date:
-        return "deadline-slipped"
-    if n.date < o.date:
-        return "deadline-advanced"
-    return None
 
 
 def _deadline_change(
@@ -327,8 +227,8 @@ def _deadline_change(
         kind,
         before=o.text if o else None,
         after=n.text if n else None,
-        before_value=_deadline_value(o) if o else None,
-        after_value=_deadline_value(n) if n else None,
+        before_value=deadline_value(o) if o else None,
+        after_value=deadline_value(n) if n else None,
         milestone=number,
         node=(*node, "deadline") if n is not None and len(node) > 3 else node,
         **base,
