@@ -1,27 +1,19 @@
-"""The two sides of a diff: a plan directory on disk, or one inside a git revision.
-
-A revision's files are untrusted like any file: their bytes, read with git's plumbing, are
-written into a private temporary directory under the names the revision gives them and audited
-there by the same loader, schema and rules as the working tree (``engine.load_plan_dir``); then
-every path is rewritten to the file's path in the repository. Symbolic links are never written
-(a link in a revision could point anywhere on this machine), nor names that could leave the
-directory.
-"""
+"""The two sides of a diff: a plan directory on disk, or one inside a git revision
+(:mod:`.revision`), each loaded, audited, and with the files that yielded no measure named."""
 
 from __future__ import annotations
 
 import os
 import posixpath
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ..config import Config
 from ..i18n import _
-from ..load import MAX_BYTES
-from ..model import Location, Plan
-from . import gitread
+from ..model import Plan
+from . import gitread, revision
 from .engine import FileProblem, LoadedPlan, load_plan_dir
 
 PLAN_FILE = "plan.yaml"
@@ -183,64 +175,10 @@ def _open_rev(rev: str, commit: str, path: str, which: str, config: Config, cwd:
             else _("{which}: {label}: there is no {where} in {rev}")
         )
         raise SideError(message.format(which=which, label=label, where=where, rev=rev))
-    entries = [e for e in gitread.list_dir(commit, path, cwd) if _is_measure_name(e.name)]
-
-    def repo_path(name: str) -> str:
-        return f"{path}/{name}" if path else name
-
-    skipped: list[FileProblem] = []
-    wanted = []
-    for e in entries:
-        problem = _unreadable(e)
-        if problem is not None:
-            skipped.append(FileProblem(repo_path(e.name), 1, 1, *problem))
-        else:
-            wanted.append(e)
-    blobs = gitread.read_blobs([e.oid for e in wanted], cwd)
-    with tempfile.TemporaryDirectory(prefix="kpiaudit-diff-") as tmp:
-        root = Path(tmp) / "plan"
-        root.mkdir()
-        for e in wanted:
-            try:
-                with open(root / e.name, "xb") as fh:
-                    fh.write(blobs.get(e.oid, b""))
-            except OSError as exc:
-                reason = _("cannot be read from git: {error}").format(error=exc.strerror or exc)
-                skipped.append(FileProblem(repo_path(e.name), 1, 1, "E003", reason))
-        loaded = load_plan_dir(root, config)
-        prefix = root.as_posix() + "/"
-    _rebase(loaded, prefix, f"{path}/" if path else "")
-    loaded.problems.extend(skipped)
-    side = _side(label, loaded, [e.name for e in entries], repo_path, rev=rev)
-    side.blobs = {repo_path(e.name): blobs[e.oid] for e in wanted if e.oid in blobs}
+    found = revision.load(commit, path, config, cwd, _is_measure_name)
+    side = _side(label, found.loaded, found.names, partial(revision.repo_path, path), rev=rev)
+    side.blobs = found.blobs
     return side
-
-
-def _unreadable(e: gitread.Entry) -> tuple[str, str] | None:
-    """Why an entry is not written out and audited, as (code, message); None to go ahead."""
-    if e.mode == "120000":
-        return "E003", _("a symbolic link in the revision; links there are not followed")
-    if e.kind != "blob":
-        return "E003", _("not a file in the revision ({kind})").format(kind=e.kind)
-    if "/" in e.name or e.name in (".", "..") or "\0" in e.name:
-        return "E003", _("a file name that cannot be written safely")
-    if e.size is not None and e.size > MAX_BYTES:
-        message = _("file is {size:,} bytes; a measure is at most {limit:,}")
-        return "E006", message.format(size=e.size, limit=MAX_BYTES)
-    return None
-
-
-def _rebase(loaded: LoadedPlan, old: str, new: str) -> None:
-    """Paths under the temporary directory → paths in the repository."""
-
-    def move(path: str) -> str:
-        return new + path.removeprefix(old) if path.startswith(old) else path
-
-    for m in loaded.plan.measures:
-        m.location = Location(move(m.location.path), m.location.line, m.location.column)
-        for k in m.kpis:
-            k.location = Location(move(k.location.path), k.location.line, k.location.column)
-    loaded.problems = [replace(p, path=move(p.path)) for p in loaded.problems]
 
 
 def _side(
