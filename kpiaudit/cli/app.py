@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from . import due, fix, import_plan, report, rules, status
+from . import diff, due, fix, import_plan, report, rules, status
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .lint import SUMMARY as LINT_SUMMARY
 
@@ -44,6 +44,7 @@ app.command()(rules.rules)
 app.command()(status.status)
 app.command()(due.due)
 app.command()(report.report)
+app.command("diff", help=diff.help_text())(diff.diff)
 
 
 def invoke(args: list[str]) -> int:
