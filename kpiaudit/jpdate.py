@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -133,9 +134,17 @@ _ERA_RE = re.compile(
     r"(?:\s*\(\s*(?P<gyears>\d{4}(?:\s*[・~、]\s*\d{4})*)\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?\s*\))?"
     r"(?P<late_do>度(?:末|中|内)?)?"  # 令和４年（2022年）度内: the 度 strayed behind the bracket
 )
+_GREG_YEARS = r"(?:19|20)\d{2}(?:\s*[・~]\s*(?:19|20)\d{2})*"
 _GREG_RE = re.compile(
-    r"(?<![\d.,])(?P<gyears>(?:19|20)\d{2}(?:\s*[・~]\s*(?:19|20)\d{2})*)\s*(?P<g_unit>年度|年)"
-    r"(?P<gsuffix>末|中|内)?"
+    r"(?<![\d.,])(?P<gyears>" + _GREG_YEARS + r")\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?"
+)
+# What find_dates scans with: _GREG_RE, or else the list of years alone (no g_unit). A list that
+# is not followed by 年 fails from each of its years alike, since each reads on to the same end;
+# matching it whole lets finditer resume after it instead of re-reading it from every year,
+# which took time quadratic in the list's length (2020・2020・…).
+_GREG_SCAN = re.compile(
+    r"(?<![\d.,])(?:(?P<gyears>" + _GREG_YEARS + r")\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?"
+    r"|" + _GREG_YEARS + r")"
 )
 _REL_RE = re.compile(
     r"(?P<rel>今年度|本年度|来年度|昨年度|前年度|今年|本年|来年|昨年|今)"
@@ -257,36 +266,94 @@ def find_dates(text: str, base: date) -> list[JpDate]:
     """Every date expression in ``text``, in order, spans relative to ``text``."""
     folded = fold(text)
     found: list[JpDate] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
+    taken = _Taken()
     for m in _ERA_RE.finditer(folded):
         jd = _era_match_safe(m, folded, text)
         if jd is not None:
             found.append(jd)
-            taken.append((jd.begin, jd.stop))
-    for m in _GREG_RE.finditer(folded):
-        if free(m.start(), m.end()):
+            taken.add(jd.begin, jd.stop)
+    taken.seal()
+    for m in _GREG_SCAN.finditer(folded):
+        if m["g_unit"] is not None and taken.free(m.start(), m.end()):
             jd = _greg_match_safe(m, folded, text)
             if jd is not None:
                 found.append(jd)
-                taken.append((jd.begin, jd.stop))
+                taken.add(jd.begin, jd.stop)
+    taken.seal()
     for m in _RECURRING_RE.finditer(folded):
-        if free(m.start(), m.end()):
+        if taken.free(m.start(), m.end()):
             found.append(
                 JpDate(text[m.start() : m.end()], None, None, "recurring", m.start(), m.end())
             )
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
+    taken.seal()
     for m in _REL_RE.finditer(folded):
-        if free(m.start(), m.end()):
+        if taken.free(m.start(), m.end()):
             rel = _relative_match(m, text, base)
             if rel is not None:
                 found.append(rel)
-                taken.append((rel.begin, rel.stop))
+                taken.add(rel.begin, rel.stop)
     found.sort(key=lambda d: d.begin)
     return found
+
+
+class _Taken:
+    """The spans find_dates has already read as dates: is (a, b) free of all of them?
+
+    Asking each match against every span taken so far was quadratic in the number of dates.
+    Spans are kept sorted by start with the furthest end reached so far, so a question is two
+    binary searches: a span overlaps (a, b) when it starts before b and ends after a. Each pass
+    adds its spans in the order it finds them, i.e. by start; ``seal`` merges them between
+    passes, so that a pass's spans never have to be inserted into the middle of the list."""
+
+    def __init__(self) -> None:
+        self._sealed = _SpanIndex()
+        self._pass = _SpanIndex()
+
+    def add(self, a: int, b: int) -> None:
+        if not self._pass.append(a, b):
+            self.seal()  # out of order (not the way find_dates adds them): start a new run
+            self._pass.append(a, b)
+
+    def seal(self) -> None:
+        if self._pass.starts:
+            self._sealed = _SpanIndex.merged(self._sealed, self._pass)
+            self._pass = _SpanIndex()
+
+    def free(self, a: int, b: int) -> bool:
+        return not (self._sealed.overlaps(a, b) or self._pass.overlaps(a, b))
+
+
+class _SpanIndex:
+    """Spans sorted by start, with ``reach[i]``: the furthest end among the first i + 1."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.reach: list[int] = []
+        for a, b in sorted(spans or ()):
+            self.append(a, b)
+
+    def append(self, a: int, b: int) -> bool:
+        """Add a span that starts at or after every span held; False (and nothing added) if
+        it starts before one of them."""
+        if self.starts and a < self.starts[-1]:
+            return False
+        self.starts.append(a)
+        self.ends.append(b)
+        self.reach.append(max(self.reach[-1], b) if self.reach else b)
+        return True
+
+    @classmethod
+    def merged(cls, one: _SpanIndex, other: _SpanIndex) -> _SpanIndex:
+        return cls(
+            [*zip(one.starts, one.ends, strict=True), *zip(other.starts, other.ends, strict=True)]
+        )
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether a held span (s, e) has ``a < e and b > s``."""
+        i = bisect_left(self.starts, b)  # the spans with s < b are the first i
+        return i > 0 and self.reach[i - 1] > a
 
 
 def _era_match_safe(m: re.Match[str], folded: str, original: str) -> JpDate | None:
