@@ -14,6 +14,7 @@ have no digits (半減, 全都道府県); then pair targets with deadlines in re
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,17 +44,52 @@ def unset_marker(text: str, notes: Sequence[str] = (), has_target: bool = False)
         return text.strip() or "(empty)"
     for part in (text, *notes):
         folded = fold(part)
+        scopes = _Scopes(folded)
         for m in UNSET_MARKERS.finditer(folded):
-            if has_target and _about_sub_area(folded, m.start()):
+            if has_target and scopes.about_sub_area(m.start()):
                 continue
             return part[m.start() : m.end()]
     return None
 
 
 def _about_sub_area(text: str, pos: int) -> bool:
-    sentence_start = max(text.rfind("。", 0, pos), text.rfind("※", 0, pos), 0)
-    topic = _TOPIC.search(text, sentence_start, pos)
-    return topic is not None and not _OWN_VALUE_WORDS.search(topic.group(1))
+    return _Scopes(text).about_sub_area(pos)
+
+
+_SENTENCE_BREAK = re.compile(r"[。※]")
+
+
+class _Scopes:
+    """The sentences of a text and the topic (Xについては) that scopes each.
+
+    The marker at ``pos`` is about a sub-area when the first topic of its sentence (which runs
+    from the last 。 or ※ before ``pos``) ends before ``pos`` and names no value of the KPI's
+    own. Looking back for the sentence's start and searching it for a topic at every marker was
+    quadratic in a long sentence full of markers; the breaks are found once, and each sentence
+    is searched once. The first topic from the sentence's start is the one a search ending at
+    ``pos`` finds, or there is none before ``pos``: a topic starting later ends no earlier,
+    since it ends at the first については after its start."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks: list[int] | None = None  # read on the first question: most KPIs ask none
+        self._topics: dict[int, re.Match[str] | None] = {}
+
+    def about_sub_area(self, pos: int) -> bool:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _SENTENCE_BREAK.finditer(self._text)]
+        i = bisect_left(self._breaks, pos)  # the breaks before pos are the first i
+        start = self._breaks[i - 1] if i else 0
+        if start not in self._topics:
+            # No topic crosses a break (the topic's words exclude 。 and ※), so searching the
+            # sentence alone finds what searching on from its start would find.
+            j = bisect_right(self._breaks, start)
+            stop = self._breaks[j] if j < len(self._breaks) else len(self._text)
+            self._topics[start] = _TOPIC.search(self._text, start, stop)
+        topic = self._topics[start]
+        if topic is None or topic.end() > pos:
+            return False
+        return not _OWN_VALUE_WORDS.search(topic.group(1))
 
 
 # ---------------------------------------------------------------------------------------------
