@@ -448,8 +448,9 @@ def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
     baselines += number_baselines
     # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
     # a bare future date is a deadline.
+    near = _Near(targets)
     for d in bare:
-        if (d.date is not None and d.date >= base) or _target_near(targets, d):
+        if (d.date is not None and d.date >= base) or near.near(d):
             deadlines.append(d)
     deadlines.sort(key=lambda d: d.begin)
     milestones = _pair(targets, deadlines, rates, flat)
@@ -485,17 +486,65 @@ def _drop_restatements(flat: str, targets: list[Target]) -> list[Target]:
     return kept
 
 
+_SUFFIX = re.compile(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|を目処|頃)?")
+
+
 def _suffix(text: str, jd: JpDate) -> str:
     """The words that make a date a deadline (末までに, を目途), kept with its wording."""
-    m = re.match(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|を目処|頃)?", text[jd.stop :])
-    return m.group(0) if m else ""
+    m = _SUFFIX.match(text, jd.stop)  # in place: a copy of the rest of the text per date
+    return m.group(0) if m else ""  # was quadratic
 
 
 def _target_near(targets: list[Target], d: Deadline) -> bool:
     return any(abs(t.begin - d.stop) <= 3 or abs(d.begin - t.stop) <= 3 for t in targets)
 
 
+class _Near:
+    """_target_near for many dates: the targets' starts and ends sorted once, so that each date
+    is two binary searches rather than a scan of every target."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self._begins = sorted(t.begin for t in targets)
+        self._stops = sorted(t.stop for t in targets)
+
+    def near(self, d: Deadline) -> bool:
+        return _any_within(self._begins, d.stop - 3, d.stop + 3) or _any_within(
+            self._stops, d.begin - 3, d.begin + 3
+        )
+
+
+def _any_within(values: list[int], low: int, high: int) -> bool:
+    """Whether the sorted ``values`` hold one in [low, high]."""
+    i = bisect_left(values, low)
+    return i < len(values) and values[i] <= high
+
+
 _CLAUSE_END = re.compile(r"。|\n(?![(（])")
+
+
+class _Clauses:
+    """Where a text's clauses end, found once: "does a clause end in [a, b)", asked for every
+    pair of a target and a deadline, was a search of the text between them each time.
+
+    ``_CLAUSE_END.search(flat, a, b)`` sees the text as ending at b, so a line break just
+    before b ends a clause there even when a bracket follows it; ``ends_between`` keeps that."""
+
+    def __init__(self, flat: str) -> None:
+        self._flat = flat
+        self.ends = [m.start() for m in _CLAUSE_END.finditer(flat)]
+
+    def ends_between(self, a: int, b: int) -> bool:
+        if a >= b:
+            return False
+        i = bisect_left(self.ends, a)
+        if i < len(self.ends) and self.ends[i] < b:
+            return True
+        return self._flat[b - 1] == "\n"
+
+    def clause(self, pos: int) -> int:
+        """Which clause ``pos`` is in: positions a <= b share one when no clause ends in [a, b)
+        (the line break just before b aside)."""
+        return bisect_left(self.ends, pos)
 
 
 def _pair(
@@ -505,27 +554,51 @@ def _pair(
 
     A deadline governs the targets that follow it up to the next deadline
     (令和６年度末までに99.85％、令和９年度末までに99.90％); a target with no deadline before it
-    takes the first deadline after it in the same clause (２倍にする（令和５年度末）)."""
+    takes the first deadline after it in the same clause (２倍にする（令和５年度末）).
+
+    Linear in reading order: the targets a deadline governs are found by binary search among
+    the targets sorted by start, and the targets waiting for a later deadline are kept per
+    clause, sorted by end, so each deadline takes its own from the front."""
     paired: dict[int, Deadline] = {}
     used: set[int] = set()
+    clauses = _Clauses(flat)
+    by_begin = sorted(targets, key=lambda t: t.begin)
+    begins = [t.begin for t in by_begin]
     for i, d in enumerate(deadlines):
         nxt = deadlines[i + 1].begin if i + 1 < len(deadlines) else len(flat) + 1
-        after = [t for t in targets if d.stop <= t.begin < nxt and id(t) not in paired]
+        lo, hi = bisect_left(begins, d.stop), bisect_left(begins, nxt)
+        after = [t for t in by_begin[lo:hi] if id(t) not in paired]
         # Targets after a deadline belong to it only within the same sentence.
-        after = [t for t in after if not _CLAUSE_END.search(flat, d.stop, t.begin)]
+        after = [t for t in after if not clauses.ends_between(d.stop, t.begin)]
         for t in after:
             paired[id(t)] = d
             used.add(id(d))
+    # The targets no deadline before them took, per clause of their end, sorted by end; a
+    # deadline takes those of its clause that end before it begins (a prefix: they are sorted).
+    waiting: dict[int, list[Target]] = {}
+    for t in sorted(targets, key=lambda t: t.stop):
+        if id(t) not in paired:
+            waiting.setdefault(clauses.clause(t.stop), []).append(t)
+    taken_from: dict[int, int] = {}  # how many of each clause's list are already paired
     for d in deadlines:
         if id(d) in used:
             continue
-        before = [
-            t
-            for t in targets
-            if t.stop <= d.begin
-            and id(t) not in paired
-            and not _CLAUSE_END.search(flat, t.stop, d.begin)
-        ]
+        clause = clauses.clause(d.begin)
+        queue = waiting.get(clause, [])
+        first = taken_from.get(clause, 0)
+        while first < len(queue) and id(queue[first]) in paired:
+            first += 1
+        taken_from[clause] = first
+        last = first
+        while last < len(queue) and queue[last].stop <= d.begin:
+            last += 1
+        before = [t for t in queue[first:last] if id(t) not in paired]
+        if d.begin > 0 and flat[d.begin - 1] == "\n":
+            # The line break just before the deadline (see _Clauses): only a target ending
+            # right at the deadline is in its clause. The others stay for a later deadline.
+            before = [t for t in before if t.stop == d.begin]
+        else:
+            taken_from[clause] = last
         if before:
             for t in before:
                 paired[id(t)] = d
