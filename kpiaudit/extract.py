@@ -18,8 +18,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from .jpdate import JpDate, find_dates, fold
+from .jpdate import JpDate, _SpanIndex, find_dates, fold
 
 # ---------------------------------------------------------------------------------------------
 # Unset (K101)
@@ -162,13 +163,20 @@ _PERIOD_SUFFIX = re.compile(r"(?:末|中|内)?")
 
 def _classify_date(flat: str, jd: JpDate, base: date) -> str:
     """deadline | start | baseline | budget | context | bare."""
+    reading = _Reading(flat, base)
+    return _classify(reading, jd, reading.brackets.cursor().at(jd.begin))
+
+
+def _classify(reading: _Reading, jd: JpDate, enclosing: tuple[int, int] | None) -> str:
+    """_classify_date, with the text read once for all its dates and ``enclosing`` the innermost
+    bracket around the date."""
+    flat, base = reading.flat, reading.base
     pos = jd.stop
     pos = _PERIOD_SUFFIX.match(flat, pos).end()  # type: ignore[union-attr]
     after = flat[pos : pos + 16]
     before = flat[max(0, jd.begin - 6) : jd.begin]
     past = jd.end is not None and jd.end < base
-    enclosing = _enclosing(_paren_spans(flat), jd.begin)
-    if enclosing and "参考" in flat[enclosing[0] : jd.begin]:
+    if enclosing and reading.reference.within(enclosing[0], jd.begin):
         return "baseline"  # （参考：令和３年度 243件）: reference figures, not a deadline
     if _START.match(after):
         return "start"
@@ -222,12 +230,16 @@ _MULT: dict[str, int] = {"万": 10_000, "億": 100_000_000, "千": 1_000}
 _BASELINE_PAREN = re.compile(r"時点|現在|実績|参考|速報値|確定値|見込(?!み?[:：])")
 
 
+_BRACKET = re.compile(r"[(（〔)）〕]")
+
+
 def _paren_spans(text: str) -> list[tuple[int, int]]:
     spans, stack = [], []
-    for i, ch in enumerate(text):
-        if ch in "(（〔":
+    for m in _BRACKET.finditer(text):  # the brackets only, not every character in Python
+        i = m.start()
+        if m.group() in "(（〔":
             stack.append(i)
-        elif ch in ")）〕" and stack:
+        elif stack:
             spans.append((stack.pop(), i + 1))
     return spans
 
@@ -237,41 +249,191 @@ def _enclosing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None
     return min(inner, key=lambda s: s[1] - s[0]) if inner else None
 
 
+class _Brackets:
+    """A text's bracket spans, read once (by _paren_spans) for every question asked of them.
+
+    Spans from a stack nest or are disjoint, never cross, so the innermost span around a
+    position (what _enclosing picks, the shortest) is the top of a stack of spans opened and not
+    yet closed before it: a cursor walks the openings and closings once for positions asked in
+    increasing order, where calling _enclosing for each figure and date was quadratic."""
+
+    def __init__(self, flat: str, spans: list[tuple[int, int]] | None = None) -> None:
+        self.spans = _paren_spans(flat) if spans is None else spans
+        self.starting_at = {s: (s, e) for s, e in self.spans}
+        # (position, span): the span opens at s and closes at e - 1; no two share a position.
+        events = [(s, (s, e)) for s, e in self.spans] + [(e - 1, (s, e)) for s, e in self.spans]
+        events.sort()
+        self.events = events
+
+    def cursor(self) -> _Cursor:
+        return _Cursor(self.events)
+
+
+class _Cursor:
+    def __init__(self, events: list[tuple[int, tuple[int, int]]]) -> None:
+        self._events = events
+        self._next = 0
+        self._open: list[tuple[int, int]] = []
+        self._pos = -1
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The innermost span (s, e) with s < pos < e, as _enclosing finds it."""
+        if pos < self._pos:  # asked out of order: walk again from the start
+            self._next, self._open = 0, []
+        self._pos = pos
+        events, i = self._events, self._next
+        while i < len(events) and events[i][0] < pos:
+            at, span = events[i]
+            if at == span[0]:
+                self._open.append(span)
+            else:
+                self._open.pop()  # spans nest, so the one closing is the innermost open one
+            i += 1
+        self._next = i
+        return self._open[-1] if self._open else None
+
+
+class _Words:
+    """Where the words of a pattern occur in a text, found once, so that "is there one between
+    a and b" is a binary search rather than a scan of the span (which, for every figure inside
+    one long bracket, was quadratic). The pattern's words must not overlap one another (no
+    word's end is another's beginning), so that finditer finds every occurrence; then the first
+    occurrence from ``a`` on also ends first."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        self._starts = [a for a, _ in found]
+        self._ends = [b for _, b in found]
+
+    def within(self, a: int, b: int) -> bool:
+        """Whether an occurrence lies wholly in [a, b)."""
+        i = bisect_left(self._starts, a)
+        return i < len(self._starts) and self._ends[i] <= b
+
+
+_REFERENCE = re.compile("参考")
+_AS_OF_WORD = re.compile("時点")
+_DATED_WORDS = re.compile(r"時点|現在|実績|確定値")
+
+
+class _Reading:
+    """One KPI text as the steps read it, each part found once, when first asked for: its
+    brackets, where the words that make a bracket a baseline or a reference occur, and which of
+    its dates lie in the past."""
+
+    def __init__(
+        self,
+        flat: str,
+        base: date,
+        dates: list[JpDate] | None = None,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.flat = flat
+        self.base = base
+        self._dates = dates
+        self._spans = spans
+        self._read_alone: dict[tuple[int, int], bool] = {}
+
+    @cached_property
+    def brackets(self) -> _Brackets:
+        return _Brackets(self.flat, self._spans)
+
+    @cached_property
+    def reference(self) -> _Words:
+        return _Words(_REFERENCE, self.flat)
+
+    @cached_property
+    def baseline_words(self) -> _Words:
+        return _Words(_BASELINE_PAREN, self.flat)
+
+    @cached_property
+    def as_of(self) -> _Words:
+        return _Words(_AS_OF_WORD, self.flat)
+
+    @cached_property
+    def dated(self) -> _Words:
+        return _Words(_DATED_WORDS, self.flat)
+
+    @cached_property
+    def _open_dates(self) -> tuple[_SpanIndex, list[int]]:
+        """The dates' spans, and how many of the first i dates (by start) are not past."""
+        dates = self._dates if self._dates is not None else find_dates(self.flat, self.base)
+        open_before = [0]
+        for d in sorted(dates, key=lambda d: (d.begin, d.stop)):  # the index's order
+            is_open = d.end is None or d.end >= self.base
+            open_before.append(open_before[-1] + is_open)
+        return _SpanIndex([(d.begin, d.stop) for d in dates]), open_before
+
+    def past_as_of(self, s: int, e: int) -> bool:
+        """_past_as_of(flat[s:e], base) for a bracket span (s, e), from the dates of the whole
+        text: running find_dates on the bracket for every figure in it was quadratic.
+
+        A bracket holds the dates find_dates finds in it alone whenever no date of the whole
+        text crosses its edges. No date expression reads a bracket but the Gregorian year after
+        an era year, 令和4年（2022年）, whose date starts before the bracket; such a bracket
+        (it holds no figure of its own) is read alone, as before, once."""
+        index, open_before = self._open_dates
+        i = bisect_left(index.starts, s)  # dates starting before s
+        j = bisect_left(index.starts, e)  # dates starting before e
+        if (i and index.reach[i - 1] > s) or (j and index.reach[j - 1] > e):
+            if (s, e) not in self._read_alone:
+                self._read_alone[s, e] = _past_as_of(self.flat[s:e], self.base)
+            return self._read_alone[s, e]
+        return open_before[j] == open_before[i]
+
+
 def _value(num: str) -> float:
     return float(num.replace(",", ""))
+
+
+_LABEL_AFTER = re.compile(r"\d*[A-Za-z]")
+_RANGE_AFTER = re.compile(r"-\d")
+_YEN_AFTER = re.compile(r"(?:万|億)?円")
+_COUNT_NOUN_AFTER = re.compile(r"の[^、。()]{1,15}?数")
+_SHARE_OF = re.compile(r"[^、。]{0,6}?(?:のうち|中|に占める)")
 
 
 def _number_targets(
     flat: str, original: str, excluded: list[tuple[int, int]], base: date, dates: list[JpDate]
 ) -> tuple[list[Target], list[Baseline]]:
+    return _numbers(_Reading(flat, base), original, excluded)
+
+
+def _numbers(
+    reading: _Reading, original: str, excluded: list[tuple[int, int]]
+) -> tuple[list[Target], list[Baseline]]:
+    """_number_targets on a text read once. Each test reads a bounded window or looks up an
+    index; the words after a number are matched in place (``pattern.match(flat, pos)``), not
+    copied out to the end of the text for every number."""
+    flat = reading.flat
     targets: list[Target] = []
     baselines: list[Baseline] = []
-    parens = _paren_spans(flat)
-
-    def in_excluded(a: int, b: int) -> bool:
-        return any(a < e and b > s for s, e in excluded)
+    taken = _SpanIndex(excluded)
+    enclosing = reading.brackets.cursor()
 
     for m in _NUMBER.finditer(flat):
         a, b = m.start("num"), m.end()
-        if in_excluded(a, m.end("num")):
+        after_num = m.end("num")
+        if taken.overlaps(a, after_num):
             continue
         prev = flat[max(0, a - 2) : a]
-        follow = flat[m.end("num") :]
         if (
             prev[-1:] in (".", "-", "/", "_")
             or (prev[-1:].isascii() and prev[-1:].isalpha())
             or (prev[-1:] == " " and prev[:1].isascii() and prev[:1].isalpha())
         ):
             continue  # label: SC27, Ver.2, X 8341-3, Society 5.0, /200万円
-        if re.match(r"\d*[A-Za-z]", follow) and not (m["unit"] or _ASCII_UNIT.match(follow)):
+        if _LABEL_AFTER.match(flat, after_num) and not (
+            m["unit"] or _ASCII_UNIT.match(flat, after_num)
+        ):
             continue  # label: 5G, 3D, SIP4D
-        if re.match(r"-\d", follow) or flat[max(0, a - 1) : a] == "第":
+        if _RANGE_AFTER.match(flat, after_num) or flat[max(0, a - 1) : a] == "第":
             continue
-        if m["unit"] is None and m["mult"] is None and _ORDINAL_AFTER.match(follow):
+        if m["unit"] is None and m["mult"] is None and _ORDINAL_AFTER.match(flat, after_num):
             continue
-        if m["unit"] in (None, "台", "人", "件") and _PER_UNIT.match(flat, m.end("num")):
+        if m["unit"] in (None, "台", "人", "件") and _PER_UNIT.match(flat, after_num):
             continue  # １台当たり, １か月当たり: the metric's definition, not a level
-        if re.match(r"(?:万|億)?円", follow) and "予算" in flat[max(0, a - 8) : a]:
+        if _YEN_AFTER.match(flat, after_num) and "予算" in flat[max(0, a - 8) : a]:
             continue
         unit = m["unit"] or ""
         cmp = m["cmp"]
@@ -289,7 +451,7 @@ def _number_targets(
             is_target = bool(
                 re.search(r"数\s*[:：]?\s*$", lead)
                 or re.search(r"までに?\s*$", lead)
-                or re.match(r"の[^、。()]{1,15}?数", follow)
+                or _COUNT_NOUN_AFTER.match(flat, after_num)
             )
         if not is_target:
             continue
@@ -297,13 +459,9 @@ def _number_targets(
             continue
         text = original[m.start() : end]
         comparison = _CMP.get(cmp or "", "~" if m["approx"] else "=")
-        if (
-            m["unit"]
-            and flat[max(0, a - 1) : a] == "全"
-            and re.match(r"[^、。]{0,6}?(?:のうち|中|に占める)", flat[end:])
-        ):
+        if m["unit"] and flat[max(0, a - 1) : a] == "全" and _SHARE_OF.match(flat, end):
             continue  # 全932港湾のうち: the denominator, not a level
-        if _is_baseline(flat, m.start(), end, parens, base, dates):
+        if _baseline_at(reading, m.start(), end, enclosing.at(m.start())):
             baselines.append(Baseline(text=text, value=value, unit=unit + (m["per"] or "")))
             continue
         targets.append(Target(value, unit + (m["per"] or ""), comparison, text, m.start(), end))
@@ -313,19 +471,24 @@ def _number_targets(
 def _is_baseline(
     flat: str, a: int, b: int, parens: list[tuple[int, int]], base: date, dates: list[JpDate]
 ) -> bool:
-    enclosing = _enclosing(parens, a)
-    if enclosing and _BASELINE_PAREN.search(flat, enclosing[0], enclosing[1]):
-        inner = flat[enclosing[0] : enclosing[1]]
-        if "時点" not in inner or _past_as_of(inner, base):
-            return True
+    return _baseline_at(_Reading(flat, base, spans=parens), a, b, _enclosing(parens, a))
+
+
+def _baseline_at(reading: _Reading, a: int, b: int, enclosing: tuple[int, int] | None) -> bool:
+    """_is_baseline on a text read once; ``enclosing``: the innermost bracket around ``a``."""
+    flat = reading.flat
+    if (
+        enclosing
+        and reading.baseline_words.within(*enclosing)
+        and (not reading.as_of.within(*enclosing) or reading.past_as_of(*enclosing))
+    ):
+        return True
     # 全体の94％（令和４年（2022年）２月時点）: the bracket right after the number dates it.
     rest = flat[b : b + 1]
     if rest in "(（":
-        follow = next((s for s in parens if s[0] == b), None)
-        if follow:
-            inner = flat[follow[0] : follow[1]]
-            if re.search(r"時点|現在|実績|確定値", inner) and _past_as_of(inner, base):
-                return True
+        follow = reading.brackets.starting_at.get(b)
+        if follow and reading.dated.within(*follow) and reading.past_as_of(*follow):
+            return True
     head = flat[max(0, a - 6) : a]
     return bool(re.search(r"(?:時点|現在)\s*[:：]?\s*$", head))
 
@@ -344,8 +507,9 @@ _DENOMINATOR = re.compile(r"[^、。()]{0,12}?(?:のうち|に占める)")
 
 def _word_targets(flat: str, original: str, excluded: list[tuple[int, int]]) -> list[Target]:
     out = []
+    taken = _SpanIndex(excluded)  # scanning every date for every word was quadratic
     for m in _WORD_TARGETS.finditer(flat):
-        if any(m.start() < e and m.end() > s for s, e in excluded):
+        if taken.overlaps(m.start(), m.end()):
             continue
         word = m.group(0)
         if word.startswith(("全", "おおむね全")) and _DENOMINATOR.match(flat, m.end()):
@@ -425,14 +589,18 @@ def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
     KPI unset and can hold baselines but never a target or a deadline."""
     flat = fold(text)
     dates = find_dates(text, base)
+    # Every step is linear in the text: it is read once here (brackets, words, dates), and each
+    # date, number and target is then looked up in it in reading order.
+    reading = _Reading(flat, base, dates)
     excluded: list[tuple[int, int]] = [(d.begin, d.stop) for d in dates]
     deadlines: list[Deadline] = []
     bare: list[Deadline] = []
     baselines: list[Baseline] = []
+    enclosing = reading.brackets.cursor()
     for jd in dates:
         if jd.granularity == "recurring":
             continue  # counted with the rates below
-        kind = _classify_date(flat, jd, base)
+        kind = _classify(reading, jd, enclosing.at(jd.begin))
         if kind == "deadline":
             suffix = _suffix(text, jd)
             explicit = bool(re.search(r"[末中内]|まで|目途|目処|頃", jd.text[-3:] + suffix))
@@ -441,10 +609,10 @@ def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
             bare.append(Deadline(jd.end, False, jd.text, False, jd.begin, jd.stop))
     rates = _rates(flat, text, [])
     words = _word_targets(flat, text, excluded)
-    targets, number_baselines = _number_targets(
-        flat, text, excluded + [(t.begin, t.stop) for t in words], base, dates
+    targets, number_baselines = _numbers(
+        reading, text, excluded + [(t.begin, t.stop) for t in words]
     )
-    targets = _drop_restatements(flat, sorted(targets + words, key=lambda t: t.begin))
+    targets = _restated(reading.brackets, sorted(targets + words, key=lambda t: t.begin))
     baselines += number_baselines
     # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
     # a bare future date is a deadline.
@@ -476,11 +644,20 @@ def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
 def _drop_restatements(flat: str, targets: list[Target]) -> list[Target]:
     """99.85％（未整備世帯約９万世帯）, ３倍程度（45kmで1Mbps程度）: a bracket right after a
     target restates or qualifies it; its figures are not targets of their own."""
-    parens = _paren_spans(flat)
+    return _restated(_Brackets(flat), targets)
+
+
+def _restated(brackets: _Brackets, targets: list[Target]) -> list[Target]:
+    """_drop_restatements on a text read once: the bracket around each target from a cursor
+    (targets come in reading order), and whether a target ends where it opens from the set of
+    ends, where both were scans per target. The target ending there is never t itself, which
+    ends after it begins, inside the bracket."""
+    ends = {t.stop for t in targets}
+    enclosing = brackets.cursor()
     kept = []
     for t in targets:
-        enclosing = _enclosing(parens, t.begin)
-        if enclosing and any(o.stop == enclosing[0] for o in targets if o is not t):
+        around = enclosing.at(t.begin)
+        if around and around[0] in ends:
             continue
         kept.append(t)
     return kept
