@@ -18,9 +18,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from itertools import accumulate
 
-from .jpdate import JpDate, _SpanIndex, find_dates, fold
+from .jpdate import JpDate, find_dates, fold
 
 # ---------------------------------------------------------------------------------------------
 # Unset (K101)
@@ -176,7 +176,7 @@ def _classify(reading: _Reading, jd: JpDate, enclosing: tuple[int, int] | None) 
     after = flat[pos : pos + 16]
     before = flat[max(0, jd.begin - 6) : jd.begin]
     past = jd.end is not None and jd.end < base
-    if enclosing and reading.reference.within(enclosing[0], jd.begin):
+    if enclosing and reading.words(_REFERENCE).within(enclosing[0], jd.begin):
         return "baseline"  # （参考：令和３年度 243件）: reference figures, not a deadline
     if _START.match(after):
         return "start"
@@ -237,7 +237,7 @@ def _paren_spans(text: str) -> list[tuple[int, int]]:
     spans, stack = [], []
     for m in _BRACKET.finditer(text):  # the brackets only, not every character in Python
         i = m.start()
-        if m.group() in "(（〔":
+        if text[i] in "(（〔":
             stack.append(i)
         elif stack:
             spans.append((stack.pop(), i + 1))
@@ -311,14 +311,29 @@ class _Words:
         return i < len(self._starts) and self._ends[i] <= b
 
 
+class _SpanIndex:
+    """Spans sorted by start, with the furthest end reached among the first i + 1, so that
+    "does a span overlap (a, b)" is one binary search, not a scan of every span."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(accumulate((b for _, b in ordered), max))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether a span (s, e) has ``a < e and b > s``."""
+        i = bisect_left(self.starts, b)  # the spans with s < b are the first i
+        return i > 0 and self.reach[i - 1] > a
+
+
 _REFERENCE = re.compile("参考")
 _AS_OF_WORD = re.compile("時点")
 _DATED_WORDS = re.compile(r"時点|現在|実績|確定値")
 
 
 class _Reading:
-    """One KPI text as the steps read it, each part found once, when first asked for: its
-    brackets, where the words that make a bracket a baseline or a reference occur, and which of
+    """One KPI text as the steps read it, each part found once: its brackets, where the words
+    that make a bracket a baseline or a reference occur (when first asked for), and which of
     its dates lie in the past."""
 
     def __init__(
@@ -330,39 +345,28 @@ class _Reading:
     ) -> None:
         self.flat = flat
         self.base = base
+        self.brackets = _Brackets(flat, spans)
         self._dates = dates
-        self._spans = spans
+        self._words: dict[re.Pattern[str], _Words] = {}
+        self._open: tuple[_SpanIndex, list[int]] | None = None
         self._read_alone: dict[tuple[int, int], bool] = {}
 
-    @cached_property
-    def brackets(self) -> _Brackets:
-        return _Brackets(self.flat, self._spans)
+    def words(self, pattern: re.Pattern[str]) -> _Words:
+        found = self._words.get(pattern)
+        if found is None:
+            found = self._words[pattern] = _Words(pattern, self.flat)
+        return found
 
-    @cached_property
-    def reference(self) -> _Words:
-        return _Words(_REFERENCE, self.flat)
-
-    @cached_property
-    def baseline_words(self) -> _Words:
-        return _Words(_BASELINE_PAREN, self.flat)
-
-    @cached_property
-    def as_of(self) -> _Words:
-        return _Words(_AS_OF_WORD, self.flat)
-
-    @cached_property
-    def dated(self) -> _Words:
-        return _Words(_DATED_WORDS, self.flat)
-
-    @cached_property
     def _open_dates(self) -> tuple[_SpanIndex, list[int]]:
         """The dates' spans, and how many of the first i dates (by start) are not past."""
-        dates = self._dates if self._dates is not None else find_dates(self.flat, self.base)
-        open_before = [0]
-        for d in sorted(dates, key=lambda d: (d.begin, d.stop)):  # the index's order
-            is_open = d.end is None or d.end >= self.base
-            open_before.append(open_before[-1] + is_open)
-        return _SpanIndex([(d.begin, d.stop) for d in dates]), open_before
+        if self._open is None:
+            dates = self._dates if self._dates is not None else find_dates(self.flat, self.base)
+            open_before = [0]
+            for d in sorted(dates, key=lambda d: (d.begin, d.stop)):  # the index's order
+                is_open = d.end is None or d.end >= self.base
+                open_before.append(open_before[-1] + is_open)
+            self._open = _SpanIndex([(d.begin, d.stop) for d in dates]), open_before
+        return self._open
 
     def past_as_of(self, s: int, e: int) -> bool:
         """_past_as_of(flat[s:e], base) for a bracket span (s, e), from the dates of the whole
@@ -372,7 +376,7 @@ class _Reading:
         text crosses its edges. No date expression reads a bracket but the Gregorian year after
         an era year, 令和4年（2022年）, whose date starts before the bracket; such a bracket
         (it holds no figure of its own) is read alone, as before, once."""
-        index, open_before = self._open_dates
+        index, open_before = self._open_dates()
         i = bisect_left(index.starts, s)  # dates starting before s
         j = bisect_left(index.starts, e)  # dates starting before e
         if (i and index.reach[i - 1] > s) or (j and index.reach[j - 1] > e):
@@ -479,15 +483,15 @@ def _baseline_at(reading: _Reading, a: int, b: int, enclosing: tuple[int, int] |
     flat = reading.flat
     if (
         enclosing
-        and reading.baseline_words.within(*enclosing)
-        and (not reading.as_of.within(*enclosing) or reading.past_as_of(*enclosing))
+        and reading.words(_BASELINE_PAREN).within(*enclosing)
+        and (not reading.words(_AS_OF_WORD).within(*enclosing) or reading.past_as_of(*enclosing))
     ):
         return True
     # 全体の94％（令和４年（2022年）２月時点）: the bracket right after the number dates it.
     rest = flat[b : b + 1]
     if rest in "(（":
         follow = reading.brackets.starting_at.get(b)
-        if follow and reading.dated.within(*follow) and reading.past_as_of(*follow):
+        if follow and reading.words(_DATED_WORDS).within(*follow) and reading.past_as_of(*follow):
             return True
     head = flat[max(0, a - 6) : a]
     return bool(re.search(r"(?:時点|現在)\s*[:：]?\s*$", head))
@@ -616,9 +620,9 @@ def extract(text: str, base: date, notes: Sequence[str] = ()) -> Extraction:
     baselines += number_baselines
     # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
     # a bare future date is a deadline.
-    near = _Near(targets)
+    near = _Near(targets) if bare else None
     for d in bare:
-        if (d.date is not None and d.date >= base) or near.near(d):
+        if (d.date is not None and d.date >= base) or (near and near.near(d)):
             deadlines.append(d)
     deadlines.sort(key=lambda d: d.begin)
     milestones = _pair(targets, deadlines, rates, flat)

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
 # Last year of each era, so that 平成31年 (2019) is accepted and 平成32年 is flagged.
@@ -301,59 +302,37 @@ class _Taken:
     """The spans find_dates has already read as dates: is (a, b) free of all of them?
 
     Asking each match against every span taken so far was quadratic in the number of dates.
-    Spans are kept sorted by start with the furthest end reached so far, so a question is two
-    binary searches: a span overlaps (a, b) when it starts before b and ends after a. Each pass
-    adds its spans in the order it finds them, i.e. by start; ``seal`` merges them between
-    passes, so that a pass's spans never have to be inserted into the middle of the list."""
+    The spans of earlier passes are kept sorted by start with the furthest end reached so far,
+    so that one binary search answers whether one of them starts before b and ends after a.
+    A pass finds its spans in order, each after the matches asked about before it, so the
+    furthest end among this pass's spans answers for them; ``seal`` ends a pass."""
 
     def __init__(self) -> None:
-        self._sealed = _SpanIndex()
-        self._pass = _SpanIndex()
+        self._spans: list[tuple[int, int]] = []  # of earlier passes, sorted
+        self._starts: list[int] = []
+        self._reach: list[int] = []  # _reach[i]: the furthest end among the first i + 1
+        self._new: list[tuple[int, int]] = []  # of this pass
+        self._new_start = self._new_reach = -1  # the last start and the furthest end in it
 
     def add(self, a: int, b: int) -> None:
-        if not self._pass.append(a, b):
-            self.seal()  # out of order (not the way find_dates adds them): start a new run
-            self._pass.append(a, b)
+        self._new.append((a, b))
+        self._new_start = max(self._new_start, a)
+        self._new_reach = max(self._new_reach, b)
 
     def seal(self) -> None:
-        if self._pass.starts:
-            self._sealed = _SpanIndex.merged(self._sealed, self._pass)
-            self._pass = _SpanIndex()
+        if self._new:
+            self._spans = sorted(self._spans + self._new)  # two sorted runs: a merge
+            self._starts = [a for a, _ in self._spans]
+            self._reach = list(accumulate((b for _, b in self._spans), max))
+            self._new, self._new_start, self._new_reach = [], -1, -1
 
     def free(self, a: int, b: int) -> bool:
-        return not (self._sealed.overlaps(a, b) or self._pass.overlaps(a, b))
-
-
-class _SpanIndex:
-    """Spans sorted by start, with ``reach[i]``: the furthest end among the first i + 1."""
-
-    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.reach: list[int] = []
-        for a, b in sorted(spans or ()):
-            self.append(a, b)
-
-    def append(self, a: int, b: int) -> bool:
-        """Add a span that starts at or after every span held; False (and nothing added) if
-        it starts before one of them."""
-        if self.starts and a < self.starts[-1]:
+        i = bisect_left(self._starts, b)  # the earlier spans starting before b
+        if i and self._reach[i - 1] > a:
             return False
-        self.starts.append(a)
-        self.ends.append(b)
-        self.reach.append(max(self.reach[-1], b) if self.reach else b)
-        return True
-
-    @classmethod
-    def merged(cls, one: _SpanIndex, other: _SpanIndex) -> _SpanIndex:
-        return cls(
-            [*zip(one.starts, one.ends, strict=True), *zip(other.starts, other.ends, strict=True)]
-        )
-
-    def overlaps(self, a: int, b: int) -> bool:
-        """Whether a held span (s, e) has ``a < e and b > s``."""
-        i = bisect_left(self.starts, b)  # the spans with s < b are the first i
-        return i > 0 and self.reach[i - 1] > a
+        if self._new_start < b:  # every span of this pass starts before b
+            return self._new_reach <= a
+        return all(b <= s or a >= e for s, e in self._new)  # asked out of order
 
 
 def _era_match_safe(m: re.Match[str], folded: str, original: str) -> JpDate | None:

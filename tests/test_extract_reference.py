@@ -229,12 +229,16 @@ def test_words_and_dates_in_brackets(text: str, base: date) -> None:
     flat = fold(text)
     reading = ex._Reading(flat, base, find_dates(text, base))
     for s, e in ref_paren_spans(flat):
-        assert reading.baseline_words.within(s, e) == bool(ex._BASELINE_PAREN.search(flat, s, e))
-        assert reading.as_of.within(s, e) == ("時点" in flat[s:e])
-        assert reading.dated.within(s, e) == bool(re.search(r"時点|現在|実績|確定値", flat[s:e]))
+        assert reading.words(ex._BASELINE_PAREN).within(s, e) == bool(
+            ex._BASELINE_PAREN.search(flat, s, e)
+        )
+        assert reading.words(ex._AS_OF_WORD).within(s, e) == ("時点" in flat[s:e])
+        assert reading.words(ex._DATED_WORDS).within(s, e) == bool(
+            re.search(r"時点|現在|実績|確定値", flat[s:e])
+        )
         assert reading.past_as_of(s, e) == ref_past_as_of(flat[s:e], base)
         for pos in range(s, len(flat) + 1):
-            assert reading.reference.within(s, pos) == ("参考" in flat[s:pos])
+            assert reading.words(ex._REFERENCE).within(s, pos) == ("参考" in flat[s:pos])
 
 
 @EXAMPLES
