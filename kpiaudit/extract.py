@@ -298,7 +298,9 @@ class _Words:
     a and b" is a binary search rather than a scan of the span (which, for every figure inside
     one long bracket, was quadratic). The pattern's words must not overlap one another (no
     word's end is another's beginning), so that finditer finds every occurrence; then the first
-    occurrence from ``a`` on also ends first."""
+    occurrence from ``a`` on also ends first. A search bounded at b cannot see past b: asked
+    of a bracket, whose last character is its closing one, 見込(?!み?[:：]) reads the same
+    characters either way."""
 
     def __init__(self, pattern: re.Pattern[str], text: str) -> None:
         found = [(m.start(), m.end()) for m in pattern.finditer(text)]
