@@ -14,9 +14,11 @@ have no digits (半減, 全都道府県); then pair targets with deadlines in re
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from .jpdate import RECURRING, JpDate, find_dates, fold
 from .model import Baseline, Comparison, Deadline, Kind, Kpi, Milestone, Target
@@ -44,17 +46,52 @@ def unset_marker(text: str, notes: Sequence[str] = (), has_target: bool = False)
         return text.strip() or "(empty)"
     for part in (text, *notes):
         folded = fold(part)
+        scopes = _Scopes(folded)
         for m in UNSET_MARKERS.finditer(folded):
-            if has_target and _about_sub_area(folded, m.start()):
+            if has_target and scopes.about_sub_area(m.start()):
                 continue
             return part[m.start() : m.end()]
     return None
 
 
 def _about_sub_area(text: str, pos: int) -> bool:
-    sentence_start = max(text.rfind("。", 0, pos), text.rfind("※", 0, pos), 0)
-    topic = _TOPIC.search(text, sentence_start, pos)
-    return topic is not None and not _OWN_VALUE_WORDS.search(topic.group(1))
+    return _Scopes(text).about_sub_area(pos)
+
+
+_SENTENCE_BREAK = re.compile(r"[。※]")
+
+
+class _Scopes:
+    """The sentences of a text and the topic (Xについては) that scopes each.
+
+    The marker at ``pos`` is about a sub-area when the first topic of its sentence (which runs
+    from the last 。 or ※ before ``pos``) ends before ``pos`` and names no value of the KPI's
+    own. Looking back for the sentence's start and searching it for a topic at every marker was
+    quadratic in a long sentence full of markers; the breaks are found once, and each sentence
+    is searched once. The first topic from the sentence's start is the one a search ending at
+    ``pos`` finds, or there is none before ``pos``: a topic starting later ends no earlier,
+    since it ends at the first については after its start."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks: list[int] | None = None  # read on the first question: most KPIs ask none
+        self._topics: dict[int, re.Match[str] | None] = {}
+
+    def about_sub_area(self, pos: int) -> bool:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _SENTENCE_BREAK.finditer(self._text)]
+        i = bisect_left(self._breaks, pos)  # the breaks before pos are the first i
+        start = self._breaks[i - 1] if i else 0
+        if start not in self._topics:
+            # No topic crosses a break (the topic's words exclude 。 and ※), so searching the
+            # sentence alone finds what searching on from its start would find.
+            j = bisect_right(self._breaks, start)
+            stop = self._breaks[j] if j < len(self._breaks) else len(self._text)
+            self._topics[start] = _TOPIC.search(self._text, start, stop)
+        topic = self._topics[start]
+        if topic is None or topic.end() > pos:
+            return False
+        return not _OWN_VALUE_WORDS.search(topic.group(1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,13 +144,20 @@ _PERIOD_SUFFIX = re.compile(r"(?:末|中|内)?")
 
 def _classify_date(flat: str, jd: JpDate, base: date | None) -> str:
     """deadline | start | baseline | budget | context | bare."""
+    reading = _Reading(flat, base)
+    return _classify(reading, jd, reading.brackets.cursor().at(jd.begin))
+
+
+def _classify(reading: _Reading, jd: JpDate, enclosing: tuple[int, int] | None) -> str:
+    """_classify_date, with the text read once for all its dates and ``enclosing`` the innermost
+    bracket around the date."""
+    flat, base = reading.flat, reading.base
     pos = jd.stop
     pos = _PERIOD_SUFFIX.match(flat, pos).end()  # type: ignore[union-attr]
     after = flat[pos : pos + 16]
     before = flat[max(0, jd.begin - 6) : jd.begin]
     past = _before(jd.end, base)
-    enclosing = _enclosing(_paren_spans(flat), jd.begin)
-    if enclosing and "参考" in flat[enclosing[0] : jd.begin]:
+    if enclosing and reading.words(_REFERENCE).within(enclosing[0], jd.begin):
         return "baseline"  # （参考：令和３年度 243件）: reference figures, not a deadline
     if _START.match(after):
         return "start"
@@ -174,12 +218,16 @@ _MULT: dict[str, int] = {"万": 10_000, "億": 100_000_000, "千": 1_000}
 _BASELINE_PAREN = re.compile(r"時点|現在|実績|参考|速報値|確定値|見込(?!み?[:：])")
 
 
+_BRACKET = re.compile(r"[(（〔)）〕]")
+
+
 def _paren_spans(text: str) -> list[tuple[int, int]]:
     spans, stack = [], []
-    for i, ch in enumerate(text):
-        if ch in "(（〔":
+    for m in _BRACKET.finditer(text):  # the brackets only, not every character in Python
+        i = m.start()
+        if text[i] in "(（〔":
             stack.append(i)
-        elif ch in ")）〕" and stack:
+        elif stack:
             spans.append((stack.pop(), i + 1))
     return spans
 
@@ -187,6 +235,145 @@ def _paren_spans(text: str) -> list[tuple[int, int]]:
 def _enclosing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
     inner = [s for s in spans if s[0] < pos < s[1]]
     return min(inner, key=lambda s: s[1] - s[0]) if inner else None
+
+
+class _Brackets:
+    """A text's bracket spans, read once (by _paren_spans) for every question asked of them.
+
+    Spans from a stack nest or are disjoint, never cross, so the innermost span around a
+    position (what _enclosing picks, the shortest) is the top of a stack of spans opened and not
+    yet closed before it: a cursor walks the openings and closings once for positions asked in
+    increasing order, where calling _enclosing for each figure and date was quadratic."""
+
+    def __init__(self, flat: str, spans: list[tuple[int, int]] | None = None) -> None:
+        self.spans = _paren_spans(flat) if spans is None else spans
+        self.starting_at = {s: (s, e) for s, e in self.spans}
+        # (position, span): the span opens at s and closes at e - 1; no two share a position.
+        events = [(s, (s, e)) for s, e in self.spans] + [(e - 1, (s, e)) for s, e in self.spans]
+        events.sort()
+        self.events = events
+
+    def cursor(self) -> _Cursor:
+        return _Cursor(self.events)
+
+
+class _Cursor:
+    def __init__(self, events: list[tuple[int, tuple[int, int]]]) -> None:
+        self._events = events
+        self._next = 0
+        self._open: list[tuple[int, int]] = []
+        self._pos = -1
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The innermost span (s, e) with s < pos < e, as _enclosing finds it."""
+        if pos < self._pos:  # asked out of order: walk again from the start
+            self._next, self._open = 0, []
+        self._pos = pos
+        events, i = self._events, self._next
+        while i < len(events) and events[i][0] < pos:
+            at, span = events[i]
+            if at == span[0]:
+                self._open.append(span)
+            else:
+                self._open.pop()  # spans nest, so the one closing is the innermost open one
+            i += 1
+        self._next = i
+        return self._open[-1] if self._open else None
+
+
+class _Words:
+    """Where the words of a pattern occur in a text, found once, so that "is there one between
+    a and b" is a binary search rather than a scan of the span (which, for every figure inside
+    one long bracket, was quadratic). The pattern's words must not overlap one another (no
+    word's end is another's beginning), so that finditer finds every occurrence; then the first
+    occurrence from ``a`` on also ends first. A search bounded at b cannot see past b: asked
+    of a bracket, whose last character is its closing one, 見込(?!み?[:：]) reads the same
+    characters either way."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        self._starts = [a for a, _ in found]
+        self._ends = [b for _, b in found]
+
+    def within(self, a: int, b: int) -> bool:
+        """Whether an occurrence lies wholly in [a, b)."""
+        i = bisect_left(self._starts, a)
+        return i < len(self._starts) and self._ends[i] <= b
+
+
+class _SpanIndex:
+    """Spans sorted by start, with the furthest end reached among the first i + 1, so that
+    "does a span overlap (a, b)" is one binary search, not a scan of every span."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(accumulate((b for _, b in ordered), max))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether a span (s, e) has ``a < e and b > s``."""
+        i = bisect_left(self.starts, b)  # the spans with s < b are the first i
+        return i > 0 and self.reach[i - 1] > a
+
+
+_REFERENCE = re.compile("参考")
+_AS_OF_WORD = re.compile("時点")
+_DATED_WORDS = re.compile(r"時点|現在|実績|確定値")
+
+
+class _Reading:
+    """One KPI text as the steps read it, each part found once: its brackets, where the words
+    that make a bracket a baseline or a reference occur (when first asked for), and which of
+    its dates lie in the past."""
+
+    def __init__(
+        self,
+        flat: str,
+        base: date | None,
+        dates: list[JpDate] | None = None,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.flat = flat
+        self.base = base
+        self.brackets = _Brackets(flat, spans)
+        self._dates = dates
+        self._words: dict[re.Pattern[str], _Words] = {}
+        self._open: tuple[_SpanIndex, list[int]] | None = None
+        self._read_alone: dict[tuple[int, int], bool] = {}
+
+    def words(self, pattern: re.Pattern[str]) -> _Words:
+        found = self._words.get(pattern)
+        if found is None:
+            found = self._words[pattern] = _Words(pattern, self.flat)
+        return found
+
+    def _open_dates(self) -> tuple[_SpanIndex, list[int]]:
+        """The dates' spans, and how many of the first i dates (by start) are not past."""
+        if self._open is None:
+            dates = self._dates if self._dates is not None else find_dates(self.flat, self.base)
+            open_before = [0]
+            for d in sorted(dates, key=lambda d: (d.begin, d.stop)):  # the index's order
+                is_open = not _before(d.end, self.base)
+                open_before.append(open_before[-1] + is_open)
+            self._open = _SpanIndex([(d.begin, d.stop) for d in dates]), open_before
+        return self._open
+
+    def past_as_of(self, s: int, e: int) -> bool:
+        """_past_as_of(flat[s:e], base) for a bracket span (s, e), from the dates of the whole
+        text: running find_dates on the bracket for every figure in it was quadratic.
+
+        A bracket holds the dates find_dates finds in it alone whenever no date of the whole
+        text crosses its edges. No date expression reads a bracket but the Gregorian year after
+        an era year, 令和4年（2022年）, whose date starts before the bracket; such a bracket
+        (it holds no figure of its own) is read alone, as before, once."""
+        index, open_before = self._open_dates()
+        i = bisect_left(index.starts, s)  # dates starting before s
+        j = bisect_left(index.starts, e)  # dates starting before e
+        if (i and index.reach[i - 1] > s) or (j and index.reach[j - 1] > e):
+            if (s, e) not in self._read_alone:
+                self._read_alone[s, e] = _past_as_of(self.flat[s:e], self.base)
+            return self._read_alone[s, e]
+        return open_before[j] == open_before[i]
 
 
 def _value(num: str) -> float:
@@ -206,6 +393,13 @@ def _before(day: date | None, base: date | None) -> bool:
     return day is not None and base is not None and day < base
 
 
+_LABEL_AFTER = re.compile(r"\d*[A-Za-z]")
+_RANGE_AFTER = re.compile(r"-\d")
+_YEN_AFTER = re.compile(r"(?:万|億)?円")
+_COUNT_NOUN_AFTER = re.compile(r"の[^、。()]{1,15}?数")
+_SHARE_OF = re.compile(r"[^、。]{0,6}?(?:のうち|中|に占める)")
+
+
 def _number_targets(
     flat: str,
     original: str,
@@ -213,34 +407,44 @@ def _number_targets(
     base: date | None,
     dates: list[JpDate],
 ) -> tuple[list[Target], list[Baseline]]:
+    return _numbers(_Reading(flat, base), original, excluded)
+
+
+def _numbers(
+    reading: _Reading, original: str, excluded: list[tuple[int, int]]
+) -> tuple[list[Target], list[Baseline]]:
+    """_number_targets on a text read once. Each test reads a bounded window or looks up an
+    index; the words after a number are matched in place (``pattern.match(flat, pos)``), not
+    copied out to the end of the text for every number."""
+    flat = reading.flat
     targets: list[Target] = []
     baselines: list[Baseline] = []
-    parens = _paren_spans(flat)
-
-    def in_excluded(a: int, b: int) -> bool:
-        return any(a < e and b > s for s, e in excluded)
+    taken = _SpanIndex(excluded)
+    enclosing = reading.brackets.cursor()
 
     for m in _NUMBER.finditer(flat):
         a, b = m.start("num"), m.end()
-        if in_excluded(a, m.end("num")):
+        after_num = m.end("num")
+        if taken.overlaps(a, after_num):
             continue
         prev = flat[max(0, a - 2) : a]
-        follow = flat[m.end("num") :]
         if (
             prev[-1:] in (".", "-", "/", "_")
             or (prev[-1:].isascii() and prev[-1:].isalpha())
             or (prev[-1:] == " " and prev[:1].isascii() and prev[:1].isalpha())
         ):
             continue  # label: SC27, Ver.2, X 8341-3, Society 5.0, /200万円
-        if re.match(r"\d*[A-Za-z]", follow) and not (m["unit"] or _ASCII_UNIT.match(follow)):
+        if _LABEL_AFTER.match(flat, after_num) and not (
+            m["unit"] or _ASCII_UNIT.match(flat, after_num)
+        ):
             continue  # label: 5G, 3D, SIP4D
-        if re.match(r"-\d", follow) or flat[max(0, a - 1) : a] == "第":
+        if _RANGE_AFTER.match(flat, after_num) or flat[max(0, a - 1) : a] == "第":
             continue
-        if m["unit"] is None and m["mult"] is None and _ORDINAL_AFTER.match(follow):
+        if m["unit"] is None and m["mult"] is None and _ORDINAL_AFTER.match(flat, after_num):
             continue
-        if m["unit"] in (None, "台", "人", "件") and _PER_UNIT.match(flat, m.end("num")):
+        if m["unit"] in (None, "台", "人", "件") and _PER_UNIT.match(flat, after_num):
             continue  # １台当たり, １か月当たり: the metric's definition, not a level
-        if re.match(r"(?:万|億)?円", follow) and "予算" in flat[max(0, a - 8) : a]:
+        if _YEN_AFTER.match(flat, after_num) and "予算" in flat[max(0, a - 8) : a]:
             continue
         unit = m["unit"] or ""
         cmp = m["cmp"]
@@ -258,7 +462,7 @@ def _number_targets(
             is_target = bool(
                 re.search(r"数\s*[:：]?\s*$", lead)
                 or re.search(r"までに?\s*$", lead)
-                or re.match(r"の[^、。()]{1,15}?数", follow)
+                or _COUNT_NOUN_AFTER.match(flat, after_num)
             )
         if not is_target:
             continue
@@ -266,13 +470,9 @@ def _number_targets(
             continue
         text = original[m.start() : end]
         comparison = _CMP.get(cmp or "", "~" if m["approx"] else "=")
-        if (
-            m["unit"]
-            and flat[max(0, a - 1) : a] == "全"
-            and re.match(r"[^、。]{0,6}?(?:のうち|中|に占める)", flat[end:])
-        ):
+        if m["unit"] and flat[max(0, a - 1) : a] == "全" and _SHARE_OF.match(flat, end):
             continue  # 全932港湾のうち: the denominator, not a level
-        if _is_baseline(flat, m.start(), end, parens, base, dates):
+        if _baseline_at(reading, m.start(), end, enclosing.at(m.start())):
             baselines.append(Baseline(text=text, value=value, unit=unit + (m["per"] or "")))
             continue
         targets.append(Target(value, unit + (m["per"] or ""), comparison, text, m.start(), end))
@@ -287,19 +487,24 @@ def _is_baseline(
     base: date | None,
     dates: list[JpDate],
 ) -> bool:
-    enclosing = _enclosing(parens, a)
-    if enclosing and _BASELINE_PAREN.search(flat, enclosing[0], enclosing[1]):
-        inner = flat[enclosing[0] : enclosing[1]]
-        if "時点" not in inner or _past_as_of(inner, base):
-            return True
+    return _baseline_at(_Reading(flat, base, spans=parens), a, b, _enclosing(parens, a))
+
+
+def _baseline_at(reading: _Reading, a: int, b: int, enclosing: tuple[int, int] | None) -> bool:
+    """_is_baseline on a text read once; ``enclosing``: the innermost bracket around ``a``."""
+    flat = reading.flat
+    if (
+        enclosing
+        and reading.words(_BASELINE_PAREN).within(*enclosing)
+        and (not reading.words(_AS_OF_WORD).within(*enclosing) or reading.past_as_of(*enclosing))
+    ):
+        return True
     # 全体の94％（令和４年（2022年）２月時点）: the bracket right after the number dates it.
     rest = flat[b : b + 1]
     if rest in "(（":
-        follow = next((s for s in parens if s[0] == b), None)
-        if follow:
-            inner = flat[follow[0] : follow[1]]
-            if re.search(r"時点|現在|実績|確定値", inner) and _past_as_of(inner, base):
-                return True
+        follow = reading.brackets.starting_at.get(b)
+        if follow and reading.words(_DATED_WORDS).within(*follow) and reading.past_as_of(*follow):
+            return True
     head = flat[max(0, a - 6) : a]
     return bool(re.search(r"(?:時点|現在)\s*[:：]?\s*$", head))
 
@@ -318,8 +523,9 @@ _DENOMINATOR = re.compile(r"[^、。()]{0,12}?(?:のうち|に占める)")
 
 def _word_targets(flat: str, original: str, excluded: list[tuple[int, int]]) -> list[Target]:
     out = []
+    taken = _SpanIndex(excluded)  # scanning every date for every word was quadratic
     for m in _WORD_TARGETS.finditer(flat):
-        if any(m.start() < e and m.end() > s for s, e in excluded):
+        if taken.overlaps(m.start(), m.end()):
             continue
         word = m.group(0)
         if word.startswith(("全", "おおむね全")) and _DENOMINATOR.match(flat, m.end()):
@@ -365,8 +571,11 @@ def _word_targets(flat: str, original: str, excluded: list[tuple[int, int]]) -> 
 # ---------------------------------------------------------------------------------------------
 # Recurring deadlines written as rates: 年間60回, 年15件, ３件/年, 年１回以上, 年一度
 
+# 年間\s*(?:で\s*)? and not 年間\s*で?\s*: two \s* in a row share a run of spaces in every way
+# before the match fails, quadratic in the run; the matches are the same.
 _RATE = re.compile(
-    RECURRING + r"|年間\s*で?\s*(?=\d)|(?<![\d度])年\s*(?=\d+\s*(?:回|件))|/年|年(?:一|1)(?:度|回)"
+    RECURRING
+    + r"|年間\s*(?:で\s*)?(?=\d)|(?<![\d度])年\s*(?=\d+\s*(?:回|件))|/年|年(?:一|1)(?:度|回)"
     r"|(?<![\d年度])年度内(?=年限)"
 )
 
@@ -397,14 +606,18 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
     KPI unset and can hold baselines but never a target or a deadline."""
     flat = fold(text)
     dates = find_dates(text, base)
+    # Every step is linear in the text: it is read once here (brackets, words, dates), and each
+    # date, number and target is then looked up in it in reading order.
+    reading = _Reading(flat, base, dates)
     excluded: list[tuple[int, int]] = [(d.begin, d.stop) for d in dates]
     deadlines: list[Deadline] = []
     bare: list[Deadline] = []
     baselines: list[Baseline] = []
+    enclosing = reading.brackets.cursor()
     for jd in dates:
         if jd.granularity == "recurring":
             continue  # counted with the rates below
-        kind = _classify_date(flat, jd, base)
+        kind = _classify(reading, jd, enclosing.at(jd.begin))
         if kind == "deadline":
             suffix = _suffix(text, jd)
             explicit = bool(re.search(r"[末中内]|まで|目途|目処|頃", jd.text[-3:] + suffix))
@@ -413,15 +626,16 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
             bare.append(Deadline(jd.end, False, jd.text, False, jd.begin, jd.stop))
     rates = _rates(flat, text, [])
     words = _word_targets(flat, text, excluded)
-    targets, number_baselines = _number_targets(
-        flat, text, excluded + [(t.begin, t.stop) for t in words], base, dates
+    targets, number_baselines = _numbers(
+        reading, text, excluded + [(t.begin, t.stop) for t in words]
     )
-    targets = _drop_restatements(flat, sorted(targets + words, key=lambda t: t.begin))
+    targets = _restated(reading.brackets, sorted(targets + words, key=lambda t: t.begin))
     baselines += number_baselines
     # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
     # a bare future date is a deadline.
+    near = _Near(targets) if bare else None
     for d in bare:
-        if (d.date is not None and not _before(d.date, base)) or _target_near(targets, d):
+        if (d.date is not None and not _before(d.date, base)) or (near and near.near(d)):
             deadlines.append(d)
     deadlines.sort(key=lambda d: d.begin)
     milestones = _pair(targets, deadlines, rates, flat)
@@ -447,27 +661,84 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
 def _drop_restatements(flat: str, targets: list[Target]) -> list[Target]:
     """99.85％（未整備世帯約９万世帯）, ３倍程度（45kmで1Mbps程度）: a bracket right after a
     target restates or qualifies it; its figures are not targets of their own."""
-    parens = _paren_spans(flat)
+    return _restated(_Brackets(flat), targets)
+
+
+def _restated(brackets: _Brackets, targets: list[Target]) -> list[Target]:
+    """_drop_restatements on a text read once: the bracket around each target from a cursor
+    (targets come in reading order), and whether a target ends where it opens from the set of
+    ends, where both were scans per target. The target ending there is never t itself, which
+    ends after it begins, inside the bracket."""
+    ends = {t.stop for t in targets}
+    enclosing = brackets.cursor()
     kept = []
     for t in targets:
-        enclosing = _enclosing(parens, t.begin)
-        if enclosing and any(o.stop == enclosing[0] for o in targets if o is not t):
+        around = enclosing.at(t.begin)
+        if around and around[0] in ends:
             continue
         kept.append(t)
     return kept
 
 
+_SUFFIX = re.compile(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|を目処|頃)?")
+
+
 def _suffix(text: str, jd: JpDate) -> str:
     """The words that make a date a deadline (末までに, を目途), kept with its wording."""
-    m = re.match(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|を目処|頃)?", text[jd.stop :])
-    return m.group(0) if m else ""
+    m = _SUFFIX.match(text, jd.stop)  # in place: a copy of the rest of the text per date
+    return m.group(0) if m else ""  # was quadratic
 
 
 def _target_near(targets: list[Target], d: Deadline) -> bool:
     return any(abs(t.begin - d.stop) <= 3 or abs(d.begin - t.stop) <= 3 for t in targets)
 
 
+class _Near:
+    """_target_near for many dates: the targets' starts and ends sorted once, so that each date
+    is two binary searches rather than a scan of every target."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self._begins = sorted(t.begin for t in targets)
+        self._stops = sorted(t.stop for t in targets)
+
+    def near(self, d: Deadline) -> bool:
+        return _any_within(self._begins, d.stop - 3, d.stop + 3) or _any_within(
+            self._stops, d.begin - 3, d.begin + 3
+        )
+
+
+def _any_within(values: list[int], low: int, high: int) -> bool:
+    """Whether the sorted ``values`` hold one in [low, high]."""
+    i = bisect_left(values, low)
+    return i < len(values) and values[i] <= high
+
+
 _CLAUSE_END = re.compile(r"。|\n(?![(（])")
+
+
+class _Clauses:
+    """Where a text's clauses end, found once: "does a clause end in [a, b)", asked for every
+    pair of a target and a deadline, was a search of the text between them each time.
+
+    ``_CLAUSE_END.search(flat, a, b)`` sees the text as ending at b, so a line break just
+    before b ends a clause there even when a bracket follows it; ``ends_between`` keeps that."""
+
+    def __init__(self, flat: str) -> None:
+        self._flat = flat
+        self.ends = [m.start() for m in _CLAUSE_END.finditer(flat)]
+
+    def ends_between(self, a: int, b: int) -> bool:
+        if a >= b:
+            return False
+        i = bisect_left(self.ends, a)
+        if i < len(self.ends) and self.ends[i] < b:
+            return True
+        return self._flat[b - 1] == "\n"
+
+    def clause(self, pos: int) -> int:
+        """Which clause ``pos`` is in: positions a <= b share one when no clause ends in [a, b)
+        (the line break just before b aside)."""
+        return bisect_left(self.ends, pos)
 
 
 def _pair(
@@ -477,27 +748,51 @@ def _pair(
 
     A deadline governs the targets that follow it up to the next deadline
     (令和６年度末までに99.85％、令和９年度末までに99.90％); a target with no deadline before it
-    takes the first deadline after it in the same clause (２倍にする（令和５年度末）)."""
+    takes the first deadline after it in the same clause (２倍にする（令和５年度末）).
+
+    Linear in reading order: the targets a deadline governs are found by binary search among
+    the targets sorted by start, and the targets waiting for a later deadline are kept per
+    clause, sorted by end, so each deadline takes its own from the front."""
     paired: dict[int, Deadline] = {}
     used: set[int] = set()
+    clauses = _Clauses(flat)
+    by_begin = sorted(targets, key=lambda t: t.begin)
+    begins = [t.begin for t in by_begin]
     for i, d in enumerate(deadlines):
         nxt = deadlines[i + 1].begin if i + 1 < len(deadlines) else len(flat) + 1
-        after = [t for t in targets if d.stop <= t.begin < nxt and id(t) not in paired]
+        lo, hi = bisect_left(begins, d.stop), bisect_left(begins, nxt)
+        after = [t for t in by_begin[lo:hi] if id(t) not in paired]
         # Targets after a deadline belong to it only within the same sentence.
-        after = [t for t in after if not _CLAUSE_END.search(flat, d.stop, t.begin)]
+        after = [t for t in after if not clauses.ends_between(d.stop, t.begin)]
         for t in after:
             paired[id(t)] = d
             used.add(id(d))
+    # The targets no deadline before them took, per clause of their end, sorted by end; a
+    # deadline takes those of its clause that end before it begins (a prefix: they are sorted).
+    waiting: dict[int, list[Target]] = {}
+    for t in sorted(targets, key=lambda t: t.stop):
+        if id(t) not in paired:
+            waiting.setdefault(clauses.clause(t.stop), []).append(t)
+    taken_from: dict[int, int] = {}  # how many of each clause's list are already paired
     for d in deadlines:
         if id(d) in used:
             continue
-        before = [
-            t
-            for t in targets
-            if t.stop <= d.begin
-            and id(t) not in paired
-            and not _CLAUSE_END.search(flat, t.stop, d.begin)
-        ]
+        clause = clauses.clause(d.begin)
+        queue = waiting.get(clause, [])
+        first = taken_from.get(clause, 0)
+        while first < len(queue) and id(queue[first]) in paired:
+            first += 1
+        taken_from[clause] = first
+        last = first
+        while last < len(queue) and queue[last].stop <= d.begin:
+            last += 1
+        before = [t for t in queue[first:last] if id(t) not in paired]
+        if d.begin > 0 and flat[d.begin - 1] == "\n":
+            # The line break just before the deadline (see _Clauses): only a target ending
+            # right at the deadline is in its clause. The others stay for a later deadline.
+            before = [t for t in before if t.stop == d.begin]
+        else:
+            taken_from[clause] = last
         if before:
             for t in before:
                 paired[id(t)] = d

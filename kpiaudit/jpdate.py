@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from .model import Granularity
 
@@ -147,9 +149,17 @@ _ERA_RE = re.compile(
     r"(?:\s*\(\s*(?P<gyears>\d{4}(?:\s*[・~、]\s*\d{4})*)\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?\s*\))?"
     r"(?P<late_do>度(?:末|中|内)?)?"  # 令和４年（2022年）度内: the 度 strayed behind the bracket
 )
+_GREG_YEARS = r"(?:19|20)\d{2}(?:\s*[・~]\s*(?:19|20)\d{2})*"
 _GREG_RE = re.compile(
-    r"(?<![\d.,])(?P<gyears>(?:19|20)\d{2}(?:\s*[・~]\s*(?:19|20)\d{2})*)\s*(?P<g_unit>年度|年)"
-    r"(?P<gsuffix>末|中|内)?"
+    r"(?<![\d.,])(?P<gyears>" + _GREG_YEARS + r")\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?"
+)
+# What find_dates scans with: _GREG_RE, or else the list of years alone (no g_unit). A list that
+# is not followed by 年 fails from each of its years alike, since each reads on to the same end;
+# matching it whole lets finditer resume after it instead of re-reading it from every year,
+# which took time quadratic in the list's length (2020・2020・…).
+_GREG_SCAN = re.compile(
+    r"(?<![\d.,])(?:(?P<gyears>" + _GREG_YEARS + r")\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?"
+    r"|" + _GREG_YEARS + r")"
 )
 _REL_RE = re.compile(
     r"(?P<rel>今年度|本年度|来年度|昨年度|前年度|今年|本年|来年|昨年|今)"
@@ -272,37 +282,73 @@ def find_dates(text: str, base: date | None) -> list[JpDate]:
     expressions (今年度, 今夏) are read against ``base``, and left out when it is unknown."""
     folded = fold(text)
     found: list[JpDate] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
+    taken = _Taken()
     for m in _ERA_RE.finditer(folded):
         jd = _era_match_safe(m, folded, text)
         if jd is not None:
             found.append(jd)
-            taken.append((jd.begin, jd.stop))
-    for m in _GREG_RE.finditer(folded):
-        if free(m.start(), m.end()):
+            taken.add(jd.begin, jd.stop)
+    taken.seal()
+    for m in _GREG_SCAN.finditer(folded):
+        if m["g_unit"] is not None and taken.free(m.start(), m.end()):
             jd = _greg_match_safe(m, folded, text)
             if jd is not None:
                 found.append(jd)
-                taken.append((jd.begin, jd.stop))
+                taken.add(jd.begin, jd.stop)
+    taken.seal()
     for m in _RECURRING_RE.finditer(folded):
-        if free(m.start(), m.end()):
+        if taken.free(m.start(), m.end()):
             found.append(
                 JpDate(text[m.start() : m.end()], None, None, "recurring", m.start(), m.end())
             )
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
+    taken.seal()
     for m in _REL_RE.finditer(folded) if base is not None else ():
-        if free(m.start(), m.end()):
+        if taken.free(m.start(), m.end()):
             assert base is not None
             rel = _relative_match(m, text, base)
             if rel is not None:
                 found.append(rel)
-                taken.append((rel.begin, rel.stop))
+                taken.add(rel.begin, rel.stop)
     found.sort(key=lambda d: d.begin)
     return found
+
+
+class _Taken:
+    """The spans find_dates has already read as dates: is (a, b) free of all of them?
+
+    Asking each match against every span taken so far was quadratic in the number of dates.
+    The spans of earlier passes are kept sorted by start with the furthest end reached so far,
+    so that one binary search answers whether one of them starts before b and ends after a.
+    A pass finds its spans in order, each after the matches asked about before it, so the
+    furthest end among this pass's spans answers for them; ``seal`` ends a pass."""
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []  # of earlier passes, sorted
+        self._starts: list[int] = []
+        self._reach: list[int] = []  # _reach[i]: the furthest end among the first i + 1
+        self._new: list[tuple[int, int]] = []  # of this pass
+        self._new_start = self._new_reach = -1  # the last start and the furthest end in it
+
+    def add(self, a: int, b: int) -> None:
+        self._new.append((a, b))
+        self._new_start = max(self._new_start, a)
+        self._new_reach = max(self._new_reach, b)
+
+    def seal(self) -> None:
+        if self._new:
+            self._spans = sorted(self._spans + self._new)  # two sorted runs: a merge
+            self._starts = [a for a, _ in self._spans]
+            self._reach = list(accumulate((b for _, b in self._spans), max))
+            self._new, self._new_start, self._new_reach = [], -1, -1
+
+    def free(self, a: int, b: int) -> bool:
+        i = bisect_left(self._starts, b)  # the earlier spans starting before b
+        if i and self._reach[i - 1] > a:
+            return False
+        if self._new_start < b:  # every span of this pass starts before b
+            return self._new_reach <= a
+        return all(b <= s or a >= e for s, e in self._new)  # asked out of order
 
 
 def _era_match_safe(m: re.Match[str], folded: str, original: str) -> JpDate | None:

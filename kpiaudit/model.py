@@ -222,6 +222,7 @@ class Measure:
     objective: str
     kpis: list[Kpi]
     source_line: int | None = None
+    path: str = ""  # the file it was read from, as given on the command line
 
     @property
     def ref(self) -> KpiRef:

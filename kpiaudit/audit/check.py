@@ -45,6 +45,7 @@ def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
     if problems:
         return FileResult(path, None, [from_problem(path, p) for p in problems])
     measure = measure_from_data(loaded.data)
+    measure.path = path
     findings = []
     for hit in check_measure(measure, ctx):
         line, col = loaded.position(hit.node)

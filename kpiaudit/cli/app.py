@@ -9,10 +9,12 @@ from . import (
     actuals_add,
     actuals_import,
     actuals_suggest,
+    diff,
     due,
     fix,
     import_plan,
     progress,
+    report,
     rules,
     status,
 )
@@ -53,6 +55,8 @@ app.command()(fix.fix)
 app.command()(rules.rules)
 app.command()(status.status)
 app.command()(due.due)
+app.command()(report.report)
+app.command("diff", help=diff.help_text())(diff.diff)
 app.command()(progress.progress)
 
 actuals = typer.Typer(

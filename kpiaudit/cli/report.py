@@ -1,0 +1,95 @@
+"""``kpiaudit report``: a static HTML report of the plan, to look at and to share."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import EXIT_OK, fail, parse_iso, setup, two_plans
+from .options import ConfigOpt, PathsArg
+
+
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Directory to write the site to.")
+    ],
+    paths: PathsArg = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LANG", help="ja or en. Default: KPIAUDIT_LANG, else the locale, else en."
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD", help="The date deadlines are judged against. Default: today."
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace DIR even if it holds something other than a report."),
+    ] = False,
+    config_file: ConfigOpt = None,
+) -> int:
+    """Write a static HTML report: compliance per chapter, deadlines, one page per measure.
+
+    The site makes no network request: open DIR/index.html from disk or publish DIR on any
+    static host. DIR is replaced as a whole, in one step; it must be new, empty or a previous
+    report (or use --force).
+
+    Examples: kpiaudit report --out site · kpiaudit report --out site --lang ja --today 2024-04-01
+    """
+    from ..audit import TwoPlansError
+    from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language_from_env
+    from ..report.make import make_report
+    from ..report.write import OutputRefused
+
+    language = lang or language_from_env() or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        fail(
+            _("--lang: {lang!r} is not one of {choices}").format(
+                lang=lang, choices=", ".join(LANGUAGES)
+            )
+        )
+    day = parse_iso(today, "--today") if today else date.today()
+    targets, config = setup(paths, config_file)
+    try:
+        done = make_report(targets, config, out, lang=language, today=day, force=force)
+    except TwoPlansError as exc:
+        two_plans(exc.directories)
+    except OutputRefused as exc:
+        fail(_("--out: {reason}; nothing was written").format(reason=exc))
+    except OSError as exc:
+        fail(
+            _("{out}: cannot write: {reason}; nothing was changed").format(
+                out=out, reason=exc.strerror or exc
+            )
+        )
+    print(
+        _(
+            "kpiaudit: wrote {files} files ({mb:.1f} MB) to {out}: {measures} measures, "
+            "{kpis} KPIs, {pct:.0%} compliant"
+        ).format(
+            files=done.files,
+            mb=done.size / 1e6,
+            out=out,
+            measures=done.measures,
+            kpis=done.kpis,
+            pct=done.compliance,
+        ),
+        file=sys.stderr,
+    )
+    if done.files_left_out:
+        print(
+            _(
+                "kpiaudit: {n} file(s) could not be read or validated and are left out; "
+                "run kpiaudit lint"
+            ).format(n=done.files_left_out),
+            file=sys.stderr,
+        )
+    return EXIT_OK

@@ -1,0 +1,295 @@
+"""The report document: everything the HTML report shows, as plain data, built in one place.
+
+:func:`build_document` is the only code in :mod:`kpiaudit.report` that reads the audit API
+(``lint.audit``'s result and ``views``); the templates and charts see only the dataclasses
+below. When the engine or the views move, this module is the one to re-point.
+
+Counts are never recounted here: every number a reader can compare with
+``kpiaudit status --format json`` is that command's own ``Row.as_json()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from ..audit import Audit
+from ..i18n import _
+from ..model import Finding
+from ..views.due import DueRow, due
+from ..views.status import Row, status
+
+# The three flags of audit-rules.md; a KPI with none of them (after configuration) is compliant.
+FLAGS = ("K101", "K102", "K103")
+# A file with one of these is not loaded at all (syntax, encoding, unreadable, schema, duplicate
+# key, unsafe YAML); E007–E009 report a measure that is still in the plan.
+LEFT_OUT = ("E001", "E002", "E003", "E004", "E005", "E006")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One row of ``kpiaudit status --format json``: same keys, same values."""
+
+    measures: int
+    kpis: int
+    unset: int
+    no_target: int
+    no_deadline: int
+    compliant: int
+    compliance: float  # 0..1, rounded to 4 places as status prints it
+
+    @classmethod
+    def from_row(cls, row: Row) -> Counts:
+        d = row.as_json()
+        return cls(
+            measures=d["measures"],
+            kpis=d["kpis"],
+            unset=d["unset"],
+            no_target=d["no_target"],
+            no_deadline=d["no_deadline"],
+            compliant=d["compliant"],
+            compliance=d["compliance"],
+        )
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    id: str
+    title: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class ChapterDoc:
+    number: int
+    numeral: str  # Ⅵ, or "" when plan.yaml gives none
+    title: str
+    counts: Counts
+    measures: tuple[MeasureRow, ...]
+
+
+@dataclass(frozen=True)
+class FindingDoc:
+    code: str
+    name: str
+    severity: str
+    finding: Finding = field(compare=False)
+    line: int
+
+    @property
+    def message(self) -> str:
+        """In the language the site is being built in (templates read it at render time)."""
+        return self.finding.render(_)
+
+
+@dataclass(frozen=True)
+class MilestoneDoc:
+    target: str  # the target's wording, "" when the milestone has only a deadline
+    deadline: date | None  # None: no deadline, or a recurring one
+    deadline_text: str
+    recurring: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class KpiDoc:
+    id: str  # P1, E2 …
+    ref: str  # 6-4.E2
+    kind: str  # progress | outcome
+    status: str  # set | unset, as the measure file says
+    text: str
+    notes: tuple[str, ...]
+    unset_reason: str | None
+    flags: tuple[str, ...]  # the K101–K103 codes reported for it, as status counts them
+    milestones: tuple[MilestoneDoc, ...]
+    baselines: tuple[str, ...]
+    findings: tuple[FindingDoc, ...]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.flags
+
+
+@dataclass(frozen=True)
+class MeasureDoc:
+    id: str
+    chapter: int
+    title: str
+    objective: str
+    path: str  # the measure file, as the audit names it
+    counts: Counts
+    kpis: tuple[KpiDoc, ...]
+    findings: tuple[FindingDoc, ...]  # about the measure as a whole (ids, chapter …)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    deadline: date
+    measure: str
+    kpi: str  # 6-4.E1
+    chapter: int
+    kind: str
+    target: str
+    deadline_text: str
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """Progress states of one chapter (or the total): state id → number of KPIs. The states
+    are mutually exclusive, so a stacked or summed view of them is honest."""
+
+    key: str  # chapter number or "total"
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ProgressDoc:
+    """Filled once actual values exist (a later issue); the overview shows its charts only then."""
+
+    states: tuple[str, ...]  # achieved, on-track, behind, missed, no-data, …
+    chapters: tuple[ProgressRow, ...]
+    total: ProgressRow
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    title: str
+    edition: str
+    base_date: date | None  # None when the plan has no plan.yaml
+    today: date
+    horizon: date  # upcoming = deadlines in [today, horizon)
+    total: Counts
+    chapters: tuple[ChapterDoc, ...]
+    measures: tuple[MeasureDoc, ...]
+    upcoming: tuple[DueItem, ...]
+    overdue: tuple[DueItem, ...]
+    files_left_out: int  # files the audit could not read or validate: their measures are missing
+    progress: ProgressDoc | None = field(default=None)
+
+
+def build_document(result: Audit, today: date) -> ReportDocument:
+    """The report's data for ``result`` judged on ``today``."""
+    plan = result.plan
+    overall = status(result)
+    chapter_rows, total = overall.chapters, overall.total
+    numerals = {c.number: c.numeral for c in plan.chapters}
+    chapters = []
+    measure_counts: list[Counts] = []
+    for row in chapter_rows:
+        number = int(row.key)
+        rows = status(result, number).measures
+        # views returns one row per measure of the chapter, in plan order (ids may repeat
+        # when two files claim one id, so rows are matched by position, not by key).
+        mine = [m for m in plan.measures if m.chapter == number]
+        measure_counts.extend(Counts.from_row(r) for r in rows)
+        chapters.append(
+            ChapterDoc(
+                number=number,
+                numeral=numerals.get(number, ""),
+                title=row.title,
+                counts=Counts.from_row(row),
+                measures=tuple(
+                    MeasureRow(m.id, m.title, Counts.from_row(r))
+                    for m, r in zip(mine, rows, strict=True)
+                ),
+            )
+        )
+    ordered = [m for row in chapter_rows for m in plan.measures if m.chapter == int(row.key)]
+    overdue = overdue_milestones(result, today)
+    late = {(d.kpi, d.deadline, d.deadline_text) for d in overdue}
+    codes = result.kpi_codes()
+    by_kpi, by_measure = _findings(result.findings)
+    measures = tuple(
+        MeasureDoc(
+            id=m.id,
+            chapter=m.chapter,
+            title=m.title,
+            objective=m.objective,
+            path=m.path,
+            counts=counts,
+            kpis=tuple(
+                KpiDoc(
+                    id=k.id,
+                    ref=str(m.kpi_ref(k)),
+                    kind=k.kind,
+                    status=k.status,
+                    text=k.text,
+                    notes=tuple(k.notes),
+                    unset_reason=k.unset_reason,
+                    flags=tuple(c for c in FLAGS if c in codes.get(str(m.kpi_ref(k)), set())),
+                    milestones=tuple(
+                        MilestoneDoc(
+                            target=ms.target.text if ms.target else "",
+                            deadline=ms.deadline.date if ms.deadline else None,
+                            deadline_text=ms.deadline.text if ms.deadline else "",
+                            recurring=bool(ms.deadline and ms.deadline.recurring),
+                            overdue=ms.deadline is not None
+                            and (str(m.kpi_ref(k)), ms.deadline.date, ms.deadline.text) in late,
+                        )
+                        for ms in k.milestones
+                    ),
+                    baselines=tuple(b.text for b in k.baselines),
+                    findings=by_kpi.get(str(m.kpi_ref(k)), ()),
+                )
+                for k in m.kpis
+            ),
+            findings=by_measure.get((m.path, m.id), ()),
+        )
+        for m, counts in zip(ordered, measure_counts, strict=True)
+    )
+    horizon = today + relativedelta(months=12)
+    upcoming = due(result, before=horizon, after=today, today=today)
+    return ReportDocument(
+        title=plan.title,
+        edition=plan.edition,
+        base_date=plan.base_date,
+        today=today,
+        horizon=horizon,
+        total=Counts.from_row(total),
+        chapters=tuple(chapters),
+        measures=measures,
+        upcoming=tuple(_due_items(upcoming)),
+        overdue=tuple(overdue),
+        files_left_out=len({f.path for f in result.findings if f.code in LEFT_OUT}),
+    )
+
+
+def overdue_milestones(result: Audit, today: date) -> list[DueItem]:
+    """The one place that decides which milestones the report calls overdue.
+
+    For now, as ``kpiaudit due --overdue``: a dated deadline before ``today``. Once actual
+    values exist, a later issue replaces this with the progress rules (a milestone is overdue
+    when it is missed or behind, not merely past); the overview and the measure pages follow.
+    """
+    rows = due(result, before=None, after=None, today=today, overdue_only=True)
+    return list(_due_items(rows))
+
+
+def _due_items(rows: Iterable[DueRow]) -> Iterable[DueItem]:
+    for r in rows:
+        if r.deadline is None:  # recurring: never in a dated list
+            continue
+        yield DueItem(
+            r.deadline, r.measure, str(r.kpi), r.chapter, r.kind, r.target, r.deadline_text
+        )
+
+
+def _findings(
+    findings: list[Finding],
+) -> tuple[dict[str, tuple[FindingDoc, ...]], dict[tuple[str, str], tuple[FindingDoc, ...]]]:
+    """Findings by KPI reference, and the remaining ones by (file, measure id)."""
+    by_kpi: dict[str, list[FindingDoc]] = {}
+    by_measure: dict[tuple[str, str], list[FindingDoc]] = {}
+    for f in findings:
+        doc = FindingDoc(f.code, f.name, f.severity, f, f.line)
+        if f.kpi:
+            by_kpi.setdefault(f.kpi, []).append(doc)
+        elif f.measure:
+            by_measure.setdefault((f.path, f.measure), []).append(doc)
+    return (
+        {k: tuple(v) for k, v in by_kpi.items()},
+        {k: tuple(v) for k, v in by_measure.items()},
+    )
