@@ -138,8 +138,22 @@ def test_deadlines_move_from_upcoming_to_overdue_with_today(tmp_path: Path) -> N
     assert "measure-1-1.html#kpi-P1" in upcoming and "2025-03-31" in upcoming
     assert "2026-03-31" not in upcoming  # more than 12 months ahead
     assert "No milestone is overdue." in overdue
+    # 1-1.P1 was due 2025-03-31 and the example's actual (22 of 20 手続) meets it: its date
+    # has passed, yet it is not overdue. 1-1.E1 (50 ％ by 2026-03-31, 46.5 ％ measured) is.
     upcoming, overdue = sections("2025-04-01")
-    assert "measure-1-1.html#kpi-P1" in overdue and "2026-03-31" in upcoming
+    assert "measure-1-1.html#kpi-P1" not in overdue and "2026-03-31" in upcoming
+    upcoming, overdue = sections("2026-04-01")
+    assert "measure-1-1.html#kpi-E1" in overdue and "measure-1-1.html#kpi-P1" not in overdue
+
+
+def test_progress_chart_once_the_plan_records_actuals(tmp_path: Path) -> None:
+    """The example plan records actuals: its overview counts the milestones by state, as
+    kpiaudit status does (1-1.P1 achieved, 1-1.E1 missed, 1-2.P1 achieved)."""
+    out = tmp_path / "site"
+    assert main(["report", str(EXAMPLES), "--out", str(out), "--today", "2026-11-27"]) == 0
+    chart = (out / "index.html").read_text(encoding="utf-8").split('id="chart-progress"')[1]
+    chart = chart.split("</svg>")[0]
+    assert ">achieved<" in chart and ">2 / 3<" in chart and ">1 / 3<" in chart
 
 
 def test_progress_section_only_when_progress_data_exists(document: ReportDocument) -> None:

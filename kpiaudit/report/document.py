@@ -147,7 +147,9 @@ class ProgressRow:
 
 @dataclass(frozen=True)
 class ProgressDoc:
-    """Filled once actual values exist (a later issue); the overview shows its charts only then."""
+    """Target milestones by state, as ``kpiaudit status`` counts them; filled once the plan
+    records actual values (before that every one is no-data), and the overview shows its
+    chart only then."""
 
     states: tuple[str, ...]  # achieved, on-track, behind, missed, no-data, …
     chapters: tuple[ProgressRow, ...]
@@ -173,14 +175,14 @@ class ReportDocument:
 def build_document(result: Audit, today: date) -> ReportDocument:
     """The report's data for ``result`` judged on ``today``."""
     plan = result.plan
-    overall = status(result)
+    overall = status(result, today=today)
     chapter_rows, total = overall.chapters, overall.total
     numerals = {c.number: c.numeral for c in plan.chapters}
     chapters = []
     measure_counts: list[Counts] = []
     for row in chapter_rows:
         number = int(row.key)
-        rows = status(result, number).measures
+        rows = status(result, number, today).measures
         # views returns one row per measure of the chapter, in plan order (ids may repeat
         # when two files claim one id, so rows are matched by position, not by key).
         mine = [m for m in plan.measures if m.chapter == number]
@@ -254,15 +256,41 @@ def build_document(result: Audit, today: date) -> ReportDocument:
         upcoming=tuple(_due_items(upcoming)),
         overdue=tuple(overdue),
         files_left_out=len({f.path for f in result.findings if f.code in LEFT_OUT}),
+        progress=_progress(chapter_rows, total) if overall.measured else None,
+    )
+
+
+# status's JSON keys for the progress states (achieved counts achieved-late too: both met it)
+PROGRESS_STATES = (
+    ("achieved", "achieved"),
+    ("on-track", "on_track"),
+    ("behind", "behind"),
+    ("missed", "missed"),
+    ("no-data", "no_data"),
+    ("not-measurable", "not_measurable"),
+)
+
+
+def _progress(chapter_rows: list[Row], total: Row) -> ProgressDoc:
+    """From status's own rows, not recounted."""
+
+    def row(r: Row) -> ProgressRow:
+        d = r.as_json()
+        return ProgressRow(r.key, tuple((state, d[key]) for state, key in PROGRESS_STATES))
+
+    return ProgressDoc(
+        states=tuple(state for state, _key in PROGRESS_STATES),
+        chapters=tuple(row(r) for r in chapter_rows),
+        total=row(total),
     )
 
 
 def overdue_milestones(result: Audit, today: date) -> list[DueItem]:
     """The one place that decides which milestones the report calls overdue.
 
-    For now, as ``kpiaudit due --overdue``: a dated deadline before ``today``. Once actual
-    values exist, a later issue replaces this with the progress rules (a milestone is overdue
-    when it is missed or behind, not merely past); the overview and the measure pages follow.
+    As ``kpiaudit due --overdue``: by the progress rules, a dated milestone whose deadline is
+    before ``today`` and that was not achieved (missed, no data, not measurable), not merely a
+    date in the past; the overview and the measure pages follow.
     """
     rows = due(result, before=None, after=None, today=today, overdue_only=True)
     return list(_due_items(rows))
