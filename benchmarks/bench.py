@@ -390,14 +390,20 @@ class Results:
         r = self.paired(a, b, n)
         return statistics.median(r) if r else None
 
-    def slopes(self, key: str, lo: int, hi: int) -> list[float]:
-        """Seconds per added measure from lo to hi measures, round by round."""
+    def slopes(self, key: str, lo: int, hi: int, cpu: bool = False) -> list[float]:
+        """Seconds (wall or CPU) per added measure from lo to hi measures, round by round."""
         a, b = self.samples.get((key, lo), []), self.samples.get((key, hi), [])
-        return [(y.wall - x.wall) / (hi - lo) for x, y in zip(a, b, strict=False) if x and y]
+        return [
+            ((y.cpu - x.cpu) if cpu else (y.wall - x.wall)) / (hi - lo)
+            for x, y in zip(a, b, strict=False)
+            if x and y
+        ]
 
-    def growth(self, key: str, first: tuple[int, int], then: tuple[int, int]) -> list[float]:
+    def growth(
+        self, key: str, first: tuple[int, int], then: tuple[int, int], cpu: bool = False
+    ) -> list[float]:
         """Per round: (cost per added measure over `then`) / (over `first`)."""
-        s1, s2 = self.slopes(key, *first), self.slopes(key, *then)
+        s1, s2 = self.slopes(key, *first, cpu=cpu), self.slopes(key, *then, cpu=cpu)
         return [b / a for a, b in zip(s1, s2, strict=False) if a > 0]
 
 
@@ -626,6 +632,25 @@ def run_rounds(bench: Bench, groups: list[tuple[int, list[Unit]]], runs: int) ->
 # --- report -------------------------------------------------------------------------------------
 
 
+def busy(results: Results, load_before: float) -> str:
+    """How much other work slowed this run: single-process commands take about as much wall
+    time as CPU time on an idle machine, so wall/CPU above 1 is mostly waiting for a core."""
+    single = [
+        s.wall / s.cpu
+        for (key, _n), got in results.samples.items()
+        if key.split()[0] in ("floor", "check-jsonschema", "pass")
+        for s in got
+        if s is not None and s.cpu > 0
+    ]
+    text = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    if single:
+        text += (
+            f"; wall/CPU of single-process runs (floor, check-jsonschema) "
+            f"{statistics.median(single):.2f}× (about 1.0 on an idle machine)"
+        )
+    return text
+
+
 def seconds(t: float | None) -> str:
     if t is None:
         return "—"
@@ -690,20 +715,28 @@ def report(bench: Bench, results: Results, sizes: list[int], label: dict[str, st
         if not pairs:
             continue
         parts = [
-            f"{a:,}→{b:,}: {statistics.median(results.slopes(key, a, b)) * 1e3:.3f} ms"
+            f"{a:,}→{b:,}: {statistics.median(results.slopes(key, a, b)) * 1e3:.3f} ms "
+            f"(CPU {statistics.median(results.slopes(key, a, b, cpu=True)) * 1e3:.3f} ms)"
             for a, b in pairs
         ]
         print(f"- {label[key]}: " + ", ".join(parts))
         for (a, b), (c, d) in itertools.pairwise(pairs):
-            values = results.growth(key, (a, b), (c, d))
-            if values:
-                r = statistics.median(values)
-                verdict = (
-                    "linear (within 10 %)"
-                    if abs(r - 1) <= 0.10
-                    else ("worse than linear" if r > 1 else "better than linear")
-                )
-                print(f"  - {c:,}→{d:,} against {a:,}→{b:,}: {spread_of(values)}: {verdict}")
+            found = []
+            for kind, values in (
+                ("wall", results.growth(key, (a, b), (c, d))),
+                ("CPU", results.growth(key, (a, b), (c, d), cpu=True)),
+            ):
+                if values:
+                    found.append(f"{kind} {spread_of(values)}: {linearity(values)}")
+            if found:
+                print(f"  - {c:,}→{d:,} against {a:,}→{b:,}: " + "; ".join(found))
+
+
+def linearity(values: list[float]) -> str:
+    r = statistics.median(values)
+    if abs(r - 1) <= 0.10:
+        return "linear (within 10 %)"
+    return "worse than linear" if r > 1 else "better than linear"
 
 
 def spread_of(values: list[float], unit: str = "×") -> str:
@@ -753,12 +786,24 @@ def targets(bench: Bench, results: Results, sizes: list[int]) -> None:
             line(f"{n:,}: {key} peak ≤ {limit / 1e6:.0f} MB", values, limit, shown, missing)
     for key in ("lint", "status", "due"):
         values = results.growth(key, (1_000, 10_000), (10_000, FULL_SIZE))
-        shown = spread_of(values) + " of 10,000's cost per added measure" if values else ""
+        shown = ""
+        if values:
+            cpu = results.growth(key, (1_000, 10_000), (10_000, FULL_SIZE), cpu=True)
+            shown = f"{spread_of(values)} of 10,000's cost per added measure"
+            shown += f" ({linearity(values)}); CPU {spread_of(cpu)}" if cpu else ""
         what = f"{FULL_SIZE:,}: {key} cost per added measure within 10 % of 10,000's"
         line(what, values, 1.10, shown, full)
     ratio(
         "one file: lint ≤ 2.5× its floor (libyaml parse, fresh Python)", "lint 1", "floor 1", 1, 2.5
     )
+    lint1, floor1, pass1 = (results.wall(k, 1) for k in ("lint 1", "floor 1", "pass 1"))
+    if lint1 and floor1 and pass1:
+        print(
+            f"  - one file: lint {seconds(lint1)}, its floor {seconds(floor1)}, python -c pass "
+            f"{seconds(pass1)}: lint is {spread_of(results.paired('lint 1', 'pass 1', 1))} "
+            f"python -c pass, {seconds(lint1 - pass1)} above it (the floor: "
+            f"{seconds(floor1 - pass1)})"
+        )
     for n in [s for s in sizes if s > 1]:
         for key in ("status", "due"):
             ratio(f"{n:,}: {key} ≤ 1.1× lint", key, bench.lint_ref.get(key, "lint"), n, 1.1)
@@ -939,9 +984,11 @@ def main(argv: list[str] | None = None) -> int:
     for text in [*lines, *bench.notes]:
         print(f"- {text}")
     note(f"{args.runs} round(s) over {', '.join(size_label(n) for n, _ in groups)}")
+    load_before = os.getloadavg()[0]
     results = run_rounds(bench, groups, args.runs)
     for key, why in results.failed.items():
         print(f"- {label.get(key, key)}: failed ({why})")
+    print(f"- machine: {os.cpu_count()} CPU(s); {busy(results, load_before)}")
     big = [n for n in args.sizes if n > 1]
     report(bench, results, big, label)
     targets(bench, results, big)
