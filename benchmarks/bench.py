@@ -759,6 +759,8 @@ def targets(bench: Bench, results: Results, sizes: list[int]) -> None:
             print(f"- {what}: {missing}")
             return
         verdict = "met" if statistics.median(values) <= limit else "NOT MET"
+        if min(values) <= limit < max(values):
+            verdict += " (rounds on both sides of the limit: noisy, run again when quiet)"
         print(f"- {what}: {shown} → {verdict}")
 
     def ratio(what: str, a: str, b: str, n: int, limit: float, missing: str = "") -> None:
@@ -767,9 +769,10 @@ def targets(bench: Bench, results: Results, sizes: list[int]) -> None:
         if values:
             cpu = results.paired(a, b, n, cpu=True)
             shown += f"; CPU {statistics.median(cpu):.2f}×"
-        line(
-            what, values, limit, shown, missing or f"not measured (no {size_label(n)} in this run)"
-        )
+        if not missing:
+            measured = n == 1 or n in sizes
+            missing = "not measured" + ("" if measured else f" (no {size_label(n)} in this run)")
+        line(what, values, limit, shown, missing)
 
     full = f"not measured (needs --full or --sizes {FULL_SIZE})"
     for n in (163, 10_000):
@@ -810,55 +813,43 @@ def targets(bench: Bench, results: Results, sizes: list[int]) -> None:
 
 
 def readme_table(bench: Bench, results: Results, sizes: list[int], label: dict[str, str]) -> None:
+    """Wall time per size, cost per added measure from 1,000 up, CPU time at 10,000 and peak
+    memory at 10,000 and 100,000 (or at the largest size measured)."""
     big = [n for n in sizes if n > 1]
-    at = 10_000 if 10_000 in big else (big[-1] if big else 1)
-    pair = (
-        (1_000, 10_000)
-        if {1_000, 10_000} <= set(big)
-        else (tuple(big[-2:]) if len(big) > 1 else None)
-    )
+    pairs = [(a, b) for a, b in itertools.pairwise(big) if a >= 1_000] or list(
+        itertools.pairwise(big)
+    )[-1:]
+    at = [n for n in big if n in (10_000, FULL_SIZE)] or big[-1:]
     head = ["command", *[f"{n:,} measures" for n in big]]
-    if pair:
-        head.append(f"per added measure, {pair[0]:,} → {pair[1]:,}")
-    head += [f"CPU at {size_label(at)}", f"peak memory at {size_label(at)}"]
+    head += [f"per added measure, {a:,} → {b:,}" for a, b in pairs]
+    head += [f"CPU at {at[0]:,}" for _ in at[:1]] + [f"peak memory at {n:,}" for n in at]
     print("\n## README table\n")
     print("| " + " | ".join(head) + " |")
     print("|---" * len(head) + "|")
-    main_rows = [
-        "lint",
-        "lint cold",
-        "lint warm",
-        "lint changed",
-        "status",
-        "due",
-        "diff",
-        "check-jsonschema",
-        "floor",
-    ]
-    for key in main_rows:
+    rows = ["lint", "lint cold", "lint warm", "lint changed", "status", "due", "diff"]
+    for key in [*rows, "check-jsonschema", "floor"]:
         if not any(results.get(key, n) for n in big):
-            if (
-                key in ("lint warm", "lint changed")
-                and not bench.cache
-                and "cache" in bench.commands
-            ):
+            no_cache = key in ("lint warm", "lint changed") and "cache" in bench.commands
+            if no_cache and not bench.cache:
                 print(f"| {label[key]} | (no cache yet) |" + " |" * (len(head) - 2))
             continue
         cells = [label[key], *[seconds(results.wall(key, n)) for n in big]]
-        if pair:
-            s = results.slopes(key, pair[0], pair[1])
-            cells.append(f"{statistics.median(s) * 1e3:.2f} ms" if s else "—")
-        got = results.get(key, at)
-        cells += [
-            seconds(statistics.median(s.cpu for s in got)) if got else "—",
-            mib(results.peak(key, at)),
-        ]
+        for a, b in pairs:
+            slope = results.slopes(key, a, b)
+            cells.append(f"{statistics.median(slope) * 1e3:.2f} ms" if slope else "—")
+        for n in at[:1]:
+            got = results.get(key, n)
+            cells.append(seconds(statistics.median(s.cpu for s in got)) if got else "—")
+        cells += [mib(results.peak(key, n)) for n in at]
         print("| " + " | ".join(cells) + " |")
     for key in ("lint 1", "floor 1", "floor+v 1", "check-jsonschema 1", "pass 1"):
         got = results.get(key, 1)
         if got:
-            cells = [label[key], seconds(results.wall(key, 1))] + [""] * (len(head) - 4)
-            cells += [seconds(statistics.median(s.cpu for s in got)), mib(results.peak(key, 1))]
+            # one file: its time in the first column, its CPU and peak in the last ones
+            cells = [label[key], seconds(results.wall(key, 1))]
+            cells += [""] * (len(head) - 2 - len(at[:1]) - len(at))
+            cells += [seconds(statistics.median(s.cpu for s in got)) for _ in at[:1]]
+            cells += [mib(results.peak(key, 1))] + [""] * (len(at) - 1)
             print("| " + " | ".join(cells) + " |")
 
 
@@ -997,6 +988,8 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{args.runs} round(s); peak = the largest single process (ru_maxrss); "
         "CPU = user+sys of the command and the processes it waited for."
     )
+    if _launcher is not None:
+        _launcher.close()
     return 0
 
 
