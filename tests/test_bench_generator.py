@@ -1,0 +1,82 @@
+"""The benchmark's generated plans: file names match ids (also past 99 per chapter), and lint
+finds in every copy exactly what it finds in the measure it copies. No timing here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from kpiaudit.config import Config
+from kpiaudit.lint import audit
+from kpiaudit.model import measure_filename
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURES = ROOT / "measures"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _findings(bench: ModuleType, directory: Path) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for f in audit([directory], Config()).findings:
+        out.setdefault(Path(f.path).name, []).append(bench._normal(f.as_json()))
+    return {name: sorted(found, key=repr) for name, found in out.items()}
+
+
+@pytest.fixture(scope="module")
+def originals(bench: ModuleType) -> dict[str, list[Any]]:
+    return _findings(bench, MEASURES)
+
+
+def _ids(directory: Path) -> dict[str, str]:
+    ids = {}
+    for p in directory.glob("[0-9]*.yaml"):
+        line = next(x for x in p.read_text(encoding="utf-8").splitlines() if x.startswith("id: "))
+        ids[p.name] = line.removeprefix("id: ")
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("sources", "n"),
+    [
+        (["01-07.yaml", "06-04.yaml", "10-02.yaml"], 30),  # three chapters, renumbered
+        (["09-38.yaml"], 120),  # past 99 in one chapter: 9-100 → 09-100.yaml
+    ],
+)
+def test_names_match_ids_and_findings_match_the_originals(
+    bench: ModuleType,
+    originals: dict[str, list[Any]],
+    tmp_path: Path,
+    sources: list[str],
+    n: int,
+) -> None:
+    index = bench.generate(tmp_path, n, [MEASURES / s for s in sources])
+    ids = _ids(tmp_path)
+    assert len(ids) == len(index) == n
+    assert all(name == measure_filename(i) for name, i in ids.items())
+    assert len(set(ids.values())) == n
+    if n > 99:
+        assert ids["09-100.yaml"] == "9-100"
+    got = _findings(bench, tmp_path)
+    assert bench.compare_findings(got, index, originals) == []
+    assert sum(map(len, got.values())) == sum(len(originals.get(s, [])) for s in index.values())
+
+
+def test_the_real_size_reproduces_the_real_plan(bench: ModuleType, tmp_path: Path) -> None:
+    index = bench.generate(tmp_path, 163)
+    assert sorted(index) == sorted(p.name for p in MEASURES.glob("[0-9]*.yaml"))
+    for p in MEASURES.glob("*.yaml"):
+        assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
