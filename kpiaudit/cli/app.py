@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from . import due, fix, import_plan, rules, status
@@ -49,6 +51,13 @@ def invoke(args: list[str]) -> int:
     """Run the typer application and turn click's outcomes into exit codes."""
     try:
         result = app(args=args, prog_name="kpiaudit", standalone_mode=False)
+    except SystemExit:
+        # click meets a closed pipe by wrapping stdout and exiting 1; report it as the closed
+        # pipe it is, so that every command ends the same way (kpiaudit.cli.main).
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.stdout = getattr(sys.stdout, "wrapped", sys.stdout)
+            raise BrokenPipeError from None
+        raise
     except typer.Exit as exc:
         return int(exc.exit_code)
     except Exception as exc:

@@ -18,6 +18,7 @@ from ..i18n import N_
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what the shell reports for a tool killed by it
 
 
 # Help shared by every command that reads measures (argparse's lint and typer's others).
