@@ -175,6 +175,20 @@ def test_due_before_boundaries(before: str, last_allowed: str, first_excluded: s
     assert first_excluded not in got
 
 
+@pytest.mark.parametrize(
+    "by", ["令和6年度末", "令和6年度", "R6年度", "FY2024", "2025-03", "令和7年3月末"]
+)
+def test_due_by_includes_the_end_of_its_period(by: str, capsys) -> None:
+    """--by is inclusive: 令和6年度末 (the fiscal year's last day) is in (issue 10.14)."""
+    got = [r["deadline"] for r in rows(["--by", by], capsys)]
+    assert "2025-03-31" in got and max(got) == "2025-03-31"
+
+
+def test_due_before_fiscal_year_end_is_before_its_last_day(capsys) -> None:
+    got = [r["deadline"] for r in rows(["--before", "令和6年度末"], capsys)]
+    assert "2025-03-31" not in got and max(got) == "2024-03-31"
+
+
 def test_due_after_is_inclusive_and_fiscal_year_end(capsys) -> None:
     got = [r["deadline"] for r in rows(["--after", "2025-03-31", "--before", "2025-04"], capsys)]
     assert got and set(got) == {"2025-03-31"}  # 令和6年度末 lands on 31 March
@@ -189,6 +203,10 @@ def test_due_overdue_kind_chapter_recurring(capsys) -> None:
     assert over and all(r["overdue"] and r["deadline"] < "2023-04-01" for r in over)
     outcome = rows(["--kind", "outcome", "--chapter", "Ⅸ"], capsys)
     assert outcome and all(r["kpi"].startswith("9-") and ".E" in r["kpi"] for r in outcome)
+    for word in ("効果", "E", "Outcome"):  # the plan's own word, the id letter (issue 10.15)
+        assert rows(["--kind", word, "--chapter", "Ⅸ"], capsys) == outcome
+    progress = rows(["--kind", "進捗"], capsys)
+    assert progress and all(".P" in r["kpi"] for r in progress)
     assert not [r for r in rows([], capsys) if r["deadline"] is None]
     rec = [r for r in rows(["--include-recurring"], capsys) if r["deadline"] is None]
     assert {r["kpi"] for r in rec} >= {"10-10.P1", "3-4.P1"}
@@ -202,6 +220,8 @@ def test_due_overdue_kind_chapter_recurring(capsys) -> None:
         ["--today", "tomorrow"],
         ["--kind", "impact"],
         ["--chapter", "0"],
+        ["--chapter", "11"],  # no such chapter, as status says (issue 10.15)
+        ["-c", "11", "--kind", "効果"],
         ["--before", "令和5年度（2024年度）"],
         ["--format", "xml"],
     ],

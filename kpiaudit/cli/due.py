@@ -8,14 +8,19 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_OK, fail, one_plan, parse_iso, setup, use_color
+from ..i18n import N_
+from .common import EXIT_OK, one_plan, parse_iso, setup, use_color
 from .options import (
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
+    KindOpt,
     PathsArg,
     chapter_number,
+    date_end,
     date_start,
+    kpi_kind,
+    plan_chapter,
     table_format,
 )
 
@@ -26,9 +31,21 @@ def due(
         str | None,
         typer.Option(
             metavar="DATE",
-            help="Deadlines before the start of DATE: 2025 (= before 2025-01-01), "
-            "2025-03 (before 1 March), 2025-03-15, 令和7年, 令和6年度 (before 2024-04-01), "
-            "令和7年3月.",
+            help=N_(
+                "Deadlines before the start of DATE (exclusive): 2025 (= before 2025-01-01), "
+                "2025-03 or 2025/03 (before 1 March), 2025-03-15, 令和7年 or R7, 令和6年度 or "
+                "FY2024 (before 2024-04-01), 令和7年3月, 令和6年度末 (before 2025-03-31)."
+            ),
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help=N_(
+                "Deadlines on or before the end of DATE (inclusive; same forms): --by 令和6年度 "
+                "and --by 令和6年度末 include 2025-03-31, --by 2025-03 includes 31 March."
+            ),
         ),
     ] = None,
     after: Annotated[
@@ -39,7 +56,7 @@ def due(
         bool, typer.Option("--overdue", help="Only deadlines already past (before --today).")
     ] = False,
     chapter: ChapterOpt = None,
-    kind: Annotated[str | None, typer.Option(metavar="KIND", help="progress or outcome.")] = None,
+    kind: KindOpt = None,
     include_recurring: Annotated[
         bool,
         typer.Option(
@@ -60,7 +77,7 @@ def due(
     One row per dated milestone, sorted by date, with its target, the deadline's original
     wording and whether it is overdue.
 
-    Examples: kpiaudit due --before 2025-03 · kpiaudit due --before 令和6年度 --kind outcome ·
+    Examples: kpiaudit due --before 2025-03 · kpiaudit due --by 令和6年度末 --kind 効果 ·
     kpiaudit due --overdue --today 2024-04-01 -f csv
     """
     from ..reporters.json_out import dump_json
@@ -69,21 +86,23 @@ def due(
     from ..views.due import due_document, due_table
 
     before_date = date_start(before, "--before")
+    by_date = date_end(by, "--by")
     after_date = date_start(after, "--after")
     today_date = parse_iso(today, "--today") if today else date.today()
-    if kind is not None and kind not in ("progress", "outcome"):
-        fail(f"--kind: {kind!r} is not progress or outcome")
+    kind_value = kpi_kind(kind)
     number = chapter_number(chapter)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
+    plan_chapter(number, result.plan)
     rows = compute(
         result,
         before=before_date,
+        by=by_date,
         after=after_date,
         today=today_date,
         overdue_only=overdue,
         chapter=number,
-        kind="progress" if kind == "progress" else "outcome" if kind else None,
+        kind=kind_value,
         include_recurring=include_recurring,
     )
     out = sys.stdout

@@ -43,14 +43,15 @@ def due(
     *,
     before: date | None,
     after: date | None,
+    by: date | None = None,
     today: date,
     overdue_only: bool = False,
     chapter: int | None = None,
     kind: Kind | None = None,
     include_recurring: bool = False,
 ) -> list[DueRow]:
-    """One row per milestone with a deadline, sorted by date. ``before`` is exclusive,
-    ``after`` inclusive; recurring deadlines only with ``include_recurring`` (sorted last)."""
+    """One row per milestone with a deadline, sorted by date. ``before`` is exclusive, ``by``
+    and ``after`` inclusive; recurring deadlines only with ``include_recurring`` (sorted last)."""
     rows: list[DueRow] = []
     for m in result.plan.measures:
         if chapter is not None and m.chapter != chapter:
@@ -68,6 +69,7 @@ def due(
                         continue
                 elif (
                     (before is None or d.date < before)
+                    and (by is None or d.date <= by)
                     and (after is None or d.date >= after)
                     and (not overdue_only or d.date < today)
                 ):
