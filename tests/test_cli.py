@@ -43,3 +43,12 @@ def into_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[str]:
 def test_a_closed_pipe_ends_quietly(args: list[str]) -> None:
     done = into_closed_pipe(args)
     assert done.stderr == "" and done.returncode == 141, done.stderr
+
+
+def test_version(capsys) -> None:
+    from kpiaudit import __version__
+    from kpiaudit.cli import main
+
+    for option in ("--version", "-V"):
+        assert main([option]) == 0
+        assert capsys.readouterr().out == f"kpiaudit {__version__}\n"

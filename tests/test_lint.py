@@ -152,6 +152,24 @@ def test_schema_error_names_field_and_position(plan: Path, capsys) -> None:
     assert f"{p.as_posix()}:4:10: E004 [error] chapter: must be integer, not str '1'" in out
 
 
+def test_a_misspelled_key_is_reported_at_its_line_with_a_suggestion(plan: Path, capsys) -> None:
+    text = GOOD.replace("title: 住民票", "titel: 住民票").replace(
+        "    kind: outcome\n", "    kind: outcome\n    stauts: set\n", 1
+    )
+    p = write(plan, "01-01.yaml", text)
+    _, out, _ = run(["lint", str(p)], capsys)
+    title_line = text.splitlines().index(next(ln for ln in text.splitlines() if "titel" in ln))
+    assert f":{title_line + 1}:" in out and "unknown field 'titel'; did you mean 'title'?" in out
+    assert "E004 [error] 1-1.E1: unknown field 'stauts'; did you mean 'status'?" in out
+
+
+def test_schema_errors_name_a_kpi_by_its_id(plan: Path, capsys) -> None:
+    p = write(plan, "01-01.yaml", GOOD.replace("kind: outcome", "kind: effect"))
+    _, out, _ = run(["lint", str(p)], capsys)
+    assert "E004 [error] 1-1.E1 kind: must be one of progress, outcome (found 'effect')" in out
+    assert "kpis.2" not in out
+
+
 def test_one_broken_file_does_not_stop_the_others(plan: Path, capsys) -> None:
     write(plan, "01-03.yaml", "id: [unclosed\n")
     got = findings(["lint", str(plan)], capsys)
@@ -182,6 +200,11 @@ def test_select_ignore_statistics_exit_zero(plan: Path, capsys) -> None:
     }
     code, out, _ = run(["lint", str(plan), "--statistics", "--exit-zero"], capsys)
     assert code == 0 and "     1  K102  no-quantitative-target" in out
+    assert "[error]" not in out  # only the counts, as ruff --statistics (issue 10.15)
+    code, out, _ = run(["lint", str(plan), "--statistics", "-f", "json"], capsys)
+    assert code == 1 and {"code": "K102", "name": "no-quantitative-target", "count": 1} in (
+        json.loads(out)
+    )
     code, _, err = run(["lint", str(plan), "--select", "K999"], capsys)
     assert code == 2 and "unknown rule" in err
     code, _, err = run(["lint", str(plan), "--format", "xml"], capsys)
@@ -310,6 +333,8 @@ def test_rules_command(capsys) -> None:
     code, out, _ = run(["rules", "no-deadline"], capsys)
     assert code == 0 and out.startswith("K103 no-deadline") and "Example:" in out
     assert main(["rules", "K999"]) == 2
+    code, out, err = run(["rules", "-f", "yaml"], capsys)
+    assert code == 2 and out == "" and "'yaml' is not text or json" in err
 
 
 def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
+from ..i18n import N_
 from . import due, fix, import_plan, rules, status
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .lint import SUMMARY as LINT_SUMMARY
@@ -24,6 +26,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(show: bool) -> None:
+    if show:
+        from .. import __version__
+
+        print(f"kpiaudit {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            is_eager=True,
+            callback=_version,
+            help=N_("Print kpiaudit's version and exit."),
+        ),
+    ] = False,
+) -> None:
+    """Options of kpiaudit itself, before the command."""
+
 
 app.command("import")(import_plan.import_plan)
 

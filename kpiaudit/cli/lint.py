@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ..model import Finding
 
 from .common import CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, PATHS_HELP, fail, setup, use_color
 
@@ -65,7 +69,9 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         help="text (default), json, github (workflow annotations) or sarif (code scanning)",
     )
     output.add_argument(
-        "--statistics", action="store_true", help="also print how many findings each rule gave"
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule gave instead of the findings (json with -f json)",
     )
     output.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are errors"
@@ -96,10 +102,26 @@ def _codes(values: list[str] | None, option: str) -> list[str]:
     return codes
 
 
+def _statistics(findings: list[Finding], out: TextIO, *, as_json: bool) -> None:
+    """How many findings each rule gave, instead of the findings (ruff's --statistics)."""
+    from ..rules import RULES
+
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    if as_json:
+        from ..reporters.json_out import dump_json
+
+        rows = [{"code": c, "name": RULES[c].name, "count": n} for c, n in sorted(counts.items())]
+        dump_json(rows, out)
+        return
+    for code, n in sorted(counts.items()):
+        out.write(f"{n:6d}  {code}  {RULES[code].name}\n")
+
+
 def main(argv: list[str]) -> int:
     from ..audit import audit, known
     from ..reporters import REPORTERS
-    from ..rules import RULES
 
     args = _parser(list(REPORTERS)).parse_args(argv)
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
@@ -129,13 +151,10 @@ def main(argv: list[str]) -> int:
             )
     out = sys.stdout
     text = args.format == "text"
-    REPORTERS[args.format](findings, out, text and use_color(out))
     if args.statistics:
-        counts: dict[str, int] = {}
-        for f in findings:
-            counts[f.code] = counts.get(f.code, 0) + 1
-        for code, n in sorted(counts.items()):
-            print(f"{n:6d}  {code}  {RULES[code].name}", file=out if text else err)
+        _statistics(findings, out, as_json=args.format == "json")
+    else:
+        REPORTERS[args.format](findings, out, text and use_color(out))
     errors = sum(f.severity == "error" for f in findings)
     if text:
         warnings = sum(f.severity == "warning" for f in findings)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import EXIT_OK, fail
 
 
@@ -16,12 +16,16 @@ def rules(
         str | None,
         typer.Argument(help="A rule code or name (K102, no-quantitative-target) to explain."),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=N_("text or json."))
+    ] = "text",
 ) -> int:
     """List the rules, or explain one: kpiaudit rules K102."""
     from ..reporters.json_out import dump_json
     from ..rules import RULES, Rule, example, resolve
 
+    if output_format not in ("text", "json"):
+        fail(_("--format: {value!r} is not text or json").format(value=output_format))
     chosen = list(RULES.values())
     if code is not None:
         rule = resolve(code)
