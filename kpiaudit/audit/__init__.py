@@ -15,7 +15,7 @@ from ..codec import plan_from_data
 from ..config import Config
 from ..load import load_path
 from ..model import Finding, Plan
-from ..rules import CheckContext
+from ..rules import ALWAYS, CheckContext
 from ..schema import PLAN_SCHEMA, validate
 from .check import FileResult, check_file
 from .crossfile import duplicate_ids
@@ -35,7 +35,17 @@ class Audit:
 
     plan: Plan
     findings: list[Finding] = field(default_factory=list)
-    files: int = 0
+    results: list[FileResult] = field(default_factory=list)  # each measure file checked
+    whole: bool = False  # the plan's directory was named: every file of the plan was checked
+
+    @property
+    def files(self) -> int:
+        return len(self.results)
+
+    def left_out(self) -> list[Finding]:
+        """What makes numbers over the plan wrong: files that could not be read or validated,
+        duplicates (not counted), a missing plan.yaml. The findings of always-reported rules."""
+        return [f for f in self.findings if f.code in ALWAYS]
 
     def kpi_codes(self) -> dict[str, set[str]]:
         """KPI reference → the K101/K102/K103 codes reported for it (after configuration)."""
@@ -58,6 +68,7 @@ class TwoPlansError(Exception):
 class AuditResult:
     plans: list[Audit]
     unreadable: list[Finding] = field(default_factory=list)  # paths that do not exist
+    empty: list[Path] = field(default_factory=list)  # directories named without measure files
 
     @property
     def findings(self) -> list[Finding]:
@@ -75,7 +86,8 @@ class AuditResult:
         if not self.plans:
             return Audit(Plan(title="", base_date=None), list(self.unreadable))
         only = self.plans[0]
-        return Audit(only.plan, sorted_findings(only.findings + self.unreadable), only.files)
+        findings = sorted_findings(only.findings + self.unreadable)
+        return Audit(only.plan, findings, only.results, only.whole)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -85,9 +97,9 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 def audit(paths: Iterable[Path], config: Config) -> AuditResult:
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
-    result = AuditResult([], configure(missing, config))
+    result = AuditResult([], configure(missing, config), found.empty)
     for files in found.plans:
-        result.plans.append(audit_plan(files, config))
+        result.plans.append(audit_plan(files, config, whole=found.directories))
     return result
 
 
@@ -102,13 +114,13 @@ def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Pla
             plan = plan_from_data(loaded.data, directory)
     elif files.measures:
         key = "default" if config.base_date is None else "configured"
-        findings.append(finding(directory, 1, 1, "E010", key, {"directory": directory}))
+        findings.append(finding(directory, 1, 1, "E010", key))
     if config.base_date is not None:
         plan.base_date = config.base_date
     return plan
 
 
-def audit_plan(files: PlanFiles, config: Config) -> Audit:
+def audit_plan(files: PlanFiles, config: Config, *, whole: bool = False) -> Audit:
     findings: list[Finding] = []
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
@@ -119,7 +131,7 @@ def audit_plan(files: PlanFiles, config: Config) -> Audit:
     duplicates = duplicate_ids(results)
     for r in results:
         findings.extend(apply_suppressions(r, duplicates.get(r.path, [])))
-        if r.measure is not None:
+        if r.measure is not None and r.path not in duplicates:  # a copy is not counted twice
             plan.measures.append(r.measure)
     plan.measures.sort(key=lambda m: m.ref.sort_key())
-    return Audit(plan, configure(findings, config), files=len(files.measures))
+    return Audit(plan, configure(findings, config), results, whole)

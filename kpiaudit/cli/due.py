@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_
-from .common import EXIT_OK, one_plan, parse_iso, setup, use_color
+from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, parse_iso, setup, use_color
 from .options import (
+    AllowBrokenOpt,
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
@@ -71,11 +72,13 @@ def due(
     ] = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    allow_broken: AllowBrokenOpt = False,
 ) -> int:
     """Milestones by deadline, for deadline sweeps: kpiaudit due --before 2025-03.
 
     One row per dated milestone, sorted by date, with its target, the deadline's original
-    wording and whether it is overdue.
+    wording and whether it is overdue. Exit 1, with no rows, when files of the plan could not
+    be read or validated or are duplicates (--allow-broken lists the rest anyway).
 
     Examples: kpiaudit due --before 2025-03 · kpiaudit due --by 令和6年度末 --kind 効果 ·
     kpiaudit due --overdue --today 2024-04-01 -f csv
@@ -93,6 +96,8 @@ def due(
     number = chapter_number(chapter)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
+    if not numbers_allowed(result, allow_broken):
+        return EXIT_FINDINGS
     plan_chapter(number, result.plan)
     rows = compute(
         result,

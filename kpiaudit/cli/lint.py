@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from ..model import Finding
 
-from .common import CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, PATHS_HELP, fail, setup, use_color
+from .common import (
+    CONFIG_HELP,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PATHS_HELP,
+    audit_paths,
+    fail,
+    setup,
+    shown_findings,
+    use_color,
+)
 
 SUMMARY = (
     "Check measure files: schema, unset KPIs (K101), no quantitative target (K102), "
@@ -93,12 +103,16 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
 
 
 def _codes(values: list[str] | None, option: str) -> list[str]:
-    from ..rules import is_selector
+    from ..config import always_message
+    from ..rules import always_rule, is_selector
 
     codes = [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
     for code in codes:
         if not is_selector(code):
             fail(f"{option}: unknown rule {code!r}; `kpiaudit rules` lists them")
+        rule = always_rule(code) if option == "--ignore" else None
+        if rule is not None:
+            fail(f"{option}: {always_message(rule.code)}")
     return codes
 
 
@@ -120,7 +134,7 @@ def _statistics(findings: list[Finding], out: TextIO, *, as_json: bool) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from ..audit import audit, known
+    from ..audit import known
     from ..reporters import REPORTERS
 
     args = _parser(list(REPORTERS)).parse_args(argv)
@@ -129,7 +143,7 @@ def main(argv: list[str]) -> int:
     if select:
         config.select = select
     config.ignore = [*config.ignore, *ignore]
-    result = audit(targets, config)
+    result = audit_paths(targets, config)
     findings = result.findings
     err = sys.stderr
     if args.write_baseline is not None:
@@ -151,6 +165,7 @@ def main(argv: list[str]) -> int:
             )
     out = sys.stdout
     text = args.format == "text"
+    findings = shown_findings(findings, args.format, config)
     if args.statistics:
         _statistics(findings, out, as_json=args.format == "json")
     else:

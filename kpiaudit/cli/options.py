@@ -38,6 +38,16 @@ KindOpt = Annotated[
         "--kind", metavar="KIND", help=N_("progress (進捗, P) or outcome (効果, E) KPIs only.")
     ),
 ]
+AllowBrokenOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-broken",
+        help=N_(
+            "Print numbers even when files of the plan could not be read or validated, or are "
+            "duplicates (they are left out, and listed); without it that is exit 1."
+        ),
+    ),
+]
 ChapterOpt = Annotated[
     str | None, typer.Option("--chapter", "-c", metavar="N", help="Chapter number: 6, Ⅵ or VI.")
 ]

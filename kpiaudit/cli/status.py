@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from .common import EXIT_OK, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, setup, use_color
 from .options import (
+    AllowBrokenOpt,
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
@@ -21,11 +22,13 @@ def status(
     chapter: ChapterOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    allow_broken: AllowBrokenOpt = False,
 ) -> int:
     """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
 
     A KPI is compliant when it is set, has a quantitative target and a deadline. With
-    --chapter, one row per measure of that chapter too.
+    --chapter, one row per measure of that chapter too. Exit 1, with no numbers, when files of
+    the plan could not be read or validated or are duplicates (--allow-broken prints them).
 
     Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
     """
@@ -36,6 +39,8 @@ def status(
     number = chapter_number(chapter)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
+    if not numbers_allowed(result, allow_broken):
+        return EXIT_FINDINGS
     out = sys.stdout
     fmt = table_format(output_format, out)
     plan_chapter(number, result.plan)
@@ -48,9 +53,4 @@ def status(
         if i:
             out.write("\n")
         render(table, out, fmt, color=color)
-    bad = sum(f.code.startswith("E") for f in result.findings)
-    if bad:
-        print(
-            f"kpiaudit: {bad} file problem(s) left measures out; run kpiaudit lint", file=sys.stderr
-        )
     return EXIT_OK

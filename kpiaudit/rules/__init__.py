@@ -18,11 +18,13 @@ from . import consistency, files, flags, suppressions
 from .base import CheckContext, Hit, NodePath, Rule
 
 __all__ = [
+    "ALWAYS",
     "RULES",
     "CheckContext",
     "Hit",
     "NodePath",
     "Rule",
+    "always_rule",
     "cases",
     "check_measure",
     "example",
@@ -35,6 +37,7 @@ RULES: dict[str, Rule] = {
 }
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
 FIXABLE = frozenset(code for code, r in RULES.items() if r.fixable)
+ALWAYS = frozenset(code for code, r in RULES.items() if r.always)
 
 
 def check_measure(measure: Measure, ctx: CheckContext) -> Iterator[Hit]:
@@ -50,6 +53,13 @@ def check_measure(measure: Measure, ctx: CheckContext) -> Iterator[Hit]:
 def resolve(code_or_name: str) -> Rule | None:
     """K102, k102 or no-quantitative-target → the rule."""
     return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def always_rule(selector: str) -> Rule | None:
+    """The always-reported rule that ``selector`` names by its code or name (a prefix such as
+    E or E0 names rules too, but only those that can be selected)."""
+    rule = resolve(selector.strip())
+    return rule if rule is not None and rule.always else None
 
 
 def is_selector(value: str) -> bool:

@@ -1,6 +1,11 @@
 """E0xx: the file itself. E001–E006 are found while loading and validating a file
 (:mod:`kpiaudit.load`, :mod:`kpiaudit.schema`); E007 and E009 are checked here per file, E008
-across the files of a plan, E010 per plan directory."""
+across the files of a plan, E010 per plan directory.
+
+E001–E006, E008 and E010 are *always* reported: each says that a file (or the plan it belongs
+to) could not be checked, or was left out of the plan's numbers, so no --select, --ignore,
+per-file-ignores, severity, suppression comment or known finding can hide it or lower it to a
+warning. E007 and E009 are rules about a file that was checked, and are selected as any rule."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ RULES = [
             "syntax": N_("YAML syntax error: {problem}"),
             "other": N_("YAML error: {detail}"),
         },
+        always=True,
     ),
     Rule(
         "E002",
@@ -43,6 +49,7 @@ RULES = [
             ),
             "not_utf8": N_("not UTF-8 (byte 0x{byte:02x}); save it as UTF-8"),
         },
+        always=True,
     ),
     Rule(
         "E003",
@@ -55,6 +62,7 @@ RULES = [
             "broken_link": N_("broken symbolic link"),
             "unreadable": N_("cannot read: {reason}"),
         },
+        always=True,
     ),
     Rule(
         "E004",
@@ -77,6 +85,7 @@ RULES = [
             "pattern": N_("{field}: {found!r} does not have the expected form ({pattern})"),
             "other": N_("{field}: {detail}"),
         },
+        always=True,
     ),
     Rule(
         "E005",
@@ -88,6 +97,7 @@ RULES = [
             "Keep each key once."
         ),
         {"default": N_("duplicate key {key!r} (first at line {first})")},
+        always=True,
     ),
     Rule(
         "E006",
@@ -105,6 +115,7 @@ RULES = [
             "bomb": N_("more than {limit:,} values after expanding aliases (alias bomb?)"),
             "deep": N_("nesting is too deep"),
         },
+        always=True,
     ),
     Rule(
         "E007",
@@ -124,6 +135,7 @@ RULES = [
         N_("Two files hold the same measure id."),
         N_("Each measure id appears in one file only."),
         {"default": N_("measure {id} is also defined in {other}")},
+        always=True,
     ),
     Rule(
         "E009",
@@ -153,11 +165,12 @@ RULES = [
         ),
         {
             "default": N_(
-                "no plan.yaml in {directory}: chapters are not checked and relative dates "
+                "no plan.yaml in this directory: chapters are not checked and relative dates "
                 "(今年度, 今夏) are not read"
             ),
-            "configured": N_("no plan.yaml in {directory}: chapters are not checked"),
+            "configured": N_("no plan.yaml in this directory: chapters are not checked"),
         },
+        always=True,
     ),
 ]
 
