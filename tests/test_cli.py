@@ -178,3 +178,52 @@ def test_fix_diff_reports_a_file_it_cannot_read(plan, capsys) -> None:
     code, out, err = run(["fix", "--diff", str(plan / "06-04.yaml")], capsys)
     assert code == 1 and out == ""
     assert "06-04.yaml: not fixed: E001 yaml-syntax" in err
+
+
+# --- issue 10.12: the project root, found from any subdirectory ----------------------------
+
+
+@pytest.fixture
+def project(tmp_path):
+    """repo/.git, repo/measures (the example plan), repo/docs; a configuration *outside* the
+    repository that must not be read."""
+    import shutil
+
+    (tmp_path / ".kpiaudit.toml").write_text('ignore = ["K1"]\n', encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    shutil.copytree(ROOT / "examples" / "measures", repo / "measures")
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [(".", "measures/01-02.yaml"), ("measures", "01-02.yaml"), ("docs", "../measures/01-02.yaml")],
+)
+def test_lint_from_a_subdirectory(project, capsys, monkeypatch, where: str, shown: str) -> None:
+    monkeypatch.chdir(project / where)
+    code, out, err = run(["lint"], capsys)
+    assert code == 1, err
+    assert out.startswith(f"{shown}:13:11: K102 [error]")  # K1 is not ignored: not our config
+    _, out, _ = run(["lint", "-f", "github"], capsys)
+    assert "::error file=measures/01-02.yaml,line=13," in out
+    code, out, _ = run(["status", "-f", "json"], capsys)
+    assert code == 0 and json.loads(out)["total"]["kpis"] == 5
+
+
+def test_a_configuration_below_the_git_root_is_the_project_root(project, capsys, monkeypatch):
+    import shutil
+
+    sub = project / "plans" / "city"
+    shutil.move(project / "measures", sub / "measures")
+    (sub / ".kpiaudit.toml").write_text('per-file-ignores = { "measures/01-02.yaml" = ["K101"] }\n')
+    monkeypatch.chdir(sub / "measures")
+    _, out, _ = run(["lint", "-f", "json"], capsys)
+    assert {f["code"] for f in json.loads(out)} == {"K102", "K103"}
+    _, out, _ = run(["lint", "-f", "sarif"], capsys)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert uris == {"plans/city/measures/01-02.yaml"}

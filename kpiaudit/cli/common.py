@@ -144,14 +144,23 @@ def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
     return False
 
 
-def shown_path(path: str) -> str:
-    """A path as text output shows it: relative to the current directory when it is under it
-    (as ruff does), else absolute, never ``../../``."""
+def shown_path(path: str, root: Path | None = None) -> str:
+    """A path as text output shows it: relative to the current directory. A relative path is
+    that already (as typed, or found from a directory typed); an absolute one (the default
+    measures directory of the project root) is made relative when it is under the current
+    directory or in the project ``root`` (``../measures/06-04.yaml`` from ``docs/``), and
+    left absolute elsewhere rather than climbing out of the project with ``../../``."""
+    if not os.path.isabs(path):
+        return Path(path).as_posix()
     absolute = Path(os.path.abspath(path))
+    cwd = Path.cwd()
     try:
-        return absolute.relative_to(Path.cwd()).as_posix() or "."
+        return absolute.relative_to(cwd).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        pass
+    if root is not None and absolute.is_relative_to(root) and cwd.is_relative_to(root):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return absolute.as_posix()
 
 
 def repository_root(config: Config) -> Path:
@@ -170,7 +179,8 @@ def shown_findings(
     """Findings with their paths as ``fmt`` shows them: relative to the repository root for
     github and sarif (what GitHub resolves), else relative to the current directory."""
     if fmt not in ("github", "sarif") or config is None:
-        return [replace(f, path=shown_path(f.path)) for f in findings]
+        root = config.root if config is not None else None
+        return [replace(f, path=shown_path(f.path, root)) for f in findings]
     root = repository_root(config)
     out = []
     for f in findings:

@@ -41,7 +41,7 @@ def fix(
     err = sys.stderr
     if diff:
         for f in changed:
-            name = shown_path(f.path.as_posix())
+            name = shown_path(f.path.as_posix(), config.root)
             sys.stdout.writelines(
                 difflib.unified_diff(
                     f.old.splitlines(keepends=True),
@@ -57,7 +57,7 @@ def fix(
             fail(f"cannot write: {exc.strerror or exc}; no file was changed")
     verb = "would fix" if diff else "fixed"
     for f in fixes:
-        name = shown_path(f.path.as_posix())
+        name = shown_path(f.path.as_posix(), config.root)
         for item in f.fixed:
             print(f"{name}: {verb} {item}", file=err)
         for item in f.skipped:
