@@ -387,3 +387,73 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     fixed = try_repo("kpiaudit-fix")
     assert fixed.returncode == 1 and "files were modified" in fixed.stdout, fixed.stdout
     assert "date: '2026-03-31'" in revised.read_text(encoding="utf-8")
+
+
+# --- issue 10.11 and 11.4: suppressions are real comments, honoured or reported -------------
+
+UNSET_GAP = "  - id: P1\n"  # 1-2.P1 of the example: K102 (a deadline, no number)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# kpiaudit: ignore[K102] binary milestone by design",
+        "#kpiaudit:ignore[k102] binary milestone by design",
+        "#  KPIAUDIT :  ignore [ no-quantitative-target ]  binary milestone",
+        "# reviewed 2024-05 # kpiaudit: ignore[K102,K103] binary milestone",
+    ],
+)
+def test_a_suppression_in_any_spacing_and_case_is_honoured(plan: Path, capsys, comment) -> None:
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    p = write(plan, "01-02.yaml", gaps.replace(UNSET_GAP, f"  - id: P1  {comment}\n"))
+    got = [(f["code"], f["kpi"]) for f in findings(["lint", str(p)], capsys)]
+    assert ("K102", "1-2.P1") not in got and not [c for c, _ in got if c == "S002"], got
+
+
+@pytest.mark.parametrize(
+    ("comment", "says"),
+    [
+        ("# kpiaudit: ignore[K102]", "gives no reason"),
+        ("# kpiaudit: ignore[K102]   ", "gives no reason"),
+        ("# kpiaudit: ignore x", "not a suppression kpiaudit can read"),
+        ("# kpiaudit ignore[K102] why", "not a suppression kpiaudit can read"),
+        ("# ignore[K102] why", "not a suppression kpiaudit can read"),
+        ("# kpiaudit: ignore[] why", "not a suppression kpiaudit can read"),
+        ("# kpiaudit: ignore[K999] why", "ignore[K999]: no such rule"),
+        ("# kpiaudit: ignore[no-such-rule] why", "ignore[no-such-rule]: no such rule"),
+    ],
+)
+def test_a_suppression_that_cannot_work_is_reported(plan: Path, capsys, comment, says) -> None:
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    p = write(plan, "01-02.yaml", gaps.replace(UNSET_GAP, f"  - id: P1  {comment}\n"))
+    got = findings(["lint", str(p)], capsys)
+    assert ("K102", "1-2.P1") in [(f["code"], f["kpi"]) for f in got]  # still reported
+    s002 = [f for f in got if f["code"] == "S002"]
+    assert len(s002) == 1 and says in s002[0]["message"] and s002[0]["line"] == 10, got
+
+
+def test_a_suppression_inside_text_is_text(plan: Path, capsys) -> None:
+    """A '# kpiaudit: ignore[…]' inside a quoted or block scalar is part of the KPI's text."""
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    quoted = gaps.replace(
+        "    text: キャッシュレス決済の導入（令和６年度（2024年度）中）\n",
+        "    text: 'キャッシュレス決済の導入（令和６年度（2024年度）中）"
+        " # kpiaudit: ignore[K102] x'\n",
+    )
+    block = gaps.replace(
+        "    text: キャッシュレス決済の導入（令和６年度（2024年度）中）\n",
+        "    text: |-\n      キャッシュレス決済の導入（令和６年度（2024年度）中）\n"
+        "      # kpiaudit: ignore[K102] binary milestone by design\n",
+    )
+    for text in (quoted, block):
+        assert text != gaps
+        got = findings(["lint", str(write(plan, "01-02.yaml", text))], capsys)
+        assert ("K102", "1-2.P1") in [(f["code"], f["kpi"]) for f in got]
+        assert not [f for f in got if f["code"].startswith("S")]
+
+
+def test_an_always_reported_finding_cannot_be_suppressed(plan: Path, capsys) -> None:
+    write(plan, "01-03.yaml", GOOD.replace("id: 1-1\n", "id: 1-1  # kpiaudit: ignore[E008] copy\n"))
+    got = findings(["lint", str(plan)], capsys)
+    assert "E008" in [f["code"] for f in got]
+    assert any(f["code"] == "S002" and "cannot be suppressed" in f["message"] for f in got)
