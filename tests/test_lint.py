@@ -55,7 +55,8 @@ def test_gaps_example_reports_each_flag_at_its_line(plan: Path, capsys) -> None:
         (f["code"], f["line"], f["kpi"])
         for f in findings(["lint", str(plan / "01-02.yaml")], capsys)
     ]
-    assert got == [("K102", 13, "1-2.P1"), ("K103", 19, "1-2.P2"), ("K101", 24, "1-2.E1")]
+    # K101 points at the words that make the KPI unset: the text decides (issue 10.1).
+    assert got == [("K102", 13, "1-2.P1"), ("K103", 19, "1-2.P2"), ("K101", 26, "1-2.E1")]
     assert main(["lint", str(plan / "01-02.yaml")]) == 1
 
 
@@ -141,8 +142,10 @@ def test_milestone_missing_from_structure_is_reported(plan: Path, capsys) -> Non
 """,
         "",
     )
-    got = {f["code"] for f in findings(["lint", str(write(plan, "01-01.yaml", text))], capsys)}
-    assert {"K102", "K103", "K206"} <= got
+    got = [f for f in findings(["lint", str(write(plan, "01-01.yaml", text))], capsys)]
+    # The text states its target and deadline: K102/K103 do not say otherwise (issue 10.1).
+    assert {f["code"] for f in got} == {"K206"}
+    assert main(["lint", str(plan / "01-01.yaml")]) == 0  # K206 is a warning
 
 
 def test_schema_error_names_field_and_position(plan: Path, capsys) -> None:
@@ -457,3 +460,39 @@ def test_an_always_reported_finding_cannot_be_suppressed(plan: Path, capsys) -> 
     got = findings(["lint", str(plan)], capsys)
     assert "E008" in [f["code"] for f in got]
     assert any(f["code"] == "S002" and "cannot be suppressed" in f["message"] for f in got)
+
+
+# --- issue 10.1: the text decides -------------------------------------------------------------
+
+
+def test_unset_words_make_a_kpi_unset_whatever_its_status_says(plan: Path, capsys) -> None:
+    text = GOOD.replace("までに50％以上）", "までに50％以上）。ただし目標値は未設定")
+    p = write(plan, "01-01.yaml", text)
+    got = [(f["code"], f["severity"], f["kpi"]) for f in findings(["lint", str(p)], capsys)]
+    assert ("K101", "error", "1-1.E1") in got and ("K204", "warning", "1-1.E1") in got
+    assert main(["lint", str(p)]) == 1  # the pre-commit hook fails
+    capsys.readouterr()
+    assert main(["status", str(plan), "-f", "json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert total["unset"] == 2 and total["compliant"] == 1  # 1-2.E1 and now 1-1.E1
+
+
+def test_a_milestone_cannot_silence_what_the_text_lacks(plan: Path, capsys) -> None:
+    """A stranger points a milestone at a label (第100回) and a start (令和４年度以降): the
+    text still states no target and no deadline, and the milestone is reported."""
+    text = GOOD.replace(
+        "    text: オンライン申請に対応した手続の数（令和６年度（2024年度）末までに20手続）\n"
+        "    milestones:\n"
+        "      - target: {value: 20, unit: 手続, comparison: '=', text: 20手続}\n"
+        "        deadline: {date: '2025-03-31', recurring: false,"
+        " text: 令和６年度（2024年度）末までに}\n",
+        "    text: 第100回大会の開催（令和４年度以降）\n"
+        "    milestones:\n"
+        "      - target: {value: 100, unit: 回, comparison: '=', text: 第100回}\n"
+        "        deadline: {date: '2023-03-31', recurring: false, text: 令和４年度}\n",
+    )
+    assert text != GOOD
+    got = findings(["lint", str(write(plan, "01-01.yaml", text))], capsys)
+    p1 = {(f["code"], f["message"].split(" ")[0]) for f in got if f["kpi"] == "1-1.P1"}
+    assert {c for c, _ in p1} == {"K102", "K103", "K202", "K203"}
+    assert ("K203", "'第100回'") in p1 and ("K202", "'令和４年度'") in p1

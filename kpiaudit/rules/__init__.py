@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
+from ..extract import extract
 from ..model import Measure
 from . import consistency, files, flags, suppressions
 from .base import CheckContext, Hit, NodePath, Rule
@@ -41,13 +42,18 @@ ALWAYS = frozenset(code for code, r in RULES.items() if r.always)
 
 
 def check_measure(measure: Measure, ctx: CheckContext) -> Iterator[Hit]:
-    """Every per-file check, in the order their findings are listed for one position."""
+    """Every per-file check, in the order their findings are listed for one position.
+
+    Each KPI's text is read once (the main cost of a measure): the flags K101-K103 judge what
+    that reading says, and the consistency rules compare the structured fields with it."""
     yield from files.check_file_name_and_chapter(measure, ctx)
+    yield from flags.check_kpi_kinds(measure)
     yield from consistency.check_kpi_ids(measure)
     for i, kpi in enumerate(measure.kpis):
         ref = str(measure.kpi_ref(kpi))
-        yield from flags.check_flags(kpi, ("kpis", i), ref)
-        yield from consistency.check_consistency(kpi, ("kpis", i), ref, ctx.base_date)
+        read = extract(kpi.text, ctx.base_date, kpi.notes)
+        yield from flags.check_flags(read, ("kpis", i), ref)
+        yield from consistency.check_consistency(kpi, read, ("kpis", i), ref, ctx.base_date)
 
 
 def resolve(code_or_name: str) -> Rule | None:
