@@ -34,6 +34,15 @@ def measure_filename(measure_id: str) -> str:
     return KpiRef.parse(measure_id).filename
 
 
+_FILENAME = re.compile(r"0*([1-9][0-9]*)-0*([1-9][0-9]*)\.ya?ml")
+
+
+def measure_id_of(filename: str) -> str | None:
+    """06-04.yaml → 6-4: the measure a file's name says it holds; None for other names."""
+    m = _FILENAME.fullmatch(filename)
+    return f"{m[1]}-{m[2]}" if m else None
+
+
 # --- references ----------------------------------------------------------------------------
 
 _REF = re.compile(r"([1-9][0-9]*)-([1-9][0-9]*)(?:\.([PE])([1-9][0-9]*))?")

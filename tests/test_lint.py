@@ -496,3 +496,92 @@ def test_a_milestone_cannot_silence_what_the_text_lacks(plan: Path, capsys) -> N
     p1 = {(f["code"], f["message"].split(" ")[0]) for f in got if f["kpi"] == "1-1.P1"}
     assert {c for c, _ in p1} == {"K102", "K103", "K202", "K203"}
     assert ("K203", "'第100回'") in p1 and ("K202", "'令和４年度'") in p1
+
+
+# --- issue 10.5 and 10.2: --baseline judges the files checked; a KPI that went is not fixed ---
+
+BASELINE = ROOT / ".kpiaudit-baseline.json"
+
+
+@pytest.fixture
+def real(tmp_path: Path) -> Path:
+    d = tmp_path / "measures"
+    shutil.copytree(MEASURES, d)
+    shutil.copy(BASELINE, tmp_path / "baseline.json")
+    return d
+
+
+def test_baseline_on_some_files_judges_only_those(real: Path, capsys) -> None:
+    """What the pre-commit hook does: lint the files a commit touches."""
+    base = real.parent / "baseline.json"
+    entries = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    mine = sum(v for k, v in entries.items() if k.startswith("6-4."))
+    code, out, err = run(["lint", str(real / "06-04.yaml"), "--baseline", str(base)], capsys)
+    assert code == 0 and out == ""
+    assert "fixed since the baseline" not in err
+    assert f"{sum(entries.values()) - mine} known finding(s) in files not checked" in err
+    # A new finding in that file is what the run reports, and alone.
+    p = real / "06-04.yaml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("（運用開始後の利用件数）", "（運用開始後）"),
+        encoding="utf-8",
+    )
+    code, out, err = run(["lint", str(p), "--baseline", str(base)], capsys)
+    assert code == 0  # the same two findings of 6-4.E2: nothing new
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("令和４年（2022年）秋公開予定", "公開予定"),
+        encoding="utf-8",
+    )
+    code, out, err = run(["lint", str(p), "--baseline", str(base)], capsys)
+    assert code == 1 and [ln.split(": ")[1][:4] for ln in out.splitlines()] == ["K103", "K202"]
+    assert "fixed since the baseline" not in err
+
+
+def test_write_baseline_on_some_files_merges(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    before = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    code, _, err = run(["lint", str(real / "06-04.yaml"), "--write-baseline", str(base)], capsys)
+    assert code == 0 and "kept" in err
+    assert json.loads(base.read_text(encoding="utf-8"))["findings"] == before
+
+
+def test_a_kpi_that_went_is_not_a_fixed_finding(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    p = real / "06-04.yaml"
+    text = p.read_text(encoding="utf-8")
+    start, end = text.index("  - id: P2\n"), text.index("  - id: E1\n")
+    p.write_text(text[:start] + text[end:], encoding="utf-8")  # P2 deleted; P1 is left
+    code, _, err = run(["lint", str(p), "--baseline", str(base)], capsys)
+    assert code == 0
+    assert "gone since the baseline: 6-4.P2 no longer exists" in err and "K102, K103" in err
+    assert "fixed since the baseline" not in err
+
+
+def test_a_measure_without_its_kpis_fails(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    p = real / "06-04.yaml"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(text[: text.index("kpis:")] + "kpis: []\n", encoding="utf-8")
+    code, out, err = run(["lint", str(p), "--baseline", str(base)], capsys)
+    assert code == 1 and out.count("K104") == 2 and "no progress KPI (KPI（進捗）)" in out
+    assert "gone since the baseline: 6-4.E1 no longer exists" in err
+
+
+def test_a_deleted_file_is_seen_when_the_directory_is_checked(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    (real / "06-04.yaml").unlink()
+    code, _, err = run(["lint", str(real), "--baseline", str(base)], capsys)
+    assert code == 0 and "gone since the baseline: 6-4.P1 no longer exists" in err
+    assert "in files not checked" not in err
+
+
+def test_a_file_that_cannot_be_read_is_not_judged_and_fails(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    (real / "06-04.yaml").write_text("id: [6-4\n", encoding="utf-8")
+    code, out, err = run(["lint", str(real), "--baseline", str(base)], capsys)
+    assert code == 1 and "E001" in out
+    assert "6 known finding(s) of files that could not be checked were not judged" in err
+    assert "gone since" not in err and "fixed since" not in err
+    code, out, _ = run(["lint", str(real), "--write-baseline", str(base)], capsys)
+    assert code == 1 and "E001" in out
+    assert json.loads(base.read_text(encoding="utf-8"))["findings"]["6-4.P1:K102"] == 1

@@ -14,13 +14,14 @@ from pathlib import Path
 from ..codec import plan_from_data
 from ..config import Config
 from ..load import load_path
-from ..model import Finding, Plan
+from ..model import Finding, Plan, measure_id_of
 from ..rules import ALWAYS, CheckContext
 from ..schema import PLAN_SCHEMA, validate
 from .check import FileResult, check_file
 from .crossfile import duplicate_ids
 from .discover import PlanFiles, discover
 from .findings import finding, from_problem
+from .known import Scope
 from .select import configure
 from .suppress import apply_suppressions
 
@@ -78,6 +79,23 @@ class AuditResult:
     @property
     def files(self) -> int:
         return sum(a.files for a in self.plans)
+
+    def scope(self) -> Scope:
+        """What this run checked, for judging known findings (``--baseline``)."""
+        scope = Scope(whole=any(a.whole for a in self.plans))
+        for a in self.plans:
+            for r in a.results:
+                named = measure_id_of(Path(r.path).name)
+                if named is not None:
+                    scope.measures.add(named)
+                if r.measure is None:
+                    if named is not None:
+                        scope.unreadable.add(named)
+                    continue
+                scope.measures.add(r.measure.id)
+                scope.present.add(r.measure.id)
+                scope.present.update(str(r.measure.kpi_ref(k)) for k in r.measure.kpis)
+        return scope
 
     def single(self) -> Audit:
         """The one plan checked; TwoPlansError when the files belong to several."""

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from ..audit.known import Scope
     from ..model import Finding
 
+from ..i18n import _
+from ..rules import ALWAYS
 from .common import (
     CONFIG_HELP,
     EXIT_FINDINGS,
@@ -38,9 +41,12 @@ no deadline (K103) and consistency between text and structure (K2xx).
 記述と構造の整合性（K2xx）。"""
 
 _EPILOG = """exit status:
-  0  no findings at error severity (or --exit-zero, --write-baseline)
-  1  findings at error severity
-  2  usage, configuration or internal error
+  0    no findings at error severity (or --exit-zero, --write-baseline)
+  1    findings at error severity; a file that could not be read or validated is always one
+  2    usage, configuration or internal error; a path that does not exist; a directory
+       without measure files
+  130  interrupted
+  141  the output pipe was closed (kpiaudit lint | head)
 
 examples:
   kpiaudit lint                                   # the configured directory, else ./measures
@@ -91,13 +97,15 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         "--baseline",
         type=Path,
         metavar="FILE",
-        help="report only findings not recorded in FILE",
+        help="report only findings not recorded in FILE; its entries of the files checked are "
+        "judged (fixed, or gone with their KPI), the others only counted",
     )
     debt.add_argument(
         "--write-baseline",
         type=Path,
         metavar="FILE",
-        help="record today's findings in FILE and exit 0",
+        help="record the findings of the files checked in FILE, keeping its entries of other "
+        "files, and exit 0 (1 when a file could not be checked)",
     )
     return ap
 
@@ -133,8 +141,81 @@ def _statistics(findings: list[Finding], out: TextIO, *, as_json: bool) -> None:
         out.write(f"{n:6d}  {code}  {RULES[code].name}\n")
 
 
-def main(argv: list[str]) -> int:
+def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[Finding]:
+    """Record the findings of the files checked in ``path``, keeping its entries of other
+    files. What is left to report: the files that could not be checked (never recorded)."""
     from ..audit import known
+
+    entries: dict[str, int] = {}
+    if path.exists():
+        try:
+            entries = known.read(path)
+        except (OSError, ValueError) as exc:
+            fail(
+                _("{path}: cannot merge into it: {reason}; remove it to start afresh").format(
+                    path=path, reason=exc
+                )
+            )
+    judged = known.judge(entries, findings, scope)
+    recorded = known.counts(findings)
+    try:
+        known.write(path, {**judged.keep, **recorded})
+    except OSError as exc:
+        fail(f"{path}: cannot write: {exc.strerror or exc}")
+    message = _("kpiaudit: recorded {count} finding(s) in {path}").format(
+        count=sum(recorded.values()), path=path
+    )
+    kept = judged.out_of_scope + judged.not_judged
+    if kept:
+        message += _("; kept {count} known finding(s) of files not checked").format(count=kept)
+    print(message, file=sys.stderr)
+    return [f for f in findings if f.code in ALWAYS]
+
+
+def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[Finding]:
+    """The findings that are not known in ``path``; what changed since, on stderr."""
+    from ..audit import known
+
+    try:
+        judged = known.judge(known.read(path), findings, scope)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=reason))
+    err = sys.stderr
+    for entry in judged.fixed:
+        print(
+            _(
+                "kpiaudit: fixed since the baseline: {entry} (remove it with --write-baseline)"
+            ).format(entry=entry),
+            file=err,
+        )
+    for ref, codes in sorted(judged.gone.items()):
+        print(
+            _(
+                "kpiaudit: gone since the baseline: {ref} no longer exists, so its known "
+                "finding(s) {codes} went with it, not fixed (remove them with --write-baseline)"
+            ).format(ref=ref, codes=", ".join(codes)),
+            file=err,
+        )
+    if judged.not_judged:
+        print(
+            _(
+                "kpiaudit: {count} known finding(s) of files that could not be checked were "
+                "not judged"
+            ).format(count=judged.not_judged),
+            file=err,
+        )
+    if judged.out_of_scope:
+        print(
+            _("kpiaudit: {count} known finding(s) in files not checked").format(
+                count=judged.out_of_scope
+            ),
+            file=err,
+        )
+    return judged.new
+
+
+def main(argv: list[str]) -> int:
     from ..reporters import REPORTERS
 
     args = _parser(list(REPORTERS)).parse_args(argv)
@@ -145,24 +226,10 @@ def main(argv: list[str]) -> int:
     config.ignore = [*config.ignore, *ignore]
     result = audit_paths(targets, config)
     findings = result.findings
-    err = sys.stderr
     if args.write_baseline is not None:
-        try:
-            known.write(args.write_baseline, findings)
-        except OSError as exc:
-            fail(f"{args.write_baseline}: cannot write: {exc.strerror or exc}")
-        print(f"kpiaudit: recorded {len(findings)} finding(s) in {args.write_baseline}", file=err)
-        return EXIT_OK
-    if args.baseline is not None:
-        try:
-            findings, fixed = known.apply(args.baseline, findings)
-        except (OSError, ValueError) as exc:
-            fail(f"{args.baseline}: cannot use as a baseline: {exc}")
-        for key in fixed:
-            print(
-                f"kpiaudit: fixed since the baseline: {key} (remove it with --write-baseline)",
-                file=err,
-            )
+        findings = _write_baseline(args.write_baseline, findings, result.scope())
+    elif args.baseline is not None:
+        findings = _judge_baseline(args.baseline, findings, result.scope())
     out = sys.stdout
     text = args.format == "text"
     findings = shown_findings(findings, args.format, config)
@@ -176,6 +243,6 @@ def main(argv: list[str]) -> int:
         print(
             f"{len(findings)} finding(s): {errors} error(s), {warnings} warning(s) in "
             f"{result.files} file(s)",
-            file=err,
+            file=sys.stderr,
         )
     return EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK
