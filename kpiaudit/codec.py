@@ -20,8 +20,18 @@ from .model import Baseline, Chapter, Deadline, Kpi, Measure, Milestone, Plan, T
 
 # The fields of a KPI that are read from its text (``kpiaudit fix`` rewrites exactly these),
 # and the order in which a KPI's keys are written.
-DERIVED_KEYS = ("status", "unset_reason", "milestones", "baselines")
-KPI_KEY_ORDER = ("id", "kind", "status", "unset_reason", "text", "notes", "milestones", "baselines")
+DERIVED_KEYS = ("status", "unset_reason", "set_by", "milestones", "baselines")
+KPI_KEY_ORDER = (
+    "id",
+    "kind",
+    "status",
+    "unset_reason",
+    "set_by",
+    "text",
+    "notes",
+    "milestones",
+    "baselines",
+)
 
 # --- data → model ----------------------------------------------------------------------------
 
@@ -36,6 +46,10 @@ def target_from_data(d: dict[str, Any]) -> Target:
 
 def deadline_from_data(d: dict[str, Any]) -> Deadline:
     return Deadline(_iso(d.get("date")), d["recurring"], d["text"])
+
+
+def set_by_from_data(d: dict[str, Any]) -> Deadline:
+    return Deadline(_iso(d["date"]), False, d["text"])
 
 
 def kpi_from_data(k: dict[str, Any]) -> Kpi:
@@ -57,6 +71,7 @@ def kpi_from_data(k: dict[str, Any]) -> Kpi:
             Baseline(b["text"], b.get("value"), b.get("unit", ""), _iso(b.get("as_of")))
             for b in k.get("baselines", [])
         ],
+        set_by=set_by_from_data(k["set_by"]) if "set_by" in k else None,
     )
 
 
@@ -108,6 +123,10 @@ def deadline_data(d: Deadline) -> CommentedMap:
     )
 
 
+def set_by_data(d: Deadline) -> CommentedMap:
+    return CommentedMap(date=d.date.isoformat() if d.date else None, text=d.text)
+
+
 def milestone_data(m: Milestone) -> CommentedMap:
     out = CommentedMap()
     if m.target:
@@ -125,11 +144,14 @@ def baseline_data(b: Baseline) -> CommentedMap:
 
 
 def derived_data(kpi: Kpi) -> dict[str, Any]:
-    """The KPI's fields read from its text, as written to a file: status, unset_reason (when
-    unset), milestones and baselines (when there are any)."""
+    """The KPI's fields read from its text, as written to a file: status, unset_reason and
+    set_by (when unset, and it says by when it is to be set), milestones and baselines (when
+    there are any)."""
     out: dict[str, Any] = {"status": kpi.status}
     if kpi.unset_reason is not None:
         out["unset_reason"] = kpi.unset_reason
+    if kpi.set_by is not None:
+        out["set_by"] = set_by_data(kpi.set_by)
     if kpi.milestones:
         out["milestones"] = [milestone_data(m) for m in kpi.milestones]
     if kpi.baselines:

@@ -67,6 +67,8 @@ class Extraction:
     milestones: list[Milestone]
     baselines: list[Baseline]
     date_mismatches: list[JpDate]
+    # The date an unset KPI is to be set by (今夏を目途に設定予定): a promise, not a milestone.
+    set_by: Deadline | None = None
 
     @property
     def targets(self) -> list[Target]:
@@ -88,6 +90,7 @@ class Extraction:
             unset_reason=self.unset,
             milestones=list(self.milestones),
             baselines=list(self.baselines),
+            set_by=self.set_by,
         )
 
 
@@ -438,10 +441,59 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
                 )
                 break
     marker = unset_marker(text, notes, has_target=bool(targets))
+    set_by = None
+    if marker is not None:
+        set_by = _set_by(text, flat, [d for d in deadlines if d.date], has_target=bool(targets))
+        if set_by is None:
+            set_by = next(filter(None, (_set_by_in_note(n, base) for n in notes)), None)
+        if set_by is not None:  # the promise is not a milestone of the KPI
+            milestones = [
+                m
+                for m in milestones
+                if not (m.deadline and m.deadline.begin == set_by.begin and m.target is None)
+            ]
     mismatches = [d for d in dates if d.mismatch]
     for note in notes:
         mismatches += [d for d in find_dates(note, base) if d.mismatch]
-    return Extraction(marker, milestones, baselines, mismatches)
+    return Extraction(marker, milestones, baselines, mismatches, set_by)
+
+
+# How far (in characters, within one sentence) a date may stand from the words that say the KPI
+# is to be set for it to be the date it is set by: 令和５年度を目途に目標時期、目標値の明確化.
+_SET_BY_REACH = 12
+
+
+def _set_by(text: str, flat: str, dated: list[Deadline], *, has_target: bool) -> Deadline | None:
+    """The deadline among ``dated`` that says when the KPI is to be set: the one nearest to
+    an unset wording (設定予定, 明確化, KPIの設定時期 …) in the same sentence, if one is that
+    near. Its wording keeps 末/まで/目途 (令和４年度（2022年度）末)."""
+    best: tuple[int, Deadline] | None = None
+    for m in UNSET_MARKERS.finditer(flat):
+        if has_target and _about_sub_area(flat, m.start()):
+            continue
+        for d in dated:
+            a, b = (d.stop, m.start()) if d.stop <= m.start() else (m.end(), d.begin)
+            gap = max(0, b - a)
+            if gap > _SET_BY_REACH or "。" in flat[min(a, b) : max(a, b)]:
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, d)
+    if best is None:
+        return None
+    d = best[1]
+    wording = text[d.begin : d.stop] + _suffix_at(text, d.stop)
+    return Deadline(d.date, False, wording, True, d.begin, d.stop)
+
+
+def _set_by_in_note(note: str, base: date | None) -> Deadline | None:
+    flat = fold(note)
+    dated = []
+    for jd in find_dates(note, base):
+        if jd.end is not None and _classify_date(flat, jd, base) in ("deadline", "bare"):
+            dated.append(Deadline(jd.end, False, jd.text, True, jd.begin, jd.stop))
+    found = _set_by(note, flat, dated, has_target=False) if dated else None
+    # Its position is in the note, not in the KPI's text: keep it out of the text's spans.
+    return Deadline(found.date, False, found.text) if found else None
 
 
 def _drop_restatements(flat: str, targets: list[Target]) -> list[Target]:
@@ -459,7 +511,14 @@ def _drop_restatements(flat: str, targets: list[Target]) -> list[Target]:
 
 def _suffix(text: str, jd: JpDate) -> str:
     """The words that make a date a deadline (末までに, を目途), kept with its wording."""
-    m = re.match(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|を目処|頃)?", text[jd.stop :])
+    return _suffix_at(text, jd.stop)
+
+
+_SUFFIX = re.compile(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|を目処|頃)?")
+
+
+def _suffix_at(text: str, stop: int) -> str:
+    m = _SUFFIX.match(text, stop)
     return m.group(0) if m else ""
 
 

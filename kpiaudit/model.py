@@ -155,6 +155,9 @@ class Kpi:
     unset_reason: str | None = None
     milestones: list[Milestone] = field(default_factory=list)
     baselines: list[Baseline] = field(default_factory=list)
+    # The date an unset KPI is promised to be set by (今夏を目途に設定予定): kept, and listed
+    # by due, but never a milestone: it is a promise to define the KPI, not a target deadline.
+    set_by: Deadline | None = None
 
     @property
     def has_target(self) -> bool:

@@ -234,12 +234,49 @@ def test_due_bad_arguments(args: list[str], capsys) -> None:
 def test_due_formats(capsys) -> None:
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "csv"], capsys)
     table = list(csv.reader(io.StringIO(out)))
-    assert table[0] == ["deadline", "measure", "KPI", "target", "wording", "overdue"]
+    assert table[0] == ["deadline", "type", "measure", "KPI", "target", "wording", "overdue"]
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "markdown"], capsys)
     assert "| deadline" in out
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "plain"], capsys)
     assert code == 0
     assert "令和４年（2022年）夏を目途" in out
+
+
+def test_due_tells_a_promise_to_set_a_kpi_from_a_target(capsys) -> None:
+    """9-31.E1 says 検討中：今夏を目途に設定予定: the date it is to be *set* by (issue 10.3)."""
+    every = rows(["--today", "2024-01-01"], capsys)
+    e1 = [r for r in every if r["kpi"] == "9-31.E1"]
+    assert e1 == [
+        {
+            "deadline": "2022-08-31",
+            "type": "set-by",
+            "measure": "9-31",
+            "kpi": "9-31.E1",
+            "chapter": 9,
+            "kind": "outcome",
+            "target": "",
+            "deadline_text": "今夏を目途",
+            "recurring": False,
+            "overdue": True,  # a promise that has passed
+        }
+    ]
+    assert {r["type"] for r in every} == {"target", "set-by"}
+    promises = rows(["--type", "set-by"], capsys)
+    assert {r["kpi"] for r in promises} == {
+        "4-6.E1",
+        "4-10.P1",
+        "4-23.E1",
+        "6-28.E1",
+        "6-29.E1",
+        "9-31.E1",
+    }
+    targets = rows(["--type", "target"], capsys)
+    assert len(targets) + len(promises) == len(every)
+    assert not {r["kpi"] for r in targets} & {r["kpi"] for r in promises}
+    code, out, _ = run(["due", str(MEASURES), "--type", "set-by", "-f", "plain"], capsys)
+    assert code == 0 and "set-by" in out and "今夏を目途" in out
+    code, _, err = run(["due", str(MEASURES), "--type", "promise"], capsys)
+    assert code == 2 and "--type" in err
 
 
 def test_readme_commands_run_on_the_bundled_measures() -> None:

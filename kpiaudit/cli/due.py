@@ -8,8 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_
-from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, parse_iso, setup, use_color
+from ..i18n import N_, _
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    fail,
+    numbers_allowed,
+    one_plan,
+    parse_iso,
+    setup,
+    use_color,
+)
 from .options import (
     AllowBrokenOpt,
     ChapterOpt,
@@ -64,6 +73,17 @@ def due(
             "--include-recurring", help="Also list recurring deadlines (毎年度, 年間60回)."
         ),
     ] = False,
+    row_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help=N_(
+                "target (milestones: a target to reach by a date) or set-by (the date an unset "
+                "KPI is promised to be set by). Default: both."
+            ),
+        ),
+    ] = None,
     today: Annotated[
         str | None,
         typer.Option(
@@ -76,8 +96,9 @@ def due(
 ) -> int:
     """Milestones by deadline, for deadline sweeps: kpiaudit due --before 2025-03.
 
-    One row per dated milestone, sorted by date, with its target, the deadline's original
-    wording and whether it is overdue. Exit 1, with no rows, when files of the plan could not
+    One row per dated milestone (type target) and per date an unset KPI is promised to be set
+    by (type set-by), sorted by date, with its target, the original wording and whether it is
+    overdue. Exit 1, with no rows, when files of the plan could not
     be read or validated or are duplicates (--allow-broken lists the rest anyway).
 
     Examples: kpiaudit due --before 2025-03 · kpiaudit due --by 令和6年度末 --kind 効果 ·
@@ -85,14 +106,16 @@ def due(
     """
     from ..reporters.json_out import dump_json
     from ..reporters.tables import render
+    from ..views.due import ROW_TYPES, due_document, due_table
     from ..views.due import due as compute
-    from ..views.due import due_document, due_table
 
     before_date = date_start(before, "--before")
     by_date = date_end(by, "--by")
     after_date = date_start(after, "--after")
     today_date = parse_iso(today, "--today") if today else date.today()
     kind_value = kpi_kind(kind)
+    if row_type is not None and row_type not in ROW_TYPES:
+        fail(_("--type: {value!r} is not target or set-by").format(value=row_type))
     number = chapter_number(chapter)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
@@ -109,6 +132,7 @@ def due(
         chapter=number,
         kind=kind_value,
         include_recurring=include_recurring,
+        row_type="set-by" if row_type == "set-by" else "target" if row_type else None,
     )
     out = sys.stdout
     fmt = table_format(output_format, out)

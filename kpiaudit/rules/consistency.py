@@ -46,6 +46,14 @@ RULES = [
                 "{wording!r} is not a deadline the text states (a start, a budget year or past "
                 "context is not), so K103 reads no deadline there"
             ),
+            "set_by": N_(
+                "{wording!r} is the date the KPI is to be set by, a promise rather than a "
+                "target deadline: it belongs in set_by"
+            ),
+            "set_by_wording": N_("set_by wording {wording!r} does not appear in the KPI's text"),
+            "set_by_not_stated": N_(
+                "set_by {wording!r} is not a date the text says the KPI is to be set by"
+            ),
         },
         fixable=True,
     ),
@@ -111,6 +119,9 @@ RULES = [
         {
             "target": N_("the text states a target ({wording}) that no milestone records"),
             "deadline": N_("the text states a deadline ({wording}) that no milestone records"),
+            "set_by": N_(
+                "the text says the KPI is to be set by {wording}, which no set_by records"
+            ),
         },
         fixable=True,
     ),
@@ -133,12 +144,20 @@ def check_consistency(
     text = _squash(kpi.text + "".join(kpi.notes))
     targets = [_squash(t.text) for t in read.targets]
     deadlines = [_squash(d.text) for d in read.deadlines]
+    set_by = [_squash(read.set_by.text)] if read.set_by else []
     for i, m in enumerate(kpi.milestones):
         where = (*at, "milestones", i)
         if m.deadline is not None:
-            yield from _check_deadline(m.deadline, text, deadlines, base, (*where, "deadline"), ref)
+            wording = m.deadline.text
+            if _stated(wording, set_by) and not _stated(wording, deadlines):
+                yield Hit("K202", "set_by", {"wording": wording}, (*where, "deadline"), ref)
+            else:
+                yield from _check_deadline(
+                    m.deadline, text, deadlines, base, (*where, "deadline"), ref
+                )
         if m.target is not None:
             yield from _check_target(m.target, text, targets, (*where, "target"), ref)
+    yield from _check_set_by(kpi, read, text, set_by, base, (*at, "set_by"), ref)
     if read.unset and not kpi.is_unset:
         yield Hit("K204", "set", {"marker": read.unset}, (*at, "status"), ref)
     elif kpi.is_unset and not read.unset:
@@ -149,6 +168,30 @@ def check_consistency(
         if read.deadlines and not kpi.has_deadline:
             wording = read.deadlines[0].text
             yield Hit("K206", "deadline", {"wording": wording}, (*at, "text"), ref)
+
+
+def _check_set_by(
+    kpi: Kpi,
+    read: Extraction,
+    text: str,
+    stated: list[str],
+    base: date | None,
+    at: NodePath,
+    ref: str,
+) -> Iterator[Hit]:
+    """set_by against the date the text says the KPI is to be set by."""
+    if kpi.set_by is None:
+        if read.set_by is not None:
+            wording = read.set_by.text
+            yield Hit("K206", "set_by", {"wording": wording}, (*at[:-1], "text"), ref)
+        return
+    wording = kpi.set_by.text
+    if _squash(wording) not in text:
+        yield Hit("K202", "set_by_wording", {"wording": wording}, (*at, "text"), ref)
+    elif not _stated(wording, stated):
+        yield Hit("K202", "set_by_not_stated", {"wording": wording}, (*at, "text"), ref)
+    else:
+        yield from _check_date(kpi.set_by, base, at, ref)
 
 
 def _stated(wording: str, stated: list[str]) -> bool:
@@ -166,6 +209,11 @@ def _check_deadline(
     if not _stated(dl.text, stated):
         yield Hit("K202", "not_stated", {"wording": dl.text}, (*at, "text"), ref)
         return
+    yield from _check_date(dl, base, at, ref)
+
+
+def _check_date(dl: Deadline, base: date | None, at: NodePath, ref: str) -> Iterator[Hit]:
+    """The date is the end of the period its own wording names."""
     if dl.recurring or dl.date is None:
         return
     named = [d for d in find_dates(dl.text, base) if d.end is not None]

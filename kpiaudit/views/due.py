@@ -1,15 +1,22 @@
-"""Milestones by deadline, for deadline sweeps: the ``due`` document."""
+"""Milestones by deadline, for deadline sweeps: the ``due`` document.
+
+Two types of row: a ``target`` row is a milestone of a KPI (reach this by then); a ``set-by``
+row is the date an unset KPI is promised to be set by (今夏を目途に設定予定), a promise rather
+than a target, listed so that a promise that has passed shows as overdue."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..audit import Audit
 from ..i18n import N_, _
-from ..model import Kind, KpiRef
+from ..model import Deadline, Kind, KpiRef
 from .table import Column, Table
+
+RowType = Literal["target", "set-by"]
+ROW_TYPES: tuple[RowType, ...] = get_args(RowType)
 
 
 @dataclass(frozen=True)
@@ -23,10 +30,12 @@ class DueRow:
     deadline_text: str
     recurring: bool
     overdue: bool
+    type: RowType = "target"
 
     def as_json(self) -> dict[str, Any]:
         return {
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "type": self.type,
             "measure": self.measure,
             "kpi": str(self.kpi),
             "chapter": self.chapter,
@@ -49,9 +58,22 @@ def due(
     chapter: int | None = None,
     kind: Kind | None = None,
     include_recurring: bool = False,
+    row_type: RowType | None = None,
 ) -> list[DueRow]:
-    """One row per milestone with a deadline, sorted by date. ``before`` is exclusive, ``by``
-    and ``after`` inclusive; recurring deadlines only with ``include_recurring`` (sorted last)."""
+    """One row per milestone with a deadline and per set-by promise, sorted by date.
+    ``before`` is exclusive, ``by`` and ``after`` inclusive; recurring deadlines only with
+    ``include_recurring`` (sorted last); ``row_type`` keeps one type of row."""
+
+    def wanted(d: Deadline) -> bool:
+        if d.recurring or d.date is None:
+            return include_recurring and not overdue_only
+        return (
+            (before is None or d.date < before)
+            and (by is None or d.date <= by)
+            and (after is None or d.date >= after)
+            and (not overdue_only or d.date < today)
+        )
+
     rows: list[DueRow] = []
     for m in result.plan.measures:
         if chapter is not None and m.chapter != chapter:
@@ -59,23 +81,17 @@ def due(
         for k in m.kpis:
             if kind is not None and k.kind != kind:
                 continue
-            for ms in k.milestones:
-                d = ms.deadline
-                if d is None:
+            dated: list[tuple[RowType, str, Deadline]] = [
+                ("target", ms.target.text if ms.target else "", ms.deadline)
+                for ms in k.milestones
+                if ms.deadline is not None
+            ]
+            if k.set_by is not None:
+                dated.append(("set-by", "", k.set_by))
+            for kind_of_row, target, d in dated:
+                if (row_type is not None and kind_of_row != row_type) or not wanted(d):
                     continue
-                deadline: date | None = None
-                if d.recurring or d.date is None:
-                    if not include_recurring or overdue_only:
-                        continue
-                elif (
-                    (before is None or d.date < before)
-                    and (by is None or d.date <= by)
-                    and (after is None or d.date >= after)
-                    and (not overdue_only or d.date < today)
-                ):
-                    deadline = d.date
-                else:
-                    continue
+                deadline = None if d.recurring else d.date
                 rows.append(
                     DueRow(
                         deadline=deadline,
@@ -83,10 +99,11 @@ def due(
                         kpi=m.kpi_ref(k),
                         chapter=m.chapter,
                         kind=k.kind,
-                        target=ms.target.text if ms.target else "",
+                        target=target,
                         deadline_text=d.text,
                         recurring=deadline is None,
                         overdue=deadline is not None and deadline < today,
+                        type=kind_of_row,
                     )
                 )
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or date.max, r.kpi.sort_key()))
@@ -95,6 +112,7 @@ def due(
 
 _COLUMNS = [
     Column(N_("deadline"), "right"),
+    Column(N_("type")),
     Column(N_("measure")),
     Column(N_("KPI")),
     Column(N_("target")),
@@ -107,6 +125,7 @@ def due_table(rows: list[DueRow]) -> Table:
     body = [
         [
             r.deadline.isoformat() if r.deadline else _("recurring"),
+            r.type,
             r.measure,
             str(r.kpi),
             r.target,
