@@ -109,7 +109,14 @@ _PERIOD_SUFFIX = re.compile(r"(?:末|中|内)?")
 
 
 def _classify_date(flat: str, jd: JpDate, base: date | None) -> str:
-    """deadline | start | baseline | budget | context | bare."""
+    """deadline | start | baseline | budget | context | bare.
+
+    A past date is not context for being past (audit-rules.md, "past milestone dates"): a date
+    attached to the KPI's own event or target, as its time phrase (令和３年度中に運用開始) or in
+    brackets right after it (運用開始（令和3年（2021年）12月）), is that milestone's deadline.
+    Context is a date inside a clause about something else: a past-tense clause (令和３年度に
+    構築したシステム), a name (令和２年度衛生行政報告例, 報告書（令和３年７月公表）), a date
+    that qualifies a noun (令和３年度の調査). Baselines (時点, 比, 参考) stay baselines."""
     pos = jd.stop
     pos = _PERIOD_SUFFIX.match(flat, pos).end()  # type: ignore[union-attr]
     after = flat[pos : pos + 16]
@@ -131,11 +138,13 @@ def _classify_date(flat: str, jd: JpDate, base: date | None) -> str:
     if after.startswith("に") and _PAST_CLAUSE.match(after):
         return "context"
     if _EXPLICIT.match(after):
-        if past and re.match(r"\s*(?:に|の|で)", after):
-            return "context"
+        if past and re.match(r"\s*の", after):
+            return "context"  # 令和３年度の調査: the date qualifies a noun, not the KPI
         return "deadline"
     if re.match(r"\s*(?:約|おおむね)?\d", after):
         return "deadline"
+    if past and re.match(r"\s*\)\s*の", after):
+        return "context"  # 〇〇戦略（令和元年度）の実施状況: a name's date
     if re.match(r"\s*\)", after) or not after.strip():
         return "bare"
     return "context" if past else "deadline"
@@ -421,14 +430,11 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
     )
     targets = _drop_restatements(flat, sorted(targets + words, key=lambda t: t.begin))
     baselines += number_baselines
-    # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
-    # a bare future date is a deadline.
-    for d in bare:
-        if (d.date is not None and not _before(d.date, base)) or _target_near(targets, d):
-            deadlines.append(d)
+    # A date in brackets with nothing after it, or at the end, is the deadline of what it
+    # stands beside (運用開始（令和3年（2021年）12月）, 1,800か所（令和３年度）), past or not.
+    deadlines += bare
     deadlines.sort(key=lambda d: d.begin)
     milestones = _pair(targets, deadlines, rates, flat)
-    milestones = _past_points_to_baselines(milestones, baselines, base)
     for note in notes:
         for m in _NUMBER.finditer(fold(note)):
             if m["unit"] and m["unit"] not in ("つ",):
@@ -522,10 +528,6 @@ def _suffix_at(text: str, stop: int) -> str:
     return m.group(0) if m else ""
 
 
-def _target_near(targets: list[Target], d: Deadline) -> bool:
-    return any(abs(t.begin - d.stop) <= 3 or abs(d.begin - t.stop) <= 3 for t in targets)
-
-
 _CLAUSE_END = re.compile(r"。|\n(?![(（])")
 
 
@@ -579,32 +581,3 @@ def _pair(
 
 def _position(m: Milestone) -> int:
     return min(x.begin for x in (m.target, m.deadline) if x is not None)
-
-
-def _past_points_to_baselines(
-    milestones: list[Milestone], baselines: list[Baseline], base: date | None
-) -> list[Milestone]:
-    """令和２年度 約22万件、令和７年度 約150万件: when a series has a future point, the past
-    points written without まで/末 are where the series starts, not deadlines."""
-    future = [
-        m
-        for m in milestones
-        if m.deadline and m.deadline.date and not _before(m.deadline.date, base) and m.target
-    ]
-    if not future:
-        return milestones
-    kept = []
-    for m in milestones:
-        d = m.deadline
-        if m.target and d and d.date and _before(d.date, base) and not d.explicit:
-            baselines.append(
-                Baseline(
-                    text=f"{d.text} {m.target.text}",
-                    value=m.target.value,
-                    unit=m.target.unit,
-                    as_of=d.date,
-                )
-            )
-            continue
-        kept.append(m)
-    return kept
