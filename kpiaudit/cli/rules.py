@@ -42,6 +42,7 @@ def rules(
             "explanation": r.explanation,
             "example": example(r.code),
             "fixable": r.fixable,
+            "always": r.always,
             "messages": dict(r.messages),
         }
 
@@ -50,12 +51,22 @@ def rules(
         return EXIT_OK
     if code is not None:
         r = chosen[0]
+        always = (
+            "\n\n"
+            + _(
+                "Always reported, as an error: no --select, --ignore, severity, suppression or "
+                "known finding hides it."
+            )
+            if r.always
+            else ""
+        )
         print(
             f"{r.code} {r.name} ({_('default severity')}: {r.severity})\n\n{_(r.summary)}\n\n"
-            f"{_(r.explanation)}\n\n{_('Example:')}\n"
+            f"{_(r.explanation)}{always}\n\n{_('Example:')}\n"
             + "\n".join("    " + ln for ln in example(r.code).split("\n"))
         )
         return EXIT_OK
     for r in chosen:
-        print(f"{r.code}  {r.name:<24} {r.severity:<8} {_(r.summary)}")
+        severity = _("always") if r.always else r.severity
+        print(f"{r.code}  {r.name:<24} {severity:<8} {_(r.summary)}")
     return EXIT_OK
