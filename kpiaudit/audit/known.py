@@ -3,7 +3,8 @@ fails only on new ones. Keyed by measure, KPI and code, never by line, so edits 
 an entry valid. (A KPI's *baselines*, its starting values, are something else: see model.)
 
 A run judges only the entries of the files it checked (the pre-commit hook checks the files a
-commit touches): entries of other files are neither "fixed" nor rewritten, just counted. When a
+commit touches) and of the rules it ran (--select, --ignore): other entries are neither "fixed"
+nor rewritten, just counted. When a
 directory is checked, every entry of its plan is judged, so a deleted measure file is seen.
 An entry whose KPI (or measure) no longer exists did not get fixed: it disappeared, and is
 said so. Findings of always-reported rules (a file that could not be checked) are never known
@@ -30,6 +31,7 @@ class Scope:
     """What a run checked, for judging known findings."""
 
     whole: bool  # a directory was named: every entry is in scope
+    codes: frozenset[str] | None = None  # the rules that ran (--select/--ignore); None: all
     measures: set[str] = field(default_factory=set)  # measure ids of the files checked
     unreadable: set[str] = field(default_factory=set)  # of files that could not be read
     present: set[str] = field(default_factory=set)  # measure ids and KPI refs that exist
@@ -80,7 +82,11 @@ def judge(entries: dict[str, int], findings: Iterable[Finding], scope: Scope) ->
         if measure is not None and measure in scope.unreadable:
             keep[entry] = count
             not_judged += count
-        elif measure is None or not (scope.whole or measure in scope.measures):
+        elif (
+            measure is None
+            or not (scope.whole or measure in scope.measures)
+            or (scope.codes is not None and entry.rsplit(":", 1)[1] not in scope.codes)
+        ):
             keep[entry] = count
             out_of_scope += count
         else:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..model import Finding
 
 from ..i18n import _
-from ..rules import ALWAYS
+from ..rules import ALWAYS, RULES, matches
 from .common import (
     CONFIG_HELP,
     EXIT_FINDINGS,
@@ -167,7 +167,9 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     )
     kept = judged.out_of_scope + judged.not_judged
     if kept:
-        message += _("; kept {count} known finding(s) of files not checked").format(count=kept)
+        message += _("; kept {count} known finding(s) of files or rules not checked").format(
+            count=kept
+        )
     print(message, file=sys.stderr)
     return [f for f in findings if f.code in ALWAYS]
 
@@ -207,7 +209,7 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
         )
     if judged.out_of_scope:
         print(
-            _("kpiaudit: {count} known finding(s) in files not checked").format(
+            _("kpiaudit: {count} known finding(s) in files or rules not checked").format(
                 count=judged.out_of_scope
             ),
             file=err,
@@ -226,10 +228,14 @@ def main(argv: list[str]) -> int:
     config.ignore = [*config.ignore, *ignore]
     result = audit_paths(targets, config)
     findings = result.findings
+    scope = result.scope()
+    scope.codes = frozenset(
+        c for c in RULES if matches(c, config.select) and not matches(c, config.ignore)
+    )
     if args.write_baseline is not None:
-        findings = _write_baseline(args.write_baseline, findings, result.scope())
+        findings = _write_baseline(args.write_baseline, findings, scope)
     elif args.baseline is not None:
-        findings = _judge_baseline(args.baseline, findings, result.scope())
+        findings = _judge_baseline(args.baseline, findings, scope)
     out = sys.stdout
     text = args.format == "text"
     findings = shown_findings(findings, args.format, config)
