@@ -27,7 +27,8 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what the shell reports for a tool kille
 
 # Help shared by every command that reads measures (argparse's lint and typer's others).
 PATHS_HELP = N_(
-    "Measure files or directories. Default: the configured measures directory, else ./measures."
+    "Measure files or directories. Default: the configured measures directory, else measures/ "
+    "in the project root (found upwards: .kpiaudit.toml, [tool.kpiaudit] or .git)."
 )
 CONFIG_HELP = N_(
     "Read settings from FILE instead of searching for .kpiaudit.toml or [tool.kpiaudit] in "

@@ -49,7 +49,7 @@ _EPILOG = """exit status:
   141  the output pipe was closed (kpiaudit lint | head)
 
 examples:
-  kpiaudit lint                                   # the configured directory, else ./measures
+  kpiaudit lint                                   # the project's measures/, from any subdirectory
   kpiaudit lint measures/06-04.yaml -f github     # annotations on a pull request
   kpiaudit lint --select K1 --statistics          # only K101-K103, with counts per rule
   kpiaudit lint --baseline .kpiaudit-baseline.json  # fail only on new findings
