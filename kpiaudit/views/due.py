@@ -134,7 +134,8 @@ def due_table(rows: list[DueRow]) -> Table:
         ]
         for r in rows
     ]
-    return Table(_("{count} milestone(s)").format(count=len(rows)), _COLUMNS, body)
+    # Target milestones and set-by promises: both are dates something is due by.
+    return Table(_("{count} deadline(s)").format(count=len(rows)), _COLUMNS, body)
 
 
 def due_document(rows: list[DueRow]) -> list[dict[str, Any]]:
