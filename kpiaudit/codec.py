@@ -33,12 +33,13 @@ from .model import (
 # The fields of a KPI that are read from its text (``kpiaudit fix`` rewrites exactly these),
 # and the order in which a KPI's keys are written. ``rs`` and ``actuals`` are what was measured
 # (``kpiaudit actuals`` writes them); they come last, so that the list that grows is at the end.
-DERIVED_KEYS = ("status", "unset_reason", "milestones", "baselines")
+DERIVED_KEYS = ("status", "unset_reason", "set_by", "milestones", "baselines")
 KPI_KEY_ORDER = (
     "id",
     "kind",
     "status",
     "unset_reason",
+    "set_by",
     "text",
     "notes",
     "milestones",
@@ -90,6 +91,10 @@ def rs_link_from_data(d: dict[str, Any]) -> RsLink:
     )
 
 
+def set_by_from_data(d: dict[str, Any]) -> Deadline:
+    return Deadline(_iso(d["date"]), False, d["text"])
+
+
 def kpi_from_data(k: dict[str, Any]) -> Kpi:
     return Kpi(
         id=k["id"],
@@ -109,6 +114,7 @@ def kpi_from_data(k: dict[str, Any]) -> Kpi:
             Baseline(b["text"], b.get("value"), b.get("unit", ""), _iso(b.get("as_of")))
             for b in k.get("baselines", [])
         ],
+        set_by=set_by_from_data(k["set_by"]) if "set_by" in k else None,
         rs=[rs_link_from_data(r) for r in k.get("rs", [])],
         actuals=[actual_from_data(a) for a in k.get("actuals", [])],
     )
@@ -162,6 +168,10 @@ def deadline_data(d: Deadline) -> CommentedMap:
     )
 
 
+def set_by_data(d: Deadline) -> CommentedMap:
+    return CommentedMap(date=d.date.isoformat() if d.date else None, text=d.text)
+
+
 def milestone_data(m: Milestone) -> CommentedMap:
     out = CommentedMap()
     if m.target:
@@ -210,11 +220,14 @@ def rs_link_data(r: RsLink) -> CommentedMap:
 
 
 def derived_data(kpi: Kpi) -> dict[str, Any]:
-    """The KPI's fields read from its text, as written to a file: status, unset_reason (when
-    unset), milestones and baselines (when there are any)."""
+    """The KPI's fields read from its text, as written to a file: status, unset_reason and
+    set_by (when unset, and it says by when it is to be set), milestones and baselines (when
+    there are any)."""
     out: dict[str, Any] = {"status": kpi.status}
     if kpi.unset_reason is not None:
         out["unset_reason"] = kpi.unset_reason
+    if kpi.set_by is not None:
+        out["set_by"] = set_by_data(kpi.set_by)
     if kpi.milestones:
         out["milestones"] = [milestone_data(m) for m in kpi.milestones]
     if kpi.baselines:

@@ -1,7 +1,10 @@
 """Configuration: ``[tool.kpiaudit]`` in pyproject.toml, or ``.kpiaudit.toml``.
 
-Looked up from the current directory upwards; the first file that has kpiaudit settings wins.
-Unknown keys and bad values are errors (exit 2), never silently ignored.
+Looked up from the current directory upwards to the project root, as ruff does: the first
+directory with a ``.kpiaudit.toml``, a ``pyproject.toml`` with ``[tool.kpiaudit]``, or ``.git``
+is the project root, so that ``kpiaudit lint`` works from any subdirectory (even from inside
+``measures/``) and never picks up settings from outside the repository. Unknown keys and bad
+values are errors (exit 2), never silently ignored.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import SEVERITIES, Severity
-from .rules import RULES, is_selector, resolve
+from .rules import RULES, always_rule, is_selector, resolve
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,22 +39,27 @@ class Config:
     measures: Path | None = None
     base_date: date | None = None
     source: str = ""  # the file the settings came from, for messages
+    # The project root (see the module's docstring); None when none was found up to /.
+    root: Path | None = None
 
     def severity_of(self, code: str) -> Severity:
         return self.severity.get(code, RULES[code].severity)
 
 
-def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+def find_project(start: Path) -> tuple[Path | None, tuple[Path, dict[str, Any]] | None]:
+    """(the project root, its configuration file and settings) walking up from ``start``."""
     for directory in [start, *start.parents]:
         dedicated = directory / ".kpiaudit.toml"
         if dedicated.is_file():
-            return dedicated, _read(dedicated)
+            return directory, (dedicated, _read(dedicated))
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
             tool = _read(pyproject).get("tool", {})
             if isinstance(tool, dict) and "kpiaudit" in tool:
-                return pyproject, tool["kpiaudit"]
-    return None
+                return directory, (pyproject, tool["kpiaudit"])
+        if (directory / ".git").exists():  # a directory, or a file in a git worktree
+            return directory, None
+    return None, None
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -63,19 +71,23 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    root: Path | None
+    found: tuple[Path, dict[str, Any]] | None
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
         raw = _read(explicit)
         if explicit.name == "pyproject.toml":
             raw = raw.get("tool", {}).get("kpiaudit", {})
-        found: tuple[Path, dict[str, Any]] | None = (explicit, raw)
+        root, found = explicit.resolve().parent, (explicit, raw)
     else:
-        found = find_config(start or Path.cwd())
+        root, found = find_project((start or Path.cwd()).resolve())
     if found is None:
-        return Config()
+        return Config(root=root)
     path, raw = found
-    return parse_config(raw, path)
+    config = parse_config(raw, path)
+    config.root = root
+    return config
 
 
 def parse_config(raw: dict[str, Any], path: Path) -> Config:
@@ -89,7 +101,7 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     if "select" in raw:
         cfg.select = _codes(raw["select"], "select", where)
     if "ignore" in raw:
-        cfg.ignore = _codes(raw["ignore"], "ignore", where)
+        cfg.ignore = _codes(raw["ignore"], "ignore", where, skipping=True)
     sev = raw.get("severity", {})
     if not isinstance(sev, dict):
         raise ConfigError(
@@ -99,6 +111,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         rule = resolve(key)
         if rule is None:
             raise ConfigError(f"{where}: severity: unknown rule {key!r}")
+        if rule.always:
+            raise ConfigError(f"{where}: severity: {always_message(rule.code)}")
         if level not in SEVERITIES:
             raise ConfigError(
                 f"{where}: severity.{key}: {level!r} is not one of {', '.join(SEVERITIES)}"
@@ -108,7 +122,7 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     if not isinstance(pfi, dict):
         raise ConfigError(f"{where}: per-file-ignores must be a table of glob = [codes]")
     for glob, codes in pfi.items():
-        cfg.per_file_ignores[glob] = _codes(codes, f"per-file-ignores.{glob}", where)
+        cfg.per_file_ignores[glob] = _codes(codes, f"per-file-ignores.{glob}", where, skipping=True)
     if "measures" in raw:
         if not isinstance(raw["measures"], str):
             raise ConfigError(f"{where}: measures must be a path string")
@@ -125,7 +139,17 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
     return cfg
 
 
-def _codes(value: Any, key: str, where: str) -> list[str]:
+def always_message(code: str) -> str:
+    """Why an always-reported rule cannot be ignored or turned into a warning."""
+    from .i18n import _
+
+    return _(
+        "{code} ({name}) is always reported as an error: it says a file could not be checked "
+        "or was left out, which no configuration can make true"
+    ).format(code=code, name=RULES[code].name)
+
+
+def _codes(value: Any, key: str, where: str, *, skipping: bool = False) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -133,4 +157,7 @@ def _codes(value: Any, key: str, where: str) -> list[str]:
     for v in value:
         if not is_selector(v):
             raise ConfigError(f"{where}: {key}: unknown rule {v!r} (see `kpiaudit rules`)")
+        rule = always_rule(v) if skipping else None
+        if rule is not None:
+            raise ConfigError(f"{where}: {key}: {always_message(rule.code)}")
     return list(value)

@@ -104,6 +104,8 @@ class Extraction:
     milestones: list[Milestone]
     baselines: list[Baseline]
     date_mismatches: list[JpDate]
+    # The date an unset KPI is to be set by (今夏を目途に設定予定): a promise, not a milestone.
+    set_by: Deadline | None = None
 
     @property
     def targets(self) -> list[Target]:
@@ -125,6 +127,7 @@ class Extraction:
             unset_reason=self.unset,
             milestones=list(self.milestones),
             baselines=list(self.baselines),
+            set_by=self.set_by,
         )
 
 
@@ -143,7 +146,14 @@ _PERIOD_SUFFIX = re.compile(r"(?:末|中|内)?")
 
 
 def _classify_date(flat: str, jd: JpDate, base: date | None) -> str:
-    """deadline | start | baseline | budget | context | bare."""
+    """deadline | start | baseline | budget | context | bare.
+
+    A past date is not context for being past (audit-rules.md, "past milestone dates"): a date
+    attached to the KPI's own event or target, as its time phrase (令和３年度中に運用開始) or in
+    brackets right after it (運用開始（令和3年（2021年）12月）), is that milestone's deadline.
+    Context is a date inside a clause about something else: a past-tense clause (令和３年度に
+    構築したシステム), a name (令和２年度衛生行政報告例, 報告書（令和３年７月公表）), a date
+    that qualifies a noun (令和３年度の調査). Baselines (時点, 比, 参考) stay baselines."""
     reading = _Reading(flat, base)
     return _classify(reading, jd, reading.brackets.cursor().at(jd.begin))
 
@@ -172,11 +182,13 @@ def _classify(reading: _Reading, jd: JpDate, enclosing: tuple[int, int] | None) 
     if after.startswith("に") and _PAST_CLAUSE.match(after):
         return "context"
     if _EXPLICIT.match(after):
-        if past and re.match(r"\s*(?:に|の|で)", after):
-            return "context"
+        if past and re.match(r"\s*の", after):
+            return "context"  # 令和３年度の調査: the date qualifies a noun, not the KPI
         return "deadline"
     if re.match(r"\s*(?:約|おおむね)?\d", after):
         return "deadline"
+    if past and re.match(r"\s*\)\s*の", after):
+        return "context"  # 〇〇戦略（令和元年度）の実施状況: a name's date
     if re.match(r"\s*\)", after) or not after.strip():
         return "bare"
     return "context" if past else "deadline"
@@ -631,12 +643,9 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
     )
     targets = _restated(reading.brackets, sorted(targets + words, key=lambda t: t.begin))
     baselines += number_baselines
-    # A bare past date counts only when a target stands beside it (１－３: 令和３年度 1,800か所);
-    # a bare future date is a deadline.
-    near = _Near(targets) if bare else None
-    for d in bare:
-        if (d.date is not None and not _before(d.date, base)) or (near and near.near(d)):
-            deadlines.append(d)
+    # A date in brackets with nothing after it, or at the end, is the deadline of what it
+    # stands beside (運用開始（令和3年（2021年）12月）, 1,800か所（令和３年度）), past or not.
+    deadlines += bare
     deadlines.sort(key=lambda d: d.begin)
     milestones = _pair(targets, deadlines, rates, flat)
     milestones = _past_points_to_baselines(milestones, baselines, base)
@@ -652,10 +661,76 @@ def extract(text: str, base: date | None, notes: Sequence[str] = ()) -> Extracti
                 )
                 break
     marker = unset_marker(text, notes, has_target=bool(targets))
+    set_by = None
+    if marker is not None:
+        set_by = _set_by(text, flat, [d for d in deadlines if d.date], has_target=bool(targets))
+        if set_by is None:
+            set_by = next(filter(None, (_set_by_in_note(n, base) for n in notes)), None)
+        if set_by is not None:  # the promise is not a milestone of the KPI
+            milestones = [
+                m
+                for m in milestones
+                if not (m.deadline and m.deadline.begin == set_by.begin and m.target is None)
+            ]
     mismatches = [d for d in dates if d.mismatch]
     for note in notes:
         mismatches += [d for d in find_dates(note, base) if d.mismatch]
-    return Extraction(marker, milestones, baselines, mismatches)
+    return Extraction(marker, milestones, baselines, mismatches, set_by)
+
+
+# How far (in characters, within one sentence) a date may stand from the words that say the KPI
+# is to be set for it to be the date it is set by: 令和５年度を目途に目標時期、目標値の明確化.
+_SET_BY_REACH = 12
+
+
+def _set_by(text: str, flat: str, dated: list[Deadline], *, has_target: bool) -> Deadline | None:
+    """The deadline among ``dated`` that says when the KPI is to be set: the one nearest to
+    an unset wording (設定予定, 明確化, KPIの設定時期 …) in the same sentence, if one is that
+    near. Its wording keeps 末/まで/目途 (令和４年度（2022年度）末).
+
+    Linear: dates do not overlap, so sorted by where they begin they are sorted by where they
+    end too, and for each wording only the dates within reach of it are looked at (found by
+    binary search), never every date of the text."""
+    dated = sorted(dated, key=lambda d: d.begin)
+    begins = [d.begin for d in dated]
+    stops = [d.stop for d in dated]
+    scopes = _Scopes(flat) if has_target else None
+    best: tuple[int, Deadline] | None = None
+    for m in UNSET_MARKERS.finditer(flat):
+        if scopes is not None and scopes.about_sub_area(m.start()):
+            continue
+        # The dates that end within reach before the wording, overlap it, or begin within reach
+        # after it: a contiguous run.
+        i = bisect_left(stops, m.start() - _SET_BY_REACH)
+        j = bisect_right(begins, m.end() + _SET_BY_REACH)
+        for d in dated[i:j]:
+            a, b = (d.stop, m.start()) if d.stop <= m.start() else (m.end(), d.begin)
+            gap = max(0, b - a)
+            if gap > _SET_BY_REACH or "。" in flat[min(a, b) : max(a, b)]:
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, d)
+    if best is None:
+        return None
+    d = best[1]
+    wording = text[d.begin : d.stop] + _suffix_at(text, d.stop)
+    return Deadline(d.date, False, wording, True, d.begin, d.stop)
+
+
+def _set_by_in_note(note: str, base: date | None) -> Deadline | None:
+    flat = fold(note)
+    dates = find_dates(note, base)
+    reading = _Reading(flat, base, dates)
+    enclosing = reading.brackets.cursor()
+    dated = [
+        Deadline(jd.end, False, jd.text, True, jd.begin, jd.stop)
+        for jd in dates
+        if jd.end is not None
+        and _classify(reading, jd, enclosing.at(jd.begin)) in ("deadline", "bare")
+    ]
+    found = _set_by(note, flat, dated, has_target=False) if dated else None
+    # Its position is in the note, not in the KPI's text: keep it out of the text's spans.
+    return Deadline(found.date, False, found.text) if found else None
 
 
 def _drop_restatements(flat: str, targets: list[Target]) -> list[Target]:
@@ -685,32 +760,12 @@ _SUFFIX = re.compile(r"(?:[)）]?(?:末|中|内))?(?:までに|まで|を目途|
 
 def _suffix(text: str, jd: JpDate) -> str:
     """The words that make a date a deadline (末までに, を目途), kept with its wording."""
-    m = _SUFFIX.match(text, jd.stop)  # in place: a copy of the rest of the text per date
+    return _suffix_at(text, jd.stop)
+
+
+def _suffix_at(text: str, stop: int) -> str:
+    m = _SUFFIX.match(text, stop)  # in place: a copy of the rest of the text per date
     return m.group(0) if m else ""  # was quadratic
-
-
-def _target_near(targets: list[Target], d: Deadline) -> bool:
-    return any(abs(t.begin - d.stop) <= 3 or abs(d.begin - t.stop) <= 3 for t in targets)
-
-
-class _Near:
-    """_target_near for many dates: the targets' starts and ends sorted once, so that each date
-    is two binary searches rather than a scan of every target."""
-
-    def __init__(self, targets: list[Target]) -> None:
-        self._begins = sorted(t.begin for t in targets)
-        self._stops = sorted(t.stop for t in targets)
-
-    def near(self, d: Deadline) -> bool:
-        return _any_within(self._begins, d.stop - 3, d.stop + 3) or _any_within(
-            self._stops, d.begin - 3, d.begin + 3
-        )
-
-
-def _any_within(values: list[int], low: int, high: int) -> bool:
-    """Whether the sorted ``values`` hold one in [low, high]."""
-    i = bisect_left(values, low)
-    return i < len(values) and values[i] <= high
 
 
 _CLAUSE_END = re.compile(r"。|\n(?![(（])")
@@ -821,7 +876,9 @@ def _past_points_to_baselines(
     milestones: list[Milestone], baselines: list[Baseline], base: date | None
 ) -> list[Milestone]:
     """令和２年度 約22万件、令和７年度 約150万件: when a series has a future point, the past
-    points written without まで/末 are where the series starts, not deadlines."""
+    points written without まで/末 are where the series starts (its baseline, as a careful
+    reader takes the figure a plan of June 2022 gives for FY2020), not deadlines. A past
+    date standing alone with its target (1-3: 令和３年度 1,800か所) is still a deadline."""
     future = [
         m
         for m in milestones

@@ -20,7 +20,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from .audit import audit
+from .audit import Audit, audit
 from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data
 from .config import Config
 from .extract import extract
@@ -41,7 +41,24 @@ class FileFix:
 def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
     """What ``fix`` would change, file by file; nothing is written. Raises
     :class:`~kpiaudit.audit.TwoPlansError` when the files belong to several plans."""
-    result = audit(paths, config).single()
+    return fixes_for(audit(paths, config).single())
+
+
+def fixes_for(result: Audit) -> list[FileFix]:
+    """What ``fix`` would change in the files of an audited plan. A file that could not be
+    read or validated is reported as left (fix cannot read its KPIs), and so is every file of
+    a plan whose base date is unknown (its relative dates, 今年度, could not be read again)."""
+    if result.plan.base_date is None:
+        why = (
+            "no plan.yaml and no base-date configured: relative dates (今年度, 今夏) cannot be "
+            "read, so no KPI is re-read"
+        )
+        return [FileFix(Path(result.plan.directory), "", "", skipped=[why])]
+    broken = [
+        FileFix(Path(f.path), "", "", skipped=[f"{f.code} {f.name}: {f.message}"])
+        for f in result.left_out()
+        if f.code not in ("E008", "E010")  # a duplicate is still a readable file
+    ]
     wanted: dict[str, set[str]] = {}
     for f in result.findings:
         if f.code in FIXABLE and f.kpi:
@@ -51,7 +68,7 @@ def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
         fix = _fix_file(Path(path_name), refs, result.plan.base_date)
         if fix.fixed or fix.skipped:
             fixes.append(fix)
-    return fixes
+    return sorted(broken + fixes, key=lambda f: f.path.as_posix())
 
 
 def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:

@@ -2,10 +2,19 @@
 
 ``build`` is pure (text in, file name → YAML text out, plus a summary); ``write`` is the edge
 that puts the files on disk atomically and refuses to overwrite without ``force``.
+
+``write`` also records what it wrote in a manifest beside the files (``.kpiaudit-import.json``:
+each file's name and the SHA-256 of what was written). That is how a later ``import --force``
+knows which files it owns: a file an earlier import wrote and this one no longer writes is
+removed, unless it was edited since (then it is left, and said so); a file import never wrote
+is never touched, whatever its name.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,9 +24,19 @@ from . import source
 from .codec import dump, measure_data, plan_data
 from .extract import extract
 from .fsutil import atomic_write_all
-from .model import PLAN_FILE, Chapter, Kpi, Measure, Plan, kpi_id, measure_filename
+from .model import (
+    PLAN_FILE,
+    Chapter,
+    Kpi,
+    Measure,
+    Plan,
+    kpi_id,
+    measure_filename,
+    measure_id_of,
+)
 
 SCHEMA_REF = "../schema/measure.schema.json"
+MANIFEST = ".kpiaudit-import.json"
 
 
 @dataclass
@@ -92,15 +111,77 @@ def _kpi(
     return kpi
 
 
-def write(out_dir: Path, files: dict[str, str], *, force: bool) -> list[str]:
-    """Write every file or none. Returns the names of files that already existed and would be
-    overwritten (nothing is written then) unless ``force``."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def manifest(files: dict[str, str]) -> str:
+    """The manifest ``write`` puts beside ``files``: what this import wrote."""
+    doc = {
+        "version": 1,
+        "written_by": "kpiaudit import",
+        "files": {name: _digest(text) for name, text in sorted(files.items())},
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _previous(out_dir: Path) -> dict[str, str]:
+    """File name → digest that the previous import recorded; empty without a manifest."""
+    try:
+        doc = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    recorded = doc.get("files") if isinstance(doc, dict) else None
+    if not isinstance(recorded, dict):
+        return {}
+    return {
+        name: digest
+        for name, digest in recorded.items()
+        if isinstance(name, str) and isinstance(digest, str) and Path(name).name == name
+    }
+
+
+@dataclass
+class Written:
+    refused: list[str] = field(default_factory=list)  # existed, nothing written (no force)
+    removed: list[str] = field(default_factory=list)  # an earlier import's, no longer written
+    edited: list[str] = field(default_factory=list)  # an earlier import's, edited since: left
+    foreign: list[str] = field(default_factory=list)  # measure files import never wrote: left
+    failed: list[tuple[str, str]] = field(default_factory=list)  # could not be removed, why
+
+
+def write(out_dir: Path, files: dict[str, str], *, force: bool) -> Written:
+    """Write every file (and the manifest) or none. Without ``force``, nothing is written when
+    a file would be overwritten (:attr:`Written.refused`). With it, files an earlier import
+    wrote and this one does not are removed afterwards, unless edited since."""
     existing = sorted(name for name in files if (out_dir / name).exists())
     if existing and not force:
-        return existing
+        return Written(refused=existing)
+    previous = _previous(out_dir) if force and out_dir.is_dir() else {}
     out_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_all((out_dir / name, text) for name, text in sorted(files.items()))
-    return []
+    items = [*sorted(files.items()), (MANIFEST, manifest(files))]
+    atomic_write_all((out_dir / name, text) for name, text in items)
+    done = Written()
+    for name, digest in sorted(previous.items()):
+        path = out_dir / name
+        if name in files or name == MANIFEST or not path.is_file() or path.is_symlink():
+            continue
+        try:
+            if _digest(path.read_text(encoding="utf-8")) != digest:
+                done.edited.append(name)
+                continue
+            os.unlink(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            done.failed.append((name, getattr(exc, "strerror", None) or str(exc)))
+            continue
+        done.removed.append(name)
+    if force:
+        done.foreign = sorted(
+            p.name
+            for p in out_dir.iterdir()
+            if measure_id_of(p.name) and p.name not in files and p.name not in previous
+        )
+    return done
 
 
 def summary_lines(s: ImportSummary) -> Iterable[str]:

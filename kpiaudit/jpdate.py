@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
@@ -365,17 +366,59 @@ def _greg_match_safe(m: re.Match[str], folded: str, original: str) -> JpDate | N
         return None
 
 
-_ISO_RE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?")
+_ISO_RE = re.compile(r"(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?")
 _DEADLINE_WORDS = re.compile(r"(?:まで(?:に)?|を?目途|を?目処|頃|ごろ|程度|時点)$")
+# What people type for an era year: R7, R7年度, R7.3, R7/3/31 (令和), H31 (平成), S64 (昭和).
+_ERA_LETTER = {"R": "令和", "H": "平成", "S": "昭和"}
+_ERA_SHORT = re.compile(
+    r"(?P<era>[RHS])(?P<y>\d{1,2}|元)(?:(?P<rest>年.*)|[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?",
+    re.IGNORECASE,
+)
+_FISCAL = re.compile(r"FY(?P<y>\d{4})", re.IGNORECASE)
+_FORMS = (
+    "2025, 2025-03, 2025/03, 2025-03-15, 2025年3月, 令和7年, R7, 令和6年度, FY2024, 令和7年3月末"
+)
+
+
+def _argument(raw: str) -> tuple[str, bool]:
+    """A date argument in the forms :func:`find_dates` reads, and whether it names the last day
+    of its period (末: 令和6年度末 is 2025-03-31, 令和7年3月末 is 2025-03-31)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
+    text = _DEADLINE_WORDS.sub("", text)
+    last_day = text.endswith("末")
+    text = text.removesuffix("末")
+    short = _ERA_SHORT.fullmatch(text)
+    if short:
+        era = _ERA_LETTER[short["era"].upper()] + short["y"]
+        if short["rest"]:
+            text = era + short["rest"]
+        elif short["m"]:
+            text = f"{era}年{short['m']}月" + (f"{short['d']}日" if short["d"] else "")
+        else:
+            text = era + "年"
+    fiscal = _FISCAL.fullmatch(text)
+    if fiscal:  # FY2024 is the Japanese fiscal year 2024: April 2024 to March 2025 (令和6年度)
+        text = f"{fiscal['y']}年度"
+    return text, last_day
 
 
 def parse_date(text: str, base: date | None = None) -> JpDate:
-    """Read one whole date expression (``2025``, ``2025-03``, ``2025-03-15``, ``令和6年度``,
-    ``令和7年3月``, ``2024年度末``, ``今年度``). Raises :class:`DateParseError`."""
+    """Read one whole date expression, as people type them on a command line: ``2025``,
+    ``2025-03``, ``2025/03``, ``2025-03-15``, ``2025年3月``, ``令和6年度``, ``R7``, ``R7年度``,
+    ``FY2024``, ``今年度``. ``末`` names the period's last day (``令和6年度末`` is 2025-03-31).
+    Raises :class:`DateParseError`."""
     raw = text.strip()
     if not raw:
         raise DateParseError("empty date")
-    iso = _ISO_RE.fullmatch(fold(raw))
+    core, last_day = _argument(raw)
+    found = _period(raw, core, base)
+    if last_day and found.end is not None:
+        return JpDate(raw, found.end, found.end, "day", 0, len(raw))
+    return found
+
+
+def _period(raw: str, core: str, base: date | None) -> JpDate:
+    iso = _ISO_RE.fullmatch(core)
     if iso:
         y = int(iso["y"])
         try:
@@ -390,16 +433,12 @@ def parse_date(text: str, base: date | None = None) -> JpDate:
         except ValueError as exc:
             raise DateParseError(f"{raw}: {exc}") from exc
         return JpDate(raw, date(y, 1, 1), date(y, 12, 31), "year", 0, len(raw))
-    core = _DEADLINE_WORDS.sub("", raw)
     found = find_dates(core, base or date.today())
-    if len(found) == 1 and found[0].begin == 0 and found[0].stop == len(core):
+    if core and len(found) == 1 and found[0].begin == 0 and found[0].stop == len(core):
         jd = found[0]
         if jd.mismatch:
             raise DateParseError(f"{raw}: {jd.mismatch}")
         if jd.granularity == "recurring":
             raise DateParseError(f"{raw}: a recurring period has no single date")
         return jd
-    raise DateParseError(
-        f"cannot read {raw!r} as a date; use 2025, 2025-03, 2025-03-15, 令和7年, 令和6年度 "
-        "or 令和7年3月"
-    )
+    raise DateParseError(f"cannot read {raw!r} as a date; use {_FORMS}")

@@ -9,6 +9,7 @@ expects, duplicate keys are caught, and alias bombs are bounded.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
 }
-_SUPPRESS = re.compile(r"#\s*kpiaudit:\s*ignore\[(?P<codes>[A-Z0-9,\s]+)\](?P<reason>.*)$")
+# A comment that may be a suppression (or a mistyped one): kpiaudit or ignore[ in any case.
+_SUPPRESSION_HINT = re.compile(r"kpiaudit|ignore\s*\[", re.IGNORECASE)
 
 
 @dataclass
@@ -48,8 +50,9 @@ class LoadedFile:
     data: Any = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # (line, codes, reason) of each `# kpiaudit: ignore[…]` comment
-    suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)
+    # (line, column, text) of each comment that mentions kpiaudit or ignore[ (suppressions,
+    # or attempts at one): real comments only, never text inside a quoted or block scalar
+    suppressions: list[tuple[int, int, str]] = field(default_factory=list)
 
     def position(self, path: Path_) -> tuple[int, int]:
         """Line and column of the deepest node on ``path`` that exists."""
@@ -156,12 +159,6 @@ def _encoding_guess(raw: bytes) -> str | None:
 def load_text(text: str, name: str) -> LoadedFile:
     result = LoadedFile(name)
     text = text.replace("\r\n", "\n")
-    for i, physical in enumerate(text.split("\n"), start=1):
-        if "kpiaudit" in physical:
-            m = _SUPPRESS.search(physical)
-            if m:
-                codes = [c.strip() for c in m["codes"].split(",") if c.strip()]
-                result.suppressions.append((i, codes, m["reason"].strip()))
     try:
         node = compose(text)
     except MarkedYAMLError as exc:
@@ -179,6 +176,8 @@ def load_text(text: str, name: str) -> LoadedFile:
     if node is None:
         result.problems.append(Problem("E004", "empty"))
         return result
+    if _SUPPRESSION_HINT.search(text):
+        result.suppressions = suppression_comments(text, node)
     budget = [MAX_NODES]
     try:
         result.data = _convert(node, (), result, budget)
@@ -189,6 +188,54 @@ def load_text(text: str, name: str) -> LoadedFile:
         result.data = None
         result.problems.append(Problem("E006", "deep"))
     return result
+
+
+def suppression_comments(text: str, root: Node) -> list[tuple[int, int, str]]:
+    """(line, column, text) of each YAML comment in ``text`` that mentions kpiaudit or
+    ``ignore[``. A comment is a ``#`` at the start of a line or after a space or tab that lies
+    outside every scalar (key or value: quoted, plain or block) of the composed document, up
+    to the end of its line; a ``#`` inside a KPI's quoted or block text is text, and never
+    suppresses anything."""
+    spans = sorted(_scalar_spans(root))
+    starts = [a for a, _ in spans]
+    out = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        start = line.find("#")
+        while start != -1:
+            at = offset + start
+            if (start == 0 or line[start - 1] in " \t") and not _inside(spans, starts, at):
+                comment = line[start:]
+                if _SUPPRESSION_HINT.search(comment):
+                    out.append((number, start + 1, comment))
+                break  # the rest of the line belongs to this comment
+            start = line.find("#", start + 1)
+        offset += len(line) + 1
+    return out
+
+
+def _scalar_spans(root: Node) -> list[tuple[int, int]]:
+    spans = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: the same node again
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            spans.append((node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], index: int) -> bool:
+    """Whether ``index`` falls in one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_right(starts, index) - 1
+    return i >= 0 and index < spans[i][1]
 
 
 def _short(exc: BaseException) -> str:

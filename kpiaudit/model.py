@@ -43,6 +43,15 @@ def measure_filename(measure_id: str) -> str:
     return KpiRef.parse(measure_id).filename
 
 
+_FILENAME = re.compile(r"0*([1-9][0-9]*)-0*([1-9][0-9]*)\.ya?ml")
+
+
+def measure_id_of(filename: str) -> str | None:
+    """06-04.yaml → 6-4: the measure a file's name says it holds; None for other names."""
+    m = _FILENAME.fullmatch(filename)
+    return f"{m[1]}-{m[2]}" if m else None
+
+
 # --- references ----------------------------------------------------------------------------
 
 _REF = re.compile(r"([1-9][0-9]*)-([1-9][0-9]*)(?:\.([PE])([1-9][0-9]*))?")
@@ -200,6 +209,9 @@ class Kpi:
     baselines: list[Baseline] = field(default_factory=list)
     rs: list[RsLink] = field(default_factory=list)
     actuals: list[Actual] = field(default_factory=list)
+    # The date an unset KPI is promised to be set by (今夏を目途に設定予定): kept, and listed
+    # by due, but never a milestone: it is a promise to define the KPI, not a target deadline.
+    set_by: Deadline | None = None
 
     @property
     def has_target(self) -> bool:

@@ -6,6 +6,7 @@ The schemas users point their editors at are ``schema/*.json`` (shipped in the p
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -48,15 +49,51 @@ def validate(loaded: LoadedFile, schema: SchemaName) -> list[Problem]:
     """E004 problems of a loaded file against a schema, in document order."""
     problems = []
     for err in sorted(_validator(schema).iter_errors(loaded.data), key=lambda e: list(e.path)):
-        line, col = loaded.position(tuple(err.absolute_path))
-        key, args = _message(err)
+        where = tuple(err.absolute_path)
+        field = _field(where, loaded.data)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            # One problem per unknown key, at its own line, with the known key it resembles.
+            known = list(err.schema.get("properties", {}))
+            for name in err.instance:
+                if name not in known:
+                    key, args = _unknown(field, str(name), known)
+                    line, col = loaded.position((*where, name))
+                    problems.append(Problem("E004", key, args, line, col))
+            continue
+        line, col = loaded.position(where)
+        key, args = _message(err, field)
         problems.append(Problem("E004", key, args, line, col))
+    problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
 
-def _message(err: Any) -> tuple[str, dict[str, Any]]:
+def _field(path: tuple[Any, ...], data: Any) -> str:
+    """Where in the file, in the plan's words: ``6-4.E1 milestones.0.target`` for a KPI's field
+    (not ``kpis.3.milestones…``), ``title`` for a measure's, ``(top level)`` for the file."""
+    if len(path) >= 2 and path[0] == "kpis" and isinstance(path[1], int) and isinstance(data, dict):
+        measure = data.get("id") if isinstance(data.get("id"), str) else ""
+        kpis = data.get("kpis")
+        kpi = kpis[path[1]] if isinstance(kpis, list) and path[1] < len(kpis) else None
+        kid = kpi.get("id") if isinstance(kpi, dict) else None
+        if isinstance(kid, str) and kid:
+            head = f"{measure}.{kid}" if measure else kid
+        else:  # a KPI without a usable id: count it as people do, from 1
+            head = f"{measure} KPI {path[1] + 1}".strip()
+        rest = ".".join(str(p) for p in path[2:])
+        return f"{head} {rest}" if rest else head
+    return ".".join(str(p) for p in path) or "(top level)"
+
+
+def _unknown(field: str, name: str, known: list[str]) -> tuple[str, dict[str, Any]]:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    args: dict[str, Any] = {"field": field, "names": repr(name)}
+    if close:
+        return "unknown_close", {**args, "suggestion": close[0]}
+    return "unknown", args
+
+
+def _message(err: Any, field: str) -> tuple[str, dict[str, Any]]:
     """Which E004 message, and its arguments: words a policy officer understands."""
-    field = ".".join(str(p) for p in err.absolute_path) or "(top level)"
     v = err.validator
     if v in ("required", "dependentRequired"):  # dependentRequired: 'unit' is a dependency …
         missing = err.message.split("'")[1] if "'" in err.message else err.message
@@ -64,10 +101,6 @@ def _message(err: Any) -> tuple[str, dict[str, Any]]:
     if v == "anyOf" and all(set(s) == {"required"} for s in err.validator_value):
         options = " or ".join(repr(k) for s in err.validator_value for k in s["required"])
         return "required_any", {"field": field, "options": options}
-    if v == "additionalProperties" and isinstance(err.instance, dict):
-        known = set(err.schema.get("properties", {}))
-        names = ", ".join(repr(k) for k in err.instance if k not in known)
-        return "unknown", {"field": field, "names": names}
     if v == "type":
         want = err.validator_value
         want = " or ".join(want) if isinstance(want, list) else want

@@ -12,9 +12,10 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from .chapters import FULLWIDTH_ROMAN, roman_to_int
-from .jpdate import fold
+from .jpdate import find_dates, fold
 from .model import Kind
 
 _CHAPTER = re.compile(r"^\s*(?P<numeral>[" + FULLWIDTH_ROMAN + r"])\s*[．.]\s*(?P<title>\S.*?)\s*$")
@@ -75,6 +76,29 @@ class SourcePlan:
     chapters: list[SourceChapter] = field(default_factory=list)
     measures: list[SourceMeasure] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+# The plan's own date, on its cover: a line that is nothing but a full date, perhaps with the
+# word for the decision (令和４年６月７日 / （令和４年６月７日閣議決定）). A date inside a
+# sentence or after another document's name (「…重点計画」（令和３年６月18日閣議決定）) is not.
+_OWN_DATE = re.compile(
+    r"[(（]?(?P<date>(?:令和|平成)(?:\d{1,2}|元)年\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?:閣議決定|決定|改定|策定)?[)）]?"
+)
+
+
+def stated_date(raw: str) -> tuple[date, int] | None:
+    """The date the plan text states for itself (its decision date) and its line, from the
+    lines before the first chapter; None when it states none."""
+    for line in clean_lines(raw):
+        if _CHAPTER.match(line.text):
+            return None
+        m = _OWN_DATE.fullmatch(re.sub(r"\s+", "", fold(line.text)))
+        if m:
+            found = find_dates(m["date"], None)
+            if len(found) == 1 and found[0].granularity == "day" and found[0].end:
+                return found[0].end, line.number
+    return None
 
 
 def width(text: str) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,36 @@ SOURCE = ROOT / "sources" / "digital-plan-2022-measures.txt"
 MEASURES = ROOT / "measures"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASE = date(2022, 6, 7)
+
+# What the terminal a test suite runs in may say about colour, width and language. Every test
+# starts without them (and a subprocess a test starts inherits that), so that the suite gives
+# the same result in a developer's terminal, under CI=true TERM=dumb and with no terminal at
+# all; a test that wants one of them sets it itself.
+TERMINAL_ENVIRONMENT = (
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "PY_COLORS",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "COLUMNS",
+    "LINES",
+    "KPIAUDIT_LANG",
+    "KPIAUDIT_DEBUG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANG",
+)
+
+
+@pytest.fixture(autouse=True)
+def terminal_independent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in TERMINAL_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "dumb")
+    yield
 
 
 @pytest.fixture(scope="session")

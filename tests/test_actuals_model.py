@@ -96,7 +96,7 @@ def test_schema_says_what_an_actual_lacks(actual: str, message: str, tmp_path: P
     d = plan_copy(tmp_path, text.replace(E2_OLD, E2_OLD + f"    actuals:\n      - {actual}\n"))
     found = codes([str(d)], capsys)
     assert found and {c for c, _ in found} == {"E004"}
-    assert any(message in m and m.startswith("kpis.3.actuals.0") for _, m in found)
+    assert any(message in m and m.startswith("1-7.E2 actuals.0") for _, m in found)
 
 
 def test_fix_keeps_actuals_and_their_comments(tmp_path: Path, capsys) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from kpiaudit.cli import main
@@ -57,6 +60,11 @@ kpis:
     milestones:
       - target: {value: 30, unit: 件, comparison: '=', text: 30件}
         deadline: {date: '2023-03-31', recurring: false, text: 今年度末までに}
+  - id: E1
+    kind: outcome
+    status: unset
+    unset_reason: ―
+    text: ―
 """
 
 
@@ -112,3 +120,33 @@ def test_readme_rule_table_is_the_registry() -> None:
 
 def test_fix_repairs_the_rules_the_registry_calls_fixable() -> None:
     assert {"K202", "K203", "K204", "K206"} == FIXABLE
+
+
+def test_the_suite_does_not_depend_on_the_terminal_it_runs_in() -> None:
+    """The tests that print through reporters and help, run under the environment a terminal
+    (or a CI runner) may set: forced colour, a narrow width, a dumb terminal, no input."""
+    env = {
+        **os.environ,
+        "FORCE_COLOR": "1",
+        "COLUMNS": "30",
+        "CI": "true",
+        "TERM": "dumb",
+        "NO_COLOR": "",
+        "LANG": "ja_JP.UTF-8",
+    }
+    tests = [  # in-process ones: kpiaudit's subprocesses inherit the fixture's environment too
+        "tests/test_lint.py::test_lint_help_teaches_and_the_command_list_shows_lint",
+        "tests/test_lint.py::test_schema_error_names_field_and_position",
+        "tests/test_hostile.py::test_non_utf8_message_says_what_to_do",
+        "tests/test_views.py::test_status_formats",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no", *tests],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]

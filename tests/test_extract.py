@@ -112,6 +112,13 @@ def test_not_a_target(text: str) -> None:
         ("令和４年（2022年）夏を目途", date(2022, 8, 31)),
         ("（令和３年度（2021年度）1,800か所）", date(2022, 3, 31)),
         ("２倍にする（令和５年度末（2023年度末））", date(2024, 3, 31)),
+        # A past date attached to the KPI's own event is its deadline (issue 10.4).
+        (
+            "オンライン電子納品システムの運用開始（令和3年（2021年）12月）引き続き、運用を継続",
+            date(2021, 12, 31),
+        ),
+        ("令和３年度中に運用開始", date(2022, 3, 31)),
+        ("研究開発課題数（令和２年度（2020年度）までに10件）", date(2021, 3, 31)),
     ],
 )
 def test_deadline(text: str, deadline: date) -> None:
@@ -133,8 +140,14 @@ def test_rate_is_a_recurring_deadline(text: str) -> None:
         "４月から運用",
         "AI戦略の実施状況（令和元年度（2019年度）策定）",
         "実証件数（令和３年度（2021年度）補正予算）",
-        "運用開始（令和3年（2021年）12月）引き続き、運用を継続",
         "令和４年度（2022年度）以降に３件以上",
+        # Past dates about something else: context (issue 10.4).
+        "各地方公共団体に対し、令和３年度（2021年度）に構築したシステムの周知",
+        "AI戦略（令和元年度（2019年度））の実施状況",
+        "「ガバナンス・イノベーションVer.2」報告書（令和３年（2021年）７月公表）の周知",
+        "令和２年度学校における教育の情報化の実態等に関する調査結果の公表",
+        "改修コスト３割削減（令和２年度（2020年度）比）",
+        "データベースを拡充（令和３年度（2021年度）３月時点：35万本）",
     ],
 )
 def test_not_a_deadline(text: str) -> None:
@@ -154,7 +167,9 @@ def test_several_milestones_pair_in_reading_order() -> None:
     assert pairs == [("99.85％", date(2025, 3, 31)), ("99.90％", date(2028, 3, 31))]
 
 
-def test_past_point_of_a_series_is_a_baseline() -> None:
+def test_past_point_of_a_series_is_its_baseline() -> None:
+    """A series that runs from a past figure to a future target starts at the past figure: a
+    plan of June 2022 giving 約22万件 for FY2020 states where the KPI stands, not a target."""
     x = extract(
         "連携するデータ数（令和２年度（2020年度） 約22万件、令和７年度（2025年度） 約150万件）",
         BASE,
@@ -162,7 +177,24 @@ def test_past_point_of_a_series_is_a_baseline() -> None:
     assert [(m.target.text, m.deadline.date) for m in x.milestones if m.target and m.deadline] == [
         ("約150万件", date(2026, 3, 31))
     ]
-    assert any("22万件" in b.text for b in x.baselines)
+    assert [(b.value, b.as_of) for b in x.baselines] == [(220_000, date(2021, 3, 31))]
+
+
+def test_a_past_target_with_its_own_date_is_a_milestone() -> None:
+    """A target with its own date is a milestone even when the date had passed on the base
+    date (audit-rules.md): whether it was met is a question for actual values."""
+    x = extract("デジタル活用支援に係る実施拠点数（令和３年度（2021年度）1,800か所）", BASE)
+    assert [(m.target.text, m.deadline.date) for m in x.milestones if m.target and m.deadline] == [
+        ("1,800か所", date(2022, 3, 31))
+    ]
+    assert not x.baselines
+
+
+def test_a_baseline_stays_a_baseline() -> None:
+    x = extract("全体の94％（令和４年（2022年）２月時点）", BASE)
+    assert not x.targets and [b.text for b in x.baselines] == ["94％"]
+    x = extract("研修等の開催件数（参考：令和３年度（2021年度）243件）", BASE)
+    assert not x.milestones and [b.text for b in x.baselines] == ["243件"]
 
 
 def test_era_mismatch_is_carried() -> None:

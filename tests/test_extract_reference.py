@@ -318,16 +318,11 @@ def test_pair(case: tuple[str, list[Target], list[Deadline]], with_rate: bool) -
 
 @EXAMPLES
 @given(targets_and_deadlines())
-def test_restatements_and_near(case: tuple[str, list[Target], list[Deadline]]) -> None:
+def test_restatements(case: tuple[str, list[Target], list[Deadline]]) -> None:
     flat, targets, _ = case
     assert [id(t) for t in ex._drop_restatements(flat, targets)] == [
         id(t) for t in ref_drop_restatements(flat, targets)
     ]
-    near = ex._Near(targets)
-    for begin in range(len(flat) + 5):
-        for stop in range(begin, begin + 5):
-            d = Deadline(None, False, "d", False, begin, stop)
-            assert near.near(d) == ex._target_near(targets, d), (begin, stop)
 
 
 @EXAMPLES

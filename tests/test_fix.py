@@ -150,6 +150,26 @@ def test_line_ends_bom_and_permissions_are_kept(plan: Path, capsys) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
+def test_set_by_is_read_from_the_text_and_restored(plan: Path, capsys) -> None:
+    """A promise date (KPIの設定時期：令和４年度末) is kept as set_by, never as a milestone."""
+    path = plan / "06-28.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert "    set_by:\n      date: '2023-03-31'\n      text: 令和４年度（2022年度）末\n" in before
+    assert "milestones" not in before
+    # An older file recorded the promise as a milestone: lint says where it belongs, fix moves it.
+    older = before.replace(
+        "    set_by:\n      date: '2023-03-31'\n      text: 令和４年度（2022年度）末\n", ""
+    ) + (
+        "    milestones:\n      - deadline:\n          date: '2023-03-31'\n"
+        "          recurring: false\n          text: 令和４年度（2022年度）\n"
+    )
+    path.write_text(older, encoding="utf-8")
+    assert {"K202", "K206"} <= set(lint_codes(path, capsys))
+    assert main(["fix", str(path)]) == 0
+    assert "fixed 6-28.E1 (set_by, milestones)" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_the_bundled_measures_need_no_fix(plan: Path, capsys) -> None:
     assert main(["fix", str(plan), "--diff"]) == 0
     out, err = capsys.readouterr()
@@ -174,9 +194,9 @@ def test_fix_restores_every_milestone_removed_from_the_bundled_measures(plan: Pa
             skipping = False
             kept.append(line)
         path.write_text("\n".join(kept), encoding="utf-8")
-    assert dropped == 183
+    assert dropped == 184
     assert main(["fix", str(plan)]) == 0
-    assert "fixed 183 KPI(s) in 114 file(s)" in capsys.readouterr().err
+    assert "fixed 184 KPI(s) in 114 file(s)" in capsys.readouterr().err
     for path in sorted(plan.glob("*.yaml")):
         assert path.read_bytes() == (MEASURES / path.name).read_bytes(), path.name
 

@@ -135,9 +135,11 @@ def test_unreadable_file_when_running_as_root(tmp_path: Path, capsys, monkeypatc
 
 def test_broken_symlink_and_missing_path(tmp_path: Path, capsys) -> None:
     (tmp_path / "01-01.yaml").symlink_to(tmp_path / "nowhere.yaml")
-    assert main(["lint", str(tmp_path), str(tmp_path / "missing.yaml")]) == 1
-    out = capsys.readouterr().out
-    assert "broken symbolic link" in out and "missing.yaml:1:1: E003" in out
+    assert main(["lint", str(tmp_path)]) == 1
+    assert "broken symbolic link" in capsys.readouterr().out
+    # A path that does not exist is a mistyped argument: a usage error (issue 10.10).
+    assert main(["lint", str(tmp_path), str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml: no such file or directory" in capsys.readouterr().err
 
 
 def test_import_failure_leaves_no_half_written_file(tmp_path: Path, monkeypatch) -> None:

@@ -117,8 +117,10 @@ def test_every_file_validates(built: dict[str, str]) -> None:
 
 
 def test_committed_measures_are_the_importers_output(built: dict[str, str]) -> None:
-    committed = {p.name: p.read_text(encoding="utf-8") for p in MEASURES.glob("*.yaml")}
-    assert committed == built, "measures/ differs from a fresh import: fix the importer, re-run"
+    committed = {p.name: p.read_text(encoding="utf-8") for p in MEASURES.iterdir()}
+    assert committed == {**built, importer.MANIFEST: importer.manifest(built)}, (
+        "measures/ differs from a fresh import: fix the importer, re-run"
+    )
 
 
 def test_output_is_deterministic(source_text: str, built: dict[str, str]) -> None:
@@ -199,3 +201,61 @@ def test_cli_bad_source(tmp_path: Path, capsys) -> None:
     assert main(["import", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]) == 2
     assert main(["import", str(SOURCE), "--out", str(tmp_path / "o"), "--base-date", "June"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+# --- issue 10.8: the same text gives the same measures on any day ----------------------------
+
+
+def test_the_base_date_is_read_from_the_plan_text(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "m"
+    assert main(["import", str(FIXTURES / "tricky-plan.txt"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "base date 2022-06-07 (from line 3 of" in err  # not the 令和３年６月18日 of another plan
+    assert load((out / "plan.yaml").read_text(encoding="utf-8"))["base_date"] == "2022-06-07"
+    # 来年度 is read against that date, not today's.
+    m12 = load((out / "01-02.yaml").read_text(encoding="utf-8"))
+    assert m12["kpis"][1]["milestones"][0]["deadline"]["date"] == "2024-03-31"
+
+
+def test_a_plan_text_without_a_date_needs_base_date(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "m"
+    assert main(["import", str(SOURCE), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "states no date of its own; give --base-date" in err and not out.exists()
+    # --base-date wins over a date the text states.
+    args = ["import", str(FIXTURES / "tricky-plan.txt"), "--out", str(out)]
+    assert main([*args, "--base-date", "2023-06-01"]) == 0
+    assert "base date 2023-06-01 (from --base-date)" in capsys.readouterr().err
+    m12 = load((out / "01-02.yaml").read_text(encoding="utf-8"))
+    assert m12["kpis"][1]["milestones"][0]["deadline"]["date"] == "2025-03-31"
+
+
+# --- issue 10.9: --force removes what an earlier import wrote, and only that ------------------
+
+
+def test_force_removes_the_files_an_earlier_import_wrote(tmp_path: Path, capsys) -> None:
+    text = (FIXTURES / "tricky-plan.txt").read_text(encoding="utf-8")
+    earlier = tmp_path / "earlier.txt"
+    extra = (
+        "\n [No.２－２] 四つ目の施策 \n・ 本文。\nKPI（進捗）： 件数（令和５年度末までに10件）\n"
+    )
+    extra += "KPI（効果）： 率（令和５年度末までに50％）\n"
+    extra += " [No.２－３] 五つ目の施策 \n・ 本文。\nKPI（進捗）： 件数（令和５年度末までに10件）\n"
+    extra += "KPI（効果）： 率（令和５年度末までに50％）\n"
+    earlier.write_text(text + extra, encoding="utf-8")
+    out = tmp_path / "m"
+    assert main(["import", str(earlier), "--out", str(out)]) == 0
+    assert {p.name for p in out.glob("02-0*.yaml")} == {"02-01.yaml", "02-02.yaml", "02-03.yaml"}
+    (out / "02-03.yaml").write_text("# edited by hand\n" + (out / "02-03.yaml").read_text())
+    (out / "02-04.yaml").write_text("# a measure written by a person\n", encoding="utf-8")
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(FIXTURES / "tricky-plan.txt"), "--out", str(out), "--force"]) == 0
+    err = capsys.readouterr().err
+    assert not (out / "02-02.yaml").exists()
+    assert "removed 1 file(s) an earlier import wrote and this one does not: 02-02.yaml" in err
+    assert (out / "02-03.yaml").exists() and "02-03.yaml: left in place" in err and "edited" in err
+    assert (out / "02-04.yaml").exists() and "02-04.yaml: left in place: not written by" in err
+    assert (out / "notes.txt").exists()
+    written = json.loads((out / importer.MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert sorted(written) == ["01-01.yaml", "01-02.yaml", "02-01.yaml", "plan.yaml"]

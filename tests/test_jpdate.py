@@ -103,8 +103,23 @@ def test_relative_dates_follow_the_base_date() -> None:
         ("令和7年", date(2025, 1, 1), date(2025, 12, 31)),
         ("令和6年度", date(2024, 4, 1), date(2025, 3, 31)),
         ("令和7年3月", date(2025, 3, 1), date(2025, 3, 31)),
-        ("令和６年度末まで", date(2024, 4, 1), date(2025, 3, 31)),
         ("２０２５－０３", date(2025, 3, 1), date(2025, 3, 31)),
+        # What people sweeping deadlines type (issue 10.14).
+        ("R7", date(2025, 1, 1), date(2025, 12, 31)),
+        ("r7年度", date(2025, 4, 1), date(2026, 3, 31)),
+        ("R7.3", date(2025, 3, 1), date(2025, 3, 31)),
+        ("R7/3/31", date(2025, 3, 31), date(2025, 3, 31)),
+        ("H31", date(2019, 1, 1), date(2019, 12, 31)),
+        ("2025/03", date(2025, 3, 1), date(2025, 3, 31)),
+        ("2025/3/15", date(2025, 3, 15), date(2025, 3, 15)),
+        ("2025年3月", date(2025, 3, 1), date(2025, 3, 31)),
+        ("FY2024", date(2024, 4, 1), date(2025, 3, 31)),
+        ("2024年度", date(2024, 4, 1), date(2025, 3, 31)),
+        # 末 names the period's last day.
+        ("令和7年3月末", date(2025, 3, 31), date(2025, 3, 31)),
+        ("令和６年度末まで", date(2025, 3, 31), date(2025, 3, 31)),
+        ("令和6年度末", date(2025, 3, 31), date(2025, 3, 31)),
+        ("2025年末", date(2025, 12, 31), date(2025, 12, 31)),
     ],
 )
 def test_parse_date_arguments(arg: str, start: date, end: date) -> None:
@@ -113,7 +128,8 @@ def test_parse_date_arguments(arg: str, start: date, end: date) -> None:
 
 
 @pytest.mark.parametrize(
-    "arg", ["", "soon", "2025-13", "2025-02-30", "令和5年度（2024年度）", "毎年度", "2025-3-x"]
+    "arg",
+    ["", "soon", "2025-13", "2025-02-30", "令和5年度（2024年度）", "毎年度", "2025-3-x", "R", "末"],
 )
 def test_parse_date_rejects_with_a_reason(arg: str) -> None:
     with pytest.raises(DateParseError) as info:

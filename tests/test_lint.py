@@ -55,7 +55,8 @@ def test_gaps_example_reports_each_flag_at_its_line(plan: Path, capsys) -> None:
         (f["code"], f["line"], f["kpi"])
         for f in findings(["lint", str(plan / "01-02.yaml")], capsys)
     ]
-    assert got == [("K102", 13, "1-2.P1"), ("K103", 24, "1-2.P2"), ("K101", 29, "1-2.E1")]
+    # K101 points at the words that make the KPI unset: the text decides (issue 10.1).
+    assert got == [("K102", 13, "1-2.P1"), ("K103", 24, "1-2.P2"), ("K101", 31, "1-2.E1")]
     assert main(["lint", str(plan / "01-02.yaml")]) == 1
 
 
@@ -83,7 +84,7 @@ def test_json_fields(plan: Path, capsys) -> None:
 def test_real_measures_flag_counts(capsys) -> None:
     got = findings(["lint", str(MEASURES)], capsys)
     counts = {c: sum(f["code"] == c for f in got) for c in ("K101", "K102", "K103")}
-    assert counts == {"K101": 28, "K102": 211, "K103": 180}
+    assert counts == {"K101": 28, "K102": 211, "K103": 179}
     # No false inconsistency; K304 because the 2022 plan records no actual values yet.
     assert all(f["code"] in ("K101", "K102", "K103", "K304") for f in got)
 
@@ -143,8 +144,10 @@ def test_milestone_missing_from_structure_is_reported(plan: Path, capsys) -> Non
 """,
         "",
     )
-    got = {f["code"] for f in findings(["lint", str(write(plan, "01-01.yaml", text))], capsys)}
-    assert {"K102", "K103", "K206"} <= got
+    got = findings(["lint", str(write(plan, "01-01.yaml", text)), "--select", "K1,K2"], capsys)
+    # The text states its target and deadline: K102/K103 do not say otherwise (issue 10.1).
+    assert {f["code"] for f in got} == {"K206"}
+    assert main(["lint", str(plan / "01-01.yaml"), "--select", "K1,K2"]) == 0  # K206: a warning
 
 
 def test_schema_error_names_field_and_position(plan: Path, capsys) -> None:
@@ -152,6 +155,24 @@ def test_schema_error_names_field_and_position(plan: Path, capsys) -> None:
     code, out, _ = run(["lint", str(p)], capsys)
     assert code == 1
     assert f"{p.as_posix()}:4:10: E004 [error] chapter: must be integer, not str '1'" in out
+
+
+def test_a_misspelled_key_is_reported_at_its_line_with_a_suggestion(plan: Path, capsys) -> None:
+    text = GOOD.replace("title: 住民票", "titel: 住民票").replace(
+        "    kind: outcome\n", "    kind: outcome\n    stauts: set\n", 1
+    )
+    p = write(plan, "01-01.yaml", text)
+    _, out, _ = run(["lint", str(p)], capsys)
+    title_line = text.splitlines().index(next(ln for ln in text.splitlines() if "titel" in ln))
+    assert f":{title_line + 1}:" in out and "unknown field 'titel'; did you mean 'title'?" in out
+    assert "E004 [error] 1-1.E1: unknown field 'stauts'; did you mean 'status'?" in out
+
+
+def test_schema_errors_name_a_kpi_by_its_id(plan: Path, capsys) -> None:
+    p = write(plan, "01-01.yaml", GOOD.replace("kind: outcome", "kind: effect"))
+    _, out, _ = run(["lint", str(p)], capsys)
+    assert "E004 [error] 1-1.E1 kind: must be one of progress, outcome (found 'effect')" in out
+    assert "kpis.2" not in out
 
 
 def test_one_broken_file_does_not_stop_the_others(plan: Path, capsys) -> None:
@@ -184,6 +205,11 @@ def test_select_ignore_statistics_exit_zero(plan: Path, capsys) -> None:
     }
     code, out, _ = run(["lint", str(plan), "--statistics", "--exit-zero"], capsys)
     assert code == 0 and "     1  K102  no-quantitative-target" in out
+    assert "[error]" not in out  # only the counts, as ruff --statistics (issue 10.15)
+    code, out, _ = run(["lint", str(plan), "--statistics", "-f", "json"], capsys)
+    assert code == 1 and {"code": "K102", "name": "no-quantitative-target", "count": 1} in (
+        json.loads(out)
+    )
     code, _, err = run(["lint", str(plan), "--select", "K999"], capsys)
     assert code == 2 and "unknown rule" in err
     code, _, err = run(["lint", str(plan), "--format", "xml"], capsys)
@@ -312,6 +338,8 @@ def test_rules_command(capsys) -> None:
     code, out, _ = run(["rules", "no-deadline"], capsys)
     assert code == 0 and out.startswith("K103 no-deadline") and "Example:" in out
     assert main(["rules", "K999"]) == 2
+    code, out, err = run(["rules", "-f", "yaml"], capsys)
+    assert code == 2 and out == "" and "'yaml' is not text or json" in err
 
 
 def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
@@ -364,3 +392,209 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     fixed = try_repo("kpiaudit-fix")
     assert fixed.returncode == 1 and "files were modified" in fixed.stdout, fixed.stdout
     assert "date: '2026-03-31'" in revised.read_text(encoding="utf-8")
+
+
+# --- issue 10.11 and 11.4: suppressions are real comments, honoured or reported -------------
+
+UNSET_GAP = "  - id: P1\n"  # 1-2.P1 of the example: K102 (a deadline, no number)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# kpiaudit: ignore[K102] binary milestone by design",
+        "#kpiaudit:ignore[k102] binary milestone by design",
+        "#  KPIAUDIT :  ignore [ no-quantitative-target ]  binary milestone",
+        "# reviewed 2024-05 # kpiaudit: ignore[K102,K103] binary milestone",
+    ],
+)
+def test_a_suppression_in_any_spacing_and_case_is_honoured(plan: Path, capsys, comment) -> None:
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    p = write(plan, "01-02.yaml", gaps.replace(UNSET_GAP, f"  - id: P1  {comment}\n"))
+    got = [(f["code"], f["kpi"]) for f in findings(["lint", str(p)], capsys)]
+    assert ("K102", "1-2.P1") not in got and not [c for c, _ in got if c == "S002"], got
+
+
+@pytest.mark.parametrize(
+    ("comment", "says"),
+    [
+        ("# kpiaudit: ignore[K102]", "gives no reason"),
+        ("# kpiaudit: ignore[K102]   ", "gives no reason"),
+        ("# kpiaudit: ignore x", "not a suppression kpiaudit can read"),
+        ("# kpiaudit ignore[K102] why", "not a suppression kpiaudit can read"),
+        ("# ignore[K102] why", "not a suppression kpiaudit can read"),
+        ("# kpiaudit: ignore[] why", "not a suppression kpiaudit can read"),
+        ("# kpiaudit: ignore[K999] why", "ignore[K999]: no such rule"),
+        ("# kpiaudit: ignore[no-such-rule] why", "ignore[no-such-rule]: no such rule"),
+    ],
+)
+def test_a_suppression_that_cannot_work_is_reported(plan: Path, capsys, comment, says) -> None:
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    p = write(plan, "01-02.yaml", gaps.replace(UNSET_GAP, f"  - id: P1  {comment}\n"))
+    got = findings(["lint", str(p)], capsys)
+    assert ("K102", "1-2.P1") in [(f["code"], f["kpi"]) for f in got]  # still reported
+    s002 = [f for f in got if f["code"] == "S002"]
+    assert len(s002) == 1 and says in s002[0]["message"] and s002[0]["line"] == 10, got
+
+
+def test_a_suppression_inside_text_is_text(plan: Path, capsys) -> None:
+    """A '# kpiaudit: ignore[…]' inside a quoted or block scalar is part of the KPI's text."""
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    quoted = gaps.replace(
+        "    text: キャッシュレス決済の導入（令和６年度（2024年度）中）\n",
+        "    text: 'キャッシュレス決済の導入（令和６年度（2024年度）中）"
+        " # kpiaudit: ignore[K102] x'\n",
+    )
+    block = gaps.replace(
+        "    text: キャッシュレス決済の導入（令和６年度（2024年度）中）\n",
+        "    text: |-\n      キャッシュレス決済の導入（令和６年度（2024年度）中）\n"
+        "      # kpiaudit: ignore[K102] binary milestone by design\n",
+    )
+    for text in (quoted, block):
+        assert text != gaps
+        got = findings(["lint", str(write(plan, "01-02.yaml", text))], capsys)
+        assert ("K102", "1-2.P1") in [(f["code"], f["kpi"]) for f in got]
+        assert not [f for f in got if f["code"].startswith("S")]
+
+
+def test_an_always_reported_finding_cannot_be_suppressed(plan: Path, capsys) -> None:
+    write(plan, "01-03.yaml", GOOD.replace("id: 1-1\n", "id: 1-1  # kpiaudit: ignore[E008] copy\n"))
+    got = findings(["lint", str(plan)], capsys)
+    assert "E008" in [f["code"] for f in got]
+    assert any(f["code"] == "S002" and "cannot be suppressed" in f["message"] for f in got)
+
+
+# --- issue 10.1: the text decides -------------------------------------------------------------
+
+
+def test_unset_words_make_a_kpi_unset_whatever_its_status_says(plan: Path, capsys) -> None:
+    text = GOOD.replace("までに50％以上）", "までに50％以上）。ただし目標値は未設定")
+    p = write(plan, "01-01.yaml", text)
+    got = [(f["code"], f["severity"], f["kpi"]) for f in findings(["lint", str(p)], capsys)]
+    assert ("K101", "error", "1-1.E1") in got and ("K204", "warning", "1-1.E1") in got
+    assert main(["lint", str(p)]) == 1  # the pre-commit hook fails
+    capsys.readouterr()
+    assert main(["status", str(plan), "-f", "json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert total["unset"] == 2 and total["compliant"] == 1  # 1-2.E1 and now 1-1.E1
+
+
+def test_a_milestone_cannot_silence_what_the_text_lacks(plan: Path, capsys) -> None:
+    """A stranger points a milestone at a label (第100回) and a start (令和４年度以降): the
+    text still states no target and no deadline, and the milestone is reported."""
+    text = GOOD.replace(
+        "    text: オンライン申請に対応した手続の数（令和６年度（2024年度）末までに20手続）\n"
+        "    milestones:\n"
+        "      - target: {value: 20, unit: 手続, comparison: '=', text: 20手続}\n"
+        "        deadline: {date: '2025-03-31', recurring: false,"
+        " text: 令和６年度（2024年度）末までに}\n",
+        "    text: 第100回大会の開催（令和４年度以降）\n"
+        "    milestones:\n"
+        "      - target: {value: 100, unit: 回, comparison: '=', text: 第100回}\n"
+        "        deadline: {date: '2023-03-31', recurring: false, text: 令和４年度}\n",
+    )
+    assert text != GOOD
+    got = findings(["lint", str(write(plan, "01-01.yaml", text)), "--select", "K1,K2"], capsys)
+    p1 = {(f["code"], f["message"].split(" ")[0]) for f in got if f["kpi"] == "1-1.P1"}
+    assert {c for c, _ in p1} == {"K102", "K103", "K202", "K203"}
+    assert ("K203", "'第100回'") in p1 and ("K202", "'令和４年度'") in p1
+
+
+# --- issue 10.5 and 10.2: --baseline judges the files checked; a KPI that went is not fixed ---
+
+BASELINE = ROOT / ".kpiaudit-baseline.json"
+# K304 (no actual a year after a deadline) grows with the calendar on a plan without actuals.
+NO_K304 = ["--ignore", "K304"]
+
+
+@pytest.fixture
+def real(tmp_path: Path) -> Path:
+    d = tmp_path / "measures"
+    shutil.copytree(MEASURES, d)
+    shutil.copy(BASELINE, tmp_path / "baseline.json")
+    return d
+
+
+def test_baseline_on_some_files_judges_only_those(real: Path, capsys) -> None:
+    """What the pre-commit hook does: lint the files a commit touches."""
+    base = real.parent / "baseline.json"
+    entries = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    mine = sum(v for k, v in entries.items() if k.startswith("6-4."))
+    code, out, err = run(
+        ["lint", str(real / "06-04.yaml"), "--baseline", str(base), *NO_K304], capsys
+    )
+    assert code == 0 and out == ""
+    assert "fixed since the baseline" not in err
+    assert f"{sum(entries.values()) - mine} known finding(s) in files or rules not checked" in err
+    # A new finding in that file is what the run reports, and alone.
+    p = real / "06-04.yaml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("（運用開始後の利用件数）", "（運用開始後）"),
+        encoding="utf-8",
+    )
+    code, out, err = run(["lint", str(p), "--baseline", str(base), *NO_K304], capsys)
+    assert code == 0  # the same two findings of 6-4.E2: nothing new
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("令和４年（2022年）秋公開予定", "公開予定"),
+        encoding="utf-8",
+    )
+    code, out, err = run(["lint", str(p), "--baseline", str(base), *NO_K304], capsys)
+    assert code == 1 and [ln.split(": ")[1][:4] for ln in out.splitlines()] == ["K103", "K202"]
+    assert "fixed since the baseline" not in err
+
+
+def test_write_baseline_on_some_files_merges(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    before = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    code, _, err = run(
+        ["lint", str(real / "06-04.yaml"), "--write-baseline", str(base), *NO_K304], capsys
+    )
+    assert code == 0 and "kept" in err
+    assert json.loads(base.read_text(encoding="utf-8"))["findings"] == before
+    # The rules not run are kept too.
+    code, _, err = run(
+        ["lint", str(real), "--select", "K101", "--write-baseline", str(base), *NO_K304], capsys
+    )
+    assert code == 0 and json.loads(base.read_text(encoding="utf-8"))["findings"] == before
+
+
+def test_a_kpi_that_went_is_not_a_fixed_finding(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    p = real / "06-04.yaml"
+    text = p.read_text(encoding="utf-8")
+    start, end = text.index("  - id: P2\n"), text.index("  - id: E1\n")
+    p.write_text(text[:start] + text[end:], encoding="utf-8")  # P2 deleted; P1 is left
+    code, _, err = run(["lint", str(p), "--baseline", str(base), *NO_K304], capsys)
+    assert code == 0
+    assert "gone since the baseline: 6-4.P2 no longer exists" in err and "K102, K103" in err
+    assert "fixed since the baseline" not in err
+
+
+def test_a_measure_without_its_kpis_fails(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    p = real / "06-04.yaml"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(text[: text.index("kpis:")] + "kpis: []\n", encoding="utf-8")
+    code, out, err = run(["lint", str(p), "--baseline", str(base)], capsys)
+    assert code == 1 and out.count("K104") == 2 and "no progress KPI (KPI（進捗）)" in out
+    assert "gone since the baseline: 6-4.E1 no longer exists" in err
+
+
+def test_a_deleted_file_is_seen_when_the_directory_is_checked(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    (real / "06-04.yaml").unlink()
+    code, _, err = run(["lint", str(real), "--baseline", str(base)], capsys)
+    assert code == 0 and "gone since the baseline: 6-4.P1 no longer exists" in err
+    assert "not checked" not in err
+
+
+def test_a_file_that_cannot_be_read_is_not_judged_and_fails(real: Path, capsys) -> None:
+    base = real.parent / "baseline.json"
+    (real / "06-04.yaml").write_text("id: [6-4\n", encoding="utf-8")
+    code, out, err = run(["lint", str(real), "--baseline", str(base)], capsys)
+    assert code == 1 and "E001" in out
+    assert "6 known finding(s) of files that could not be checked were not judged" in err
+    assert "gone since" not in err and "fixed since" not in err
+    code, out, _ = run(["lint", str(real), "--write-baseline", str(base)], capsys)
+    assert code == 1 and "E001" in out
+    assert json.loads(base.read_text(encoding="utf-8"))["findings"]["6-4.P1:K102"] == 1

@@ -241,7 +241,7 @@ def test_an_unset_kpi_is_judged_only_on_its_promise_to_be_set() -> None:
         "具体的な指標値は令和４年度までに設定",
         "unset",
         unset_reason="設定",
-        milestones=[Milestone(None, Deadline(date(2023, 3, 31), False, "令和４年度までに"))],
+        set_by=Deadline(date(2023, 3, 31), False, "令和４年度までに"),
         actuals=[a("令和5年度", R5, achieved=True)],
     )
 

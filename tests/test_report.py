@@ -206,7 +206,7 @@ def hostile_plan(tmp_path: Path) -> Path:
     plan = tmp_path / "measures"
     shutil.copytree(EXAMPLES, plan)
     (plan / "01-03.yaml").write_text(HOSTILE, encoding="utf-8")
-    # A second file claiming 1-1: both measures are kept, each gets its own page.
+    # A second file claiming 1-1: the copy is a duplicate (E008), not counted and not shown.
     (plan / "01-01.yml").write_text((EXAMPLES / "01-01.yaml").read_text(encoding="utf-8"))
     return plan
 
@@ -223,7 +223,8 @@ def test_a_hostile_measure_file_is_shown_as_text(tmp_path: Path) -> None:
     assert controls == set()
     assert "\u202e" not in text and "␛[31m" in text and "line␀two" in text
     parsed = pages(files)
-    assert {"measure-1-1.html", "measure-1-1-2.html", "measure-1-3.html"} <= parsed.keys()
+    assert {"measure-1-1.html", "measure-1-3.html"} <= parsed.keys()
+    assert "measure-1-1-2.html" not in parsed
     assert {"kpi-P1", "kpi-P1-2"} <= set(parsed["measure-1-3.html"].ids)
     for name, page in parsed.items():
         assert page.scripts <= 1, name  # only the report's own sort script

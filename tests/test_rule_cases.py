@@ -43,6 +43,8 @@ def materialise(case: dict[str, Any], d: Path) -> list[str]:
         files = case["files"]
     for name, text in files.items():
         (d / name).write_bytes(text.encode(case.get("encoding", "utf-8")))
+    for name, target in case.get("links", {}).items():
+        (d / name).symlink_to(target)
     return [str(d / p) for p in case.get("paths", [])] or [str(d)]
 
 

@@ -175,6 +175,20 @@ def test_due_before_boundaries(before: str, last_allowed: str, first_excluded: s
     assert first_excluded not in got
 
 
+@pytest.mark.parametrize(
+    "by", ["令和6年度末", "令和6年度", "R6年度", "FY2024", "2025-03", "令和7年3月末"]
+)
+def test_due_by_includes_the_end_of_its_period(by: str, capsys) -> None:
+    """--by is inclusive: 令和6年度末 (the fiscal year's last day) is in (issue 10.14)."""
+    got = [r["deadline"] for r in rows(["--by", by], capsys)]
+    assert "2025-03-31" in got and max(got) == "2025-03-31"
+
+
+def test_due_before_fiscal_year_end_is_before_its_last_day(capsys) -> None:
+    got = [r["deadline"] for r in rows(["--before", "令和6年度末"], capsys)]
+    assert "2025-03-31" not in got and max(got) == "2024-03-31"
+
+
 def test_due_after_is_inclusive_and_fiscal_year_end(capsys) -> None:
     got = [r["deadline"] for r in rows(["--after", "2025-03-31", "--before", "2025-04"], capsys)]
     assert got and set(got) == {"2025-03-31"}  # 令和6年度末 lands on 31 March
@@ -189,6 +203,10 @@ def test_due_overdue_kind_chapter_recurring(capsys) -> None:
     assert over and all(r["overdue"] and r["deadline"] < "2023-04-01" for r in over)
     outcome = rows(["--kind", "outcome", "--chapter", "Ⅸ"], capsys)
     assert outcome and all(r["kpi"].startswith("9-") and ".E" in r["kpi"] for r in outcome)
+    for word in ("効果", "E", "Outcome"):  # the plan's own word, the id letter (issue 10.15)
+        assert rows(["--kind", word, "--chapter", "Ⅸ"], capsys) == outcome
+    progress = rows(["--kind", "進捗"], capsys)
+    assert progress and all(".P" in r["kpi"] for r in progress)
     assert not [r for r in rows([], capsys) if r["deadline"] is None]
     rec = [r for r in rows(["--include-recurring"], capsys) if r["deadline"] is None]
     assert {r["kpi"] for r in rec} >= {"10-10.P1", "3-4.P1"}
@@ -202,6 +220,8 @@ def test_due_overdue_kind_chapter_recurring(capsys) -> None:
         ["--today", "tomorrow"],
         ["--kind", "impact"],
         ["--chapter", "0"],
+        ["--chapter", "11"],  # no such chapter, as status says (issue 10.15)
+        ["-c", "11", "--kind", "効果"],
         ["--before", "令和5年度（2024年度）"],
         ["--format", "xml"],
     ],
@@ -214,12 +234,59 @@ def test_due_bad_arguments(args: list[str], capsys) -> None:
 def test_due_formats(capsys) -> None:
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "csv"], capsys)
     table = list(csv.reader(io.StringIO(out)))
-    assert table[0] == ["deadline", "measure", "KPI", "target", "wording", "state", "overdue"]
+    assert table[0] == [
+        "deadline",
+        "type",
+        "measure",
+        "KPI",
+        "target",
+        "wording",
+        "state",
+        "overdue",
+    ]
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "markdown"], capsys)
     assert "| deadline" in out
     code, out, _ = run(["due", str(MEASURES), "--before", "2023", "--format", "plain"], capsys)
     assert code == 0
     assert "令和４年（2022年）夏を目途" in out
+
+
+def test_due_tells_a_promise_to_set_a_kpi_from_a_target(capsys) -> None:
+    """9-31.E1 says 検討中：今夏を目途に設定予定: the date it is to be *set* by (issue 10.3)."""
+    every = rows(["--today", "2024-01-01"], capsys)
+    e1 = [r for r in every if r["kpi"] == "9-31.E1"]
+    assert e1 == [
+        {
+            "deadline": "2022-08-31",
+            "type": "set-by",
+            "measure": "9-31",
+            "kpi": "9-31.E1",
+            "chapter": 9,
+            "kind": "outcome",
+            "target": "",
+            "deadline_text": "今夏を目途",
+            "recurring": False,
+            "overdue": True,  # a promise that has passed
+            "state": "missed",
+        }
+    ]
+    assert {r["type"] for r in every} == {"target", "set-by"}
+    promises = rows(["--type", "set-by"], capsys)
+    assert {r["kpi"] for r in promises} == {
+        "4-6.E1",
+        "4-10.P1",
+        "4-23.E1",
+        "6-28.E1",
+        "6-29.E1",
+        "9-31.E1",
+    }
+    targets = rows(["--type", "target"], capsys)
+    assert len(targets) + len(promises) == len(every)
+    assert not {r["kpi"] for r in targets} & {r["kpi"] for r in promises}
+    code, out, _ = run(["due", str(MEASURES), "--type", "set-by", "-f", "plain"], capsys)
+    assert code == 0 and "set-by" in out and "今夏を目途" in out
+    code, _, err = run(["due", str(MEASURES), "--type", "promise"], capsys)
+    assert code == 2 and "--type" in err
 
 
 def test_readme_commands_run_on_the_bundled_measures() -> None:

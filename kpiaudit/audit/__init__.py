@@ -16,14 +16,15 @@ from pathlib import Path
 from ..codec import plan_from_data
 from ..config import Config
 from ..load import load_path
-from ..model import Finding, Plan
-from ..rules import CheckContext
+from ..model import Finding, Plan, measure_id_of
+from ..rules import ALWAYS, CheckContext
 from ..schema import PLAN_SCHEMA, validate
 from .check import FileResult, check_file
 from .crossfile import duplicate_ids
 from .dated import add_dated_findings
 from .discover import PlanFiles, discover
 from .findings import finding, from_problem
+from .known import Scope
 from .select import configure
 from .suppress import apply_suppressions
 
@@ -38,10 +39,20 @@ class Audit:
 
     plan: Plan
     findings: list[Finding] = field(default_factory=list)
-    files: int = 0
+    results: list[FileResult] = field(default_factory=list)  # each measure file checked
+    whole: bool = False  # the plan's directory was named: every file of the plan was checked
     # measure id → the files that hold it (one, unless E008 reports a duplicate id); what a
     # command that writes into measure files (actuals) edits.
     paths: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def files(self) -> int:
+        return len(self.results)
+
+    def left_out(self) -> list[Finding]:
+        """What makes numbers over the plan wrong: files that could not be read or validated,
+        duplicates (not counted), a missing plan.yaml. The findings of always-reported rules."""
+        return [f for f in self.findings if f.code in ALWAYS]
 
     def kpi_codes(self) -> dict[str, set[str]]:
         """KPI reference → the K101/K102/K103 codes reported for it (after configuration)."""
@@ -64,6 +75,7 @@ class TwoPlansError(Exception):
 class AuditResult:
     plans: list[Audit]
     unreadable: list[Finding] = field(default_factory=list)  # paths that do not exist
+    empty: list[Path] = field(default_factory=list)  # directories named without measure files
 
     @property
     def findings(self) -> list[Finding]:
@@ -74,6 +86,23 @@ class AuditResult:
     def files(self) -> int:
         return sum(a.files for a in self.plans)
 
+    def scope(self) -> Scope:
+        """What this run checked, for judging known findings (``--baseline``)."""
+        scope = Scope(whole=any(a.whole for a in self.plans))
+        for a in self.plans:
+            for r in a.results:
+                named = measure_id_of(Path(r.path).name)
+                if named is not None:
+                    scope.measures.add(named)
+                if r.measure is None:
+                    if named is not None:
+                        scope.unreadable.add(named)
+                    continue
+                scope.measures.add(r.measure.id)
+                scope.present.add(r.measure.id)
+                scope.present.update(str(r.measure.kpi_ref(k)) for k in r.measure.kpis)
+        return scope
+
     def single(self) -> Audit:
         """The one plan checked; TwoPlansError when the files belong to several."""
         if len(self.plans) > 1:
@@ -82,7 +111,7 @@ class AuditResult:
             return Audit(Plan(title="", base_date=None), list(self.unreadable))
         only = self.plans[0]
         findings = sorted_findings(only.findings + self.unreadable)
-        return Audit(only.plan, findings, only.files, only.paths)
+        return Audit(only.plan, findings, only.results, only.whole, only.paths)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -95,9 +124,9 @@ def audit(paths: Iterable[Path], config: Config, today: date | None = None) -> A
     day = today or date.today()
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
-    result = AuditResult([], configure(missing, config))
+    result = AuditResult([], configure(missing, config), found.empty)
     for files in found.plans:
-        result.plans.append(audit_plan(files, config, day))
+        result.plans.append(audit_plan(files, config, day, whole=found.directories))
     return result
 
 
@@ -112,13 +141,13 @@ def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Pla
             plan = plan_from_data(loaded.data, directory)
     elif files.measures:
         key = "default" if config.base_date is None else "configured"
-        findings.append(finding(directory, 1, 1, "E010", key, {"directory": directory}))
+        findings.append(finding(directory, 1, 1, "E010", key))
     if config.base_date is not None:
         plan.base_date = config.base_date
     return plan
 
 
-def audit_plan(files: PlanFiles, config: Config, today: date) -> Audit:
+def audit_plan(files: PlanFiles, config: Config, today: date, *, whole: bool = False) -> Audit:
     findings: list[Finding] = []
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
@@ -127,12 +156,13 @@ def audit_plan(files: PlanFiles, config: Config, today: date) -> Audit:
         loaded = load_path(path)
         checked = check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters))
         results.append(add_dated_findings(checked, today, plan.base_date))
-    duplicates = duplicate_ids(results)
     paths: dict[str, list[str]] = {}
+    duplicates = duplicate_ids(results)
     for r in results:
         findings.extend(apply_suppressions(r, duplicates.get(r.path, [])))
         if r.measure is not None:
-            plan.measures.append(r.measure)
             paths.setdefault(r.measure.id, []).append(r.path)
+        if r.measure is not None and r.path not in duplicates:  # a copy is not counted twice
+            plan.measures.append(r.measure)
     plan.measures.sort(key=lambda m: m.ref.sort_key())
-    return Audit(plan, configure(findings, config), files=len(files.measures), paths=paths)
+    return Audit(plan, configure(findings, config), results, whole, paths)

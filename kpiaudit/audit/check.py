@@ -24,8 +24,9 @@ class FileResult:
     measure: Measure | None  # None when the file could not be read or is not schema-valid
     findings: list[Finding] = field(default_factory=list)
     id_position: tuple[int, int] = (1, 1)  # where the measure's id is, for duplicate ids
-    # (line, codes, reason) of each suppression comment, and the first line of each KPI
-    suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)
+    # (line, column, text) of each comment that may be a suppression, and the first line of
+    # each KPI
+    suppressions: list[tuple[int, int, str]] = field(default_factory=list)
     kpi_lines: list[int] = field(default_factory=list)
     # Where the nodes are that the dated step reports on (actuals' as_of, milestones' deadline),
     # so that it needs this result only, not the loaded file.

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
-from ..model import Finding
+from ..model import Finding, measure_filename
 from .check import FileResult
 from .findings import finding
 
 
 def duplicate_ids(results: Iterable[FileResult]) -> dict[str, list[Finding]]:
-    """E008 on every file after the first that holds a measure id (in the order checked),
-    by file path."""
-    owners: dict[str, str] = {}
-    out: dict[str, list[Finding]] = {}
+    """E008, by file path, on every file but one that holds a measure id: the one kept is the
+    file named after the id (a copy, ``cp 07-03.yaml 07-06.yaml``, is the duplicate whatever
+    its name sorts like), else the first in the order checked."""
+    holders: dict[str, list[FileResult]] = {}
     for r in results:
-        if r.measure is None:
+        if r.measure is not None:
+            holders.setdefault(r.measure.id, []).append(r)
+    out: dict[str, list[Finding]] = {}
+    for mid, files in holders.items():
+        if len(files) < 2:
             continue
-        mid = r.measure.id
-        if mid in owners:
+        named = measure_filename(mid)
+        owner = next((r for r in files if Path(r.path).name == named), files[0])
+        for r in files:
+            if r is owner:
+                continue
             line, col = r.id_position
-            args = {"id": mid, "other": owners[mid]}
+            args = {"id": mid, "other": Path(owner.path).name}  # in the same directory
             out.setdefault(r.path, []).append(
                 finding(r.path, line, col, "E008", args=args, measure=mid)
             )
-        else:
-            owners[mid] = r.path
     return out

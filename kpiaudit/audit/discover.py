@@ -26,6 +26,8 @@ class PlanFiles:
 class Discovery:
     plans: list[PlanFiles]
     missing: list[Path]  # paths named that do not exist
+    empty: list[Path] = field(default_factory=list)  # directories named without measure files
+    directories: bool = False  # a directory was named: each of its plans is checked whole
 
 
 def _identity(path: Path) -> str:
@@ -55,14 +57,25 @@ def discover(paths: Iterable[Path]) -> Discovery:
             seen.add(identity)
             group(path.parent).measures.append(path)
 
+    empty: list[Path] = []
+    directories = False
     for p in paths:
         if p.is_dir():
+            directories = True
             group(p)
-            for child in sorted(p.iterdir()):
-                if child.suffix in MEASURE_SUFFIXES and not child.name.startswith("."):
-                    add(child)
+            children = [
+                child
+                for child in sorted(p.iterdir())
+                if child.suffix in MEASURE_SUFFIXES
+                and not child.name.startswith(".")
+                and child.name != PLAN_FILE
+            ]
+            if not children:
+                empty.append(p)
+            for child in children:
+                add(child)
         elif p.exists() or p.is_symlink():
             add(p)
         else:
             missing.append(p)
-    return Discovery(list(groups.values()), missing)
+    return Discovery(list(groups.values()), missing, empty, directories)

@@ -1,9 +1,11 @@
 """The command line: arguments in, one call into the core, a reporter out.
 
 Exit codes CI can rely on: 0 clean, 1 findings at error severity, 2 usage, configuration or
-internal error, 130 interrupted. ``kpiaudit lint`` runs on every commit, so it is dispatched
-here before typer (and the pydantic it imports) is loaded; every other command goes through
-the typer application in :mod:`.app`.
+internal error, 130 interrupted, 141 output pipe closed (``kpiaudit lint | head -1``: the reader
+had enough; a Unix tool killed by SIGPIPE gives the shell the same 141, and says nothing).
+
+``kpiaudit lint`` runs on every commit, so it is dispatched here before typer (and the pydantic
+it imports) is loaded; every other command goes through the typer application in :mod:`.app`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import sys
 from typing import NoReturn
 
-from .common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from .common import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,18 +22,29 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("KPIAUDIT_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
+    stdout_was = _stdout_identity()
     try:
         if args[:1] == ["lint"]:
             from .lint import main as lint
 
-            return lint(args[1:])
-        from .app import invoke
+            code = lint(args[1:])
+        else:
+            from .app import invoke
 
-        return invoke(args)
+            code = invoke(args)
+        sys.stdout.flush()  # here, so that a reader gone away is seen inside the boundary
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except UsageError as exc:
         print(f"kpiaudit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse after --help or a usage error
+        if _stdout_identity() != stdout_was and _stdout_identity() == _devnull_identity():
+            # rich meets a closed pipe by pointing stdout at /dev/null and exiting 1 (typer's
+            # help, rich tables): the same closed pipe as above.
+            return EXIT_BROKEN_PIPE
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         print("kpiaudit: interrupted", file=sys.stderr)
@@ -45,6 +58,31 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _devnull_identity() -> tuple[int, int]:
+    st = os.stat(os.devnull)
+    return (st.st_dev, st.st_ino)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush of what is still
+    buffered does not fail again on the closed pipe (the recipe of Python's signal docs)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a caller's buffer)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def run() -> NoReturn:

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
+
 import typer
 
+from ..i18n import N_
 from . import (
     actuals_add,
     actuals_import,
@@ -34,6 +38,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(show: bool) -> None:
+    if show:
+        from .. import __version__
+
+        print(f"kpiaudit {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            is_eager=True,
+            callback=_version,
+            help=N_("Print kpiaudit's version and exit."),
+        ),
+    ] = False,
+) -> None:
+    """Options of kpiaudit itself, before the command."""
+
 
 app.command("import")(import_plan.import_plan)
 
@@ -76,6 +105,13 @@ def invoke(args: list[str]) -> int:
     """Run the typer application and turn click's outcomes into exit codes."""
     try:
         result = app(args=args, prog_name="kpiaudit", standalone_mode=False)
+    except SystemExit:
+        # click meets a closed pipe by wrapping stdout and exiting 1; report it as the closed
+        # pipe it is, so that every command ends the same way (kpiaudit.cli.main).
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.stdout = getattr(sys.stdout, "wrapped", sys.stdout)
+            raise BrokenPipeError from None
+        raise
     except typer.Exit as exc:
         return int(exc.exit_code)
     except Exception as exc:

@@ -6,23 +6,29 @@ Kept free of typer and rich so that ``kpiaudit lint`` can import it at no cost.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from ..audit import Audit
+    from ..audit import Audit, AuditResult
     from ..config import Config
+    from ..model import Finding
 
-from ..i18n import N_
+from ..i18n import N_, _
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what the shell reports for a tool killed by it
 
 
 # Help shared by every command that reads measures (argparse's lint and typer's others).
 PATHS_HELP = N_(
-    "Measure files or directories. Default: the configured measures directory, else ./measures."
+    "Measure files or directories. Default: the configured measures directory, else measures/ "
+    "in the project root (found upwards: .kpiaudit.toml, [tool.kpiaudit] or .git)."
 )
 CONFIG_HELP = N_(
     "Read settings from FILE instead of searching for .kpiaudit.toml or [tool.kpiaudit] in "
@@ -59,7 +65,9 @@ def use_color(stream: object) -> bool:
 
 
 def setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path], Config]:
-    """The configuration, and the files to check: those named, else the configured directory."""
+    """The configuration, and the files to check: those named, else the configured directory,
+    else ``measures`` in the project root (found from the current directory upwards, so that
+    every command works from any subdirectory of the project)."""
     from ..config import ConfigError, load_config
 
     try:
@@ -67,25 +75,124 @@ def setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path
     except ConfigError as exc:
         fail(str(exc))
     if not paths:
-        default = config.measures or Path("measures")
+        default = config.measures or (config.root or Path.cwd()) / "measures"
         if not default.is_dir():
             fail(
-                f"no measures directory {default}; name files or directories to check, or set "
-                'measures = "…" under [tool.kpiaudit] in pyproject.toml'
+                _(
+                    "no measures directory {directory}; name files or directories to check, or "
+                    'set measures = "…" under [tool.kpiaudit] in pyproject.toml'
+                ).format(directory=shown_path(default.as_posix()))
             )
         paths = [default]
+    for p in paths:
+        if not os.path.lexists(p):  # a mistyped path is not a pass (a broken link is checked)
+            fail(_("{path}: no such file or directory").format(path=p))
     return list(paths), config
+
+
+def audit_paths(paths: list[Path], config: Config, today: date | None = None) -> AuditResult:
+    """The audit of the files named (the dated rules judged on ``today``, default the real
+    date); a usage error when a directory named holds no measure files, since checking nothing
+    is not a pass."""
+    from ..audit import audit
+
+    result = audit(paths, config, today)
+    for directory in result.empty:
+        fail(
+            _("{directory}: no measure files (*.yaml) in this directory").format(
+                directory=directory
+            )
+        )
+    return result
 
 
 def one_plan(paths: list[Path], config: Config) -> Audit:
     """The audit of the one plan a command reads (status, due); a usage error naming the plans
     when the files belong to several."""
-    from ..audit import TwoPlansError, audit
+    from ..audit import TwoPlansError
 
     try:
-        return audit(paths, config).single()
+        return audit_paths(paths, config).single()
     except TwoPlansError as exc:
         two_plans(exc.directories)
+
+
+def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
+    """Whether numbers computed over the plan may be printed. Files that could not be read or
+    validated, duplicates and a missing plan.yaml make them wrong: they are listed on stderr
+    with what is wrong, and the numbers are refused unless ``allow_broken``."""
+    problems = result.left_out()
+    if not problems:
+        return True
+    from ..reporters.text import report
+
+    err = sys.stderr
+    print(
+        _("kpiaudit: the numbers leave out or misread {count} file(s) of the plan:").format(
+            count=len({f.path for f in problems})
+        ),
+        file=err,
+    )
+    report(shown_findings(problems, "text"), err, False)
+    if allow_broken:
+        return True
+    print(
+        _(
+            "kpiaudit: no numbers printed: fix the files above (kpiaudit lint lists every "
+            "finding) or pass --allow-broken to print them anyway"
+        ),
+        file=err,
+    )
+    return False
+
+
+def shown_path(path: str, root: Path | None = None) -> str:
+    """A path as text output shows it: relative to the current directory. A relative path is
+    that already (as typed, or found from a directory typed); an absolute one (the default
+    measures directory of the project root) is made relative when it is under the current
+    directory or in the project ``root`` (``../measures/06-04.yaml`` from ``docs/``), and
+    left absolute elsewhere rather than climbing out of the project with ``../../``."""
+    if not os.path.isabs(path):
+        return Path(path).as_posix()
+    absolute = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        pass
+    if root is not None and absolute.is_relative_to(root) and cwd.is_relative_to(root):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return absolute.as_posix()
+
+
+def repository_root(config: Config) -> Path:
+    """Where GitHub resolves annotation paths from: the git top level above the project root,
+    else the project root, else the current directory."""
+    start = (config.root or Path.cwd()).resolve()
+    for directory in [start, *start.parents]:
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def shown_findings(
+    findings: Iterable[Finding], fmt: str, config: Config | None = None
+) -> list[Finding]:
+    """Findings with their paths as ``fmt`` shows them: relative to the repository root for
+    github and sarif (what GitHub resolves), else relative to the current directory."""
+    if fmt not in ("github", "sarif") or config is None:
+        root = config.root if config is not None else None
+        return [replace(f, path=shown_path(f.path, root)) for f in findings]
+    root = repository_root(config)
+    out = []
+    for f in findings:
+        absolute = Path(os.path.abspath(f.path))
+        try:
+            path = absolute.relative_to(root).as_posix()
+        except ValueError:  # outside the repository: GitHub cannot place it anyway
+            path = absolute.as_posix()
+        out.append(replace(f, path=path))
+    return out
 
 
 def two_plans(directories: list[str]) -> NoReturn:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_FINDINGS, EXIT_OK, fail, setup, two_plans
+from .common import EXIT_FINDINGS, EXIT_OK, fail, one_plan, setup, shown_path
 from .options import ConfigOpt, PathsArg
 
 
@@ -26,25 +26,22 @@ def fix(
     suppression comments) by reading status, unset_reason, milestones and baselines from the
     KPI's text again, as import does. Nothing else in the file changes: comments, key order
     and quoting stay as they were. A key with a comment on its lines is left for you and
-    reported. Files are written atomically, all or none. Exit 0 done, 1 something was left
-    (or, with --diff, something would change), 2 usage or write error.
+    reported, and so is a file that could not be read or validated. Files are written
+    atomically, all or none. Exit 0 done, 1 something was left (or, with --diff, something
+    would change), 2 usage or write error.
 
     Examples: kpiaudit fix --diff · kpiaudit fix measures/06-04.yaml
     """
-    from ..audit import TwoPlansError
-    from ..fix import plan_fixes
+    from ..fix import fixes_for
     from ..fsutil import atomic_write_all
 
     targets, config = setup(paths, config_file)
-    try:
-        fixes = plan_fixes(targets, config)
-    except TwoPlansError as exc:
-        two_plans(exc.directories)
+    fixes = fixes_for(one_plan(targets, config))
     changed = [f for f in fixes if f.new != f.old]
     err = sys.stderr
     if diff:
         for f in changed:
-            name = f.path.as_posix()
+            name = shown_path(f.path.as_posix(), config.root)
             sys.stdout.writelines(
                 difflib.unified_diff(
                     f.old.splitlines(keepends=True),
@@ -60,10 +57,11 @@ def fix(
             fail(f"cannot write: {exc.strerror or exc}; no file was changed")
     verb = "would fix" if diff else "fixed"
     for f in fixes:
+        name = shown_path(f.path.as_posix(), config.root)
         for item in f.fixed:
-            print(f"{f.path.as_posix()}: {verb} {item}", file=err)
+            print(f"{name}: {verb} {item}", file=err)
         for item in f.skipped:
-            print(f"{f.path.as_posix()}: not fixed: {item}", file=err)
+            print(f"{name}: not fixed: {item}", file=err)
     kpis = sum(len(f.fixed) for f in fixes)
     left = sum(len(f.skipped) for f in fixes)
     print(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .common import fail, parse_iso
+
+if TYPE_CHECKING:
+    from ..importer import Written
 
 
 def import_plan(
@@ -22,8 +25,11 @@ def import_plan(
         typer.Option(
             "--base-date",
             metavar="YYYY-MM-DD",
-            help="Date the plan was decided; relative dates (今年度, 今夏) are read against it. "
-            "Default: today.",
+            help=N_(
+                "Date the plan was decided; relative dates (今年度, 今夏) are read against it. "
+                "Default: the date the plan text states on its cover (令和４年６月７日 or "
+                "（令和４年６月７日閣議決定） on a line of its own); required when it states none."
+            ),
         ),
     ] = None,
     edition: Annotated[str, typer.Option(help="Edition label stored in plan.yaml.")] = "",
@@ -31,17 +37,29 @@ def import_plan(
         str, typer.Option(help="Schema path written in each file's yaml-language-server comment.")
     ] = ("../schema/measure.schema.json"),
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files that already exist.")
+        bool,
+        typer.Option(
+            "--force",
+            help=N_(
+                "Overwrite files that already exist, and remove the files an earlier import "
+                "wrote that this one does not (never files import did not write, nor files "
+                "edited since)."
+            ),
+        ),
     ] = False,
 ) -> None:
     """Turn the published plan text into measures/: one YAML file per measure plus plan.yaml.
 
+    The same text gives the same files on any day: relative dates (今年度) are read against
+    the plan's own date, from --base-date or from the text. What import wrote is recorded in
+    OUT/.kpiaudit-import.json.
+
     Example: kpiaudit import sources/digital-plan-2022-measures.txt --out measures
     --base-date 2022-06-07
     """
-    from .. import importer
+    from .. import importer, source
 
-    base = parse_iso(base_date, "--base-date") if base_date else date.today()
+    given = parse_iso(base_date, "--base-date") if base_date else None
     try:
         raw = source_file.read_bytes()
     except OSError as exc:
@@ -53,15 +71,33 @@ def import_plan(
             f"{source_file}: byte {exc.start}: not UTF-8 ({exc.reason}); convert the file "
             "to UTF-8 first (e.g. iconv -f SHIFT_JIS -t UTF-8)"
         )
+    stated = source.stated_date(text)
+    if given is not None:
+        base, where = given, "--base-date"
+    elif stated is not None:
+        base, where = (
+            stated[0],
+            _("line {line} of {source}").format(line=stated[1], source=source_file),
+        )
+    else:
+        fail(
+            _(
+                "{source}: the plan text states no date of its own; give --base-date YYYY-MM-DD "
+                "(the date the plan was decided: relative dates such as 今年度 and 今夏 are read "
+                "against it, so without it the same text would give different measures on "
+                "different days)"
+            ).format(source=source_file)
+        )
     files, summary = importer.build(
         text, base, source_name=source_file.as_posix(), edition=edition, schema_ref=schema_ref
     )
     if summary.measures == 0:
         fail(f"{source_file}: no measures found (expected headings like [No.６－４] title)")
     try:
-        existing = importer.write(out, files, force=force)
+        written = importer.write(out, files, force=force)
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
+    existing = written.refused
     if existing:
         shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
         fail(
@@ -71,5 +107,37 @@ def import_plan(
     err = sys.stderr
     for line in importer.summary_lines(summary):
         print(f"wrote {len(files)} files to {out}: {line}", file=err)
+    print(_("base date {date} (from {where})").format(date=base, where=where), file=err)
+    _say(written, out)
     for line_no, message in summary.warnings:
         print(f"{source_file}:{line_no}: warning: {message}", file=err)
+
+
+def _say(written: Written, out: Path) -> None:
+    """What --force did to the files an earlier import left, and what it left alone."""
+    err = sys.stderr
+    if written.removed:
+        print(
+            _(
+                "removed {count} file(s) an earlier import wrote and this one does not: {names}"
+            ).format(count=len(written.removed), names=", ".join(written.removed)),
+            file=err,
+        )
+    for name in written.edited:
+        print(
+            _(
+                "{path}: left in place: an earlier import wrote it and this one does not, but "
+                "it was edited since"
+            ).format(path=out / name),
+            file=err,
+        )
+    for name in written.foreign:
+        print(
+            _(
+                "{path}: left in place: not written by kpiaudit import, and not a measure of "
+                "this plan text"
+            ).format(path=out / name),
+            file=err,
+        )
+    for name, why in written.failed:
+        print(_("{path}: could not remove: {why}").format(path=out / name, why=why), file=err)

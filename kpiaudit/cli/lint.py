@@ -10,15 +10,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
+if TYPE_CHECKING:
+    from ..audit.known import Scope
+    from ..model import Finding
+
+from ..i18n import _
+from ..rules import ALWAYS, RULES, matches
 from .common import (
     CONFIG_HELP,
     EXIT_FINDINGS,
     EXIT_OK,
     PATHS_HELP,
+    audit_paths,
     fail,
     parse_iso,
     setup,
+    shown_findings,
     use_color,
 )
 
@@ -33,12 +42,15 @@ no deadline (K103), consistency between text and structure (K2xx) and actual val
 記述と構造の整合性（K2xx）、実績値（K3xx）。"""
 
 _EPILOG = """exit status:
-  0  no findings at error severity (or --exit-zero, --write-baseline)
-  1  findings at error severity
-  2  usage, configuration or internal error
+  0    no findings at error severity (or --exit-zero, --write-baseline)
+  1    findings at error severity; a file that could not be read or validated is always one
+  2    usage, configuration or internal error; a path that does not exist; a directory
+       without measure files
+  130  interrupted
+  141  the output pipe was closed (kpiaudit lint | head)
 
 examples:
-  kpiaudit lint                                   # the configured directory, else ./measures
+  kpiaudit lint                                   # the project's measures/, from any subdirectory
   kpiaudit lint measures/06-04.yaml -f github     # annotations on a pull request
   kpiaudit lint --select K1 --statistics          # only K101-K103, with counts per rule
   kpiaudit lint --baseline .kpiaudit-baseline.json  # fail only on new findings
@@ -80,7 +92,9 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         help="text (default), json, github (workflow annotations) or sarif (code scanning)",
     )
     output.add_argument(
-        "--statistics", action="store_true", help="also print how many findings each rule gave"
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule gave instead of the findings (json with -f json)",
     )
     output.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are errors"
@@ -90,74 +104,159 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         "--baseline",
         type=Path,
         metavar="FILE",
-        help="report only findings not recorded in FILE",
+        help="report only findings not recorded in FILE; its entries of the files checked are "
+        "judged (fixed, or gone with their KPI), the others only counted",
     )
     debt.add_argument(
         "--write-baseline",
         type=Path,
         metavar="FILE",
-        help="record today's findings in FILE and exit 0",
+        help="record the findings of the files checked in FILE, keeping its entries of other "
+        "files, and exit 0 (1 when a file could not be checked)",
     )
     return ap
 
 
 def _codes(values: list[str] | None, option: str) -> list[str]:
-    from ..rules import is_selector
+    from ..config import always_message
+    from ..rules import always_rule, is_selector
 
     codes = [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
     for code in codes:
         if not is_selector(code):
             fail(f"{option}: unknown rule {code!r}; `kpiaudit rules` lists them")
+        rule = always_rule(code) if option == "--ignore" else None
+        if rule is not None:
+            fail(f"{option}: {always_message(rule.code)}")
     return codes
 
 
-def main(argv: list[str]) -> int:
-    from ..audit import audit, known
-    from ..reporters import REPORTERS
+def _statistics(findings: list[Finding], out: TextIO, *, as_json: bool) -> None:
+    """How many findings each rule gave, instead of the findings (ruff's --statistics)."""
     from ..rules import RULES
+
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    if as_json:
+        from ..reporters.json_out import dump_json
+
+        rows = [{"code": c, "name": RULES[c].name, "count": n} for c, n in sorted(counts.items())]
+        dump_json(rows, out)
+        return
+    for code, n in sorted(counts.items()):
+        out.write(f"{n:6d}  {code}  {RULES[code].name}\n")
+
+
+def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[Finding]:
+    """Record the findings of the files checked in ``path``, keeping its entries of other
+    files. What is left to report: the files that could not be checked (never recorded)."""
+    from ..audit import known
+
+    entries: dict[str, int] = {}
+    if path.exists():
+        try:
+            entries = known.read(path)
+        except (OSError, ValueError) as exc:
+            fail(
+                _("{path}: cannot merge into it: {reason}; remove it to start afresh").format(
+                    path=path, reason=exc
+                )
+            )
+    judged = known.judge(entries, findings, scope)
+    recorded = known.counts(findings)
+    try:
+        known.write(path, {**judged.keep, **recorded})
+    except OSError as exc:
+        fail(f"{path}: cannot write: {exc.strerror or exc}")
+    message = _("kpiaudit: recorded {count} finding(s) in {path}").format(
+        count=sum(recorded.values()), path=path
+    )
+    kept = judged.out_of_scope + judged.not_judged
+    if kept:
+        message += _("; kept {count} known finding(s) of files or rules not checked").format(
+            count=kept
+        )
+    print(message, file=sys.stderr)
+    return [f for f in findings if f.code in ALWAYS]
+
+
+def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[Finding]:
+    """The findings that are not known in ``path``; what changed since, on stderr."""
+    from ..audit import known
+
+    try:
+        judged = known.judge(known.read(path), findings, scope)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=reason))
+    err = sys.stderr
+    for entry in judged.fixed:
+        print(
+            _(
+                "kpiaudit: fixed since the baseline: {entry} (remove it with --write-baseline)"
+            ).format(entry=entry),
+            file=err,
+        )
+    for ref, codes in sorted(judged.gone.items()):
+        print(
+            _(
+                "kpiaudit: gone since the baseline: {ref} no longer exists, so its known "
+                "finding(s) {codes} went with it, not fixed (remove them with --write-baseline)"
+            ).format(ref=ref, codes=", ".join(codes)),
+            file=err,
+        )
+    if judged.not_judged:
+        print(
+            _(
+                "kpiaudit: {count} known finding(s) of files that could not be checked were "
+                "not judged"
+            ).format(count=judged.not_judged),
+            file=err,
+        )
+    if judged.out_of_scope:
+        print(
+            _("kpiaudit: {count} known finding(s) in files or rules not checked").format(
+                count=judged.out_of_scope
+            ),
+            file=err,
+        )
+    return judged.new
+
+
+def main(argv: list[str]) -> int:
+    from ..reporters import REPORTERS
 
     args = _parser(list(REPORTERS)).parse_args(argv)
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
-    today = parse_iso(args.today, "--today") if args.today else None
     targets, config = setup(args.paths, args.config)
     if select:
         config.select = select
     config.ignore = [*config.ignore, *ignore]
-    result = audit(targets, config, today)
+    today = parse_iso(args.today, "--today") if args.today else None
+    result = audit_paths(targets, config, today)
     findings = result.findings
-    err = sys.stderr
+    scope = result.scope()
+    scope.codes = frozenset(
+        c for c in RULES if matches(c, config.select) and not matches(c, config.ignore)
+    )
     if args.write_baseline is not None:
-        try:
-            known.write(args.write_baseline, findings)
-        except OSError as exc:
-            fail(f"{args.write_baseline}: cannot write: {exc.strerror or exc}")
-        print(f"kpiaudit: recorded {len(findings)} finding(s) in {args.write_baseline}", file=err)
-        return EXIT_OK
-    if args.baseline is not None:
-        try:
-            findings, fixed = known.apply(args.baseline, findings)
-        except (OSError, ValueError) as exc:
-            fail(f"{args.baseline}: cannot use as a baseline: {exc}")
-        for key in fixed:
-            print(
-                f"kpiaudit: fixed since the baseline: {key} (remove it with --write-baseline)",
-                file=err,
-            )
+        findings = _write_baseline(args.write_baseline, findings, scope)
+    elif args.baseline is not None:
+        findings = _judge_baseline(args.baseline, findings, scope)
     out = sys.stdout
     text = args.format == "text"
-    REPORTERS[args.format](findings, out, text and use_color(out))
+    findings = shown_findings(findings, args.format, config)
     if args.statistics:
-        counts: dict[str, int] = {}
-        for f in findings:
-            counts[f.code] = counts.get(f.code, 0) + 1
-        for code, n in sorted(counts.items()):
-            print(f"{n:6d}  {code}  {RULES[code].name}", file=out if text else err)
+        _statistics(findings, out, as_json=args.format == "json")
+    else:
+        REPORTERS[args.format](findings, out, text and use_color(out))
     errors = sum(f.severity == "error" for f in findings)
     if text:
         warnings = sum(f.severity == "warning" for f in findings)
         print(
             f"{len(findings)} finding(s): {errors} error(s), {warnings} warning(s) in "
             f"{result.files} file(s)",
-            file=err,
+            file=sys.stderr,
         )
     return EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK

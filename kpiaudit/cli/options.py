@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .common import CONFIG_HELP, PATHS_HELP, fail, for_terminal
+
+if TYPE_CHECKING:
+    from ..model import Kind, Plan
 
 PathsArg = Annotated[
     list[Path] | None,
@@ -28,9 +32,27 @@ FormatOpt = Annotated[
         "(default when piped), markdown, github, csv or json.",
     ),
 ]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", metavar="KIND", help=N_("progress (進捗, P) or outcome (効果, E) KPIs only.")
+    ),
+]
+AllowBrokenOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-broken",
+        help=N_(
+            "Print numbers even when files of the plan could not be read or validated, or are "
+            "duplicates (they are left out, and listed); without it that is exit 1."
+        ),
+    ),
+]
 ChapterOpt = Annotated[
     str | None, typer.Option("--chapter", "-c", metavar="N", help="Chapter number: 6, Ⅵ or VI.")
 ]
+
+
 TodayOpt = Annotated[
     str | None,
     typer.Option(
@@ -63,14 +85,64 @@ def chapter_number(value: str | None) -> int | None:
 
 def date_start(value: str | None, option: str) -> date | None:
     """The first day of the period a date argument names (2025-03 → 2025-03-01)."""
+    period = _period(value, option)
+    return period[0] if period else None
+
+
+def date_end(value: str | None, option: str) -> date | None:
+    """The last day of the period a date argument names (2025-03 → 2025-03-31, 令和6年度 →
+    2025-03-31)."""
+    period = _period(value, option)
+    return period[1] if period else None
+
+
+def _period(value: str | None, option: str) -> tuple[date, date] | None:
     from ..jpdate import DateParseError, parse_date
 
     if value is None:
         return None
     try:
-        return parse_date(value).start
+        jd = parse_date(value)
     except DateParseError as exc:
         fail(f"{option}: {exc}")
+    assert jd.start is not None and jd.end is not None  # parse_date refuses recurring periods
+    return jd.start, jd.end
+
+
+def plan_chapter(number: int | None, plan: Plan) -> None:
+    """A usage error unless the plan has chapter ``number``."""
+    if number is None:
+        return
+    known = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
+    if number not in known:
+        listed = ", ".join(str(n) for n in known) or "none"
+        fail(
+            _("--chapter: the plan has no chapter {number} (its chapters: {listed})").format(
+                number=number, listed=listed
+            )
+        )
+
+
+# What people call the two kinds of KPI: the plan's own words, the schema's, and the id letters.
+_KINDS: dict[str, Kind] = {
+    "progress": "progress",
+    "進捗": "progress",
+    "p": "progress",
+    "outcome": "outcome",
+    "効果": "outcome",
+    "effect": "outcome",
+    "e": "outcome",
+}
+
+
+def kpi_kind(value: str | None) -> Kind | None:
+    if value is None:
+        return None
+    kind = _KINDS.get(value.strip().lower())
+    if kind is None:
+        message = _("--kind: {value!r} is not progress (進捗, P) or outcome (効果, E)")
+        fail(message.format(value=value))
+    return kind
 
 
 def today_date(value: str | None) -> date:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import EXIT_OK, fail
 
 
@@ -16,12 +16,16 @@ def rules(
         str | None,
         typer.Argument(help="A rule code or name (K102, no-quantitative-target) to explain."),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=N_("text or json."))
+    ] = "text",
 ) -> int:
     """List the rules, or explain one: kpiaudit rules K102."""
     from ..reporters.json_out import dump_json
     from ..rules import RULES, Rule, example, resolve
 
+    if output_format not in ("text", "json"):
+        fail(_("--format: {value!r} is not text or json").format(value=output_format))
     chosen = list(RULES.values())
     if code is not None:
         rule = resolve(code)
@@ -38,6 +42,7 @@ def rules(
             "explanation": r.explanation,
             "example": example(r.code),
             "fixable": r.fixable,
+            "always": r.always,
             "messages": dict(r.messages),
         }
 
@@ -46,12 +51,22 @@ def rules(
         return EXIT_OK
     if code is not None:
         r = chosen[0]
+        always = (
+            "\n\n"
+            + _(
+                "Always reported, as an error: no --select, --ignore, severity, suppression or "
+                "known finding hides it."
+            )
+            if r.always
+            else ""
+        )
         print(
             f"{r.code} {r.name} ({_('default severity')}: {r.severity})\n\n{_(r.summary)}\n\n"
-            f"{_(r.explanation)}\n\n{_('Example:')}\n"
+            f"{_(r.explanation)}{always}\n\n{_('Example:')}\n"
             + "\n".join("    " + ln for ln in example(r.code).split("\n"))
         )
         return EXIT_OK
     for r in chosen:
-        print(f"{r.code}  {r.name:<24} {r.severity:<8} {_(r.summary)}")
+        severity = _("always") if r.always else r.severity
+        print(f"{r.code}  {r.name:<24} {severity:<8} {_(r.summary)}")
     return EXIT_OK

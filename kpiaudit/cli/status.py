@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from .common import EXIT_OK, fail, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, setup, use_color
 from .options import (
+    AllowBrokenOpt,
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
     PathsArg,
     TodayOpt,
     chapter_number,
+    plan_chapter,
     table_format,
     today_date,
 )
@@ -23,13 +25,16 @@ def status(
     today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    allow_broken: AllowBrokenOpt = False,
 ) -> int:
     """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
 
     A KPI is compliant when it is set, has a quantitative target and a deadline. With
     --chapter, one row per measure of that chapter too. Once the plan records actual values, a
     second table counts its target milestones by state (achieved, on track, behind, missed, no
-    data, not measurable) as of --today; json always has those counts.
+    data, not measurable) as of --today; json always has those counts. Exit 1, with no numbers,
+    when files of the plan could not be read or validated or are duplicates (--allow-broken
+    prints them).
 
     Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
     """
@@ -41,11 +46,12 @@ def status(
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
+    if not numbers_allowed(result, allow_broken):
+        return EXIT_FINDINGS
     out = sys.stdout
     fmt = table_format(output_format, out)
+    plan_chapter(number, result.plan)
     doc = compute(result, number, day)
-    if number is not None and not doc.measures:
-        fail(f"--chapter: no measures in chapter {number}")
     if fmt == "json":
         dump_json(doc.as_json(), out)
         return EXIT_OK
@@ -54,9 +60,4 @@ def status(
         if i:
             out.write("\n")
         render(table, out, fmt, color=color)
-    bad = sum(f.code.startswith("E") for f in result.findings)
-    if bad:
-        print(
-            f"kpiaudit: {bad} file problem(s) left measures out; run kpiaudit lint", file=sys.stderr
-        )
     return EXIT_OK

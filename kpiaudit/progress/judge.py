@@ -104,15 +104,8 @@ def judge_plan(plan: Plan, today: date) -> list[Judgement]:
 
 
 def promises(kpi: Kpi) -> list[tuple[int | None, Deadline]]:
-    """The dates a KPI is to be *set* by. Issue 10 gives the model ``Kpi.set_by``; until it
-    has, an unset KPI's dated milestones are its promises (they cannot be target deadlines:
-    the KPI has no target yet)."""
-    set_by = getattr(kpi, "set_by", None)
-    if set_by is not None:
-        return [(None, set_by)]
-    if not kpi.is_unset:
-        return []
-    return [(i, m.deadline) for i, m in enumerate(kpi.milestones) if m.deadline and m.deadline.date]
+    """The date a KPI is to be *set* by (``set_by``): a promise, judged apart from milestones."""
+    return [(None, kpi.set_by)] if kpi.set_by is not None else []
 
 
 def judge_kpi(measure: Measure, kpi: Kpi, today: date, base: date | None) -> Iterator[Judgement]:

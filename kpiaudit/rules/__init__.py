@@ -14,16 +14,19 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from ..extract import extract
 from ..model import Measure
 from . import consistency, files, flags, progress, suppressions
 from .base import CheckContext, Hit, NodePath, Rule
 
 __all__ = [
+    "ALWAYS",
     "RULES",
     "CheckContext",
     "Hit",
     "NodePath",
     "Rule",
+    "always_rule",
     "cases",
     "check_dated",
     "check_measure",
@@ -37,16 +40,22 @@ RULES: dict[str, Rule] = {
 }
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
 FIXABLE = frozenset(code for code, r in RULES.items() if r.fixable)
+ALWAYS = frozenset(code for code, r in RULES.items() if r.always)
 
 
 def check_measure(measure: Measure, ctx: CheckContext) -> Iterator[Hit]:
-    """Every per-file check, in the order their findings are listed for one position."""
+    """Every per-file check, in the order their findings are listed for one position.
+
+    Each KPI's text is read once (the main cost of a measure): the flags K101-K103 judge what
+    that reading says, and the consistency rules compare the structured fields with it."""
     yield from files.check_file_name_and_chapter(measure, ctx)
+    yield from flags.check_kpi_kinds(measure)
     yield from consistency.check_kpi_ids(measure)
     for i, kpi in enumerate(measure.kpis):
         ref = str(measure.kpi_ref(kpi))
-        yield from flags.check_flags(kpi, ("kpis", i), ref)
-        yield from consistency.check_consistency(kpi, ("kpis", i), ref, ctx.base_date)
+        read = extract(kpi.text, ctx.base_date, kpi.notes)
+        yield from flags.check_flags(read, ("kpis", i), ref)
+        yield from consistency.check_consistency(kpi, read, ("kpis", i), ref, ctx.base_date)
         yield from progress.check_actuals(kpi, ("kpis", i), ref)
 
 
@@ -59,6 +68,13 @@ def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hi
 def resolve(code_or_name: str) -> Rule | None:
     """K102, k102 or no-quantitative-target → the rule."""
     return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def always_rule(selector: str) -> Rule | None:
+    """The always-reported rule that ``selector`` names by its code or name (a prefix such as
+    E or E0 names rules too, but only those that can be selected)."""
+    rule = resolve(selector.strip())
+    return rule if rule is not None and rule.always else None
 
 
 def is_selector(value: str) -> bool:

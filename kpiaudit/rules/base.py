@@ -28,6 +28,9 @@ class Rule:
     explanation: str
     messages: Mapping[str, str]  # key → English template with {named} fields
     fixable: bool = False  # kpiaudit fix re-reads the KPI's structure from its text
+    # A file (or plan) that could not be checked: reported whatever the selection, severities,
+    # suppressions or known findings say, since no rule can say anything about such a file.
+    always: bool = False
 
     def template(self, key: str = "default") -> str:
         return self.messages[key]

@@ -1,4 +1,10 @@
-"""K201–K206: a KPI's structured fields against what its own text says, and its id."""
+"""K201–K206: a KPI's structured fields against what its own text says, and its id.
+
+The flags (K101-K103) judge the text; these rules say where the structured fields (status,
+milestones) disagree with it, in words that never contradict the flags: a milestone that
+records what the text does not state as a target or a deadline is reported here, and K102 or
+K103 still fires; a target or deadline the text states and no milestone records is reported
+here, and K102 or K103 does not fire."""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..extract import extract, stated_value, unset_marker
+from ..extract import Extraction, stated_value
 from ..i18n import N_
 from ..jpdate import find_dates, fold
 from ..model import Deadline, Kpi, Measure, Target, kpi_id
@@ -36,6 +42,18 @@ RULES = [
         {
             "wording": N_("deadline wording {wording!r} does not appear in the KPI's text"),
             "date": N_("deadline {date} is not the end of {named} ({end})"),
+            "not_stated": N_(
+                "{wording!r} is not a deadline the text states (a start, a budget year or past "
+                "context is not), so K103 reads no deadline there"
+            ),
+            "set_by": N_(
+                "{wording!r} is the date the KPI is to be set by, a promise rather than a "
+                "target deadline: it belongs in set_by"
+            ),
+            "set_by_wording": N_("set_by wording {wording!r} does not appear in the KPI's text"),
+            "set_by_not_stated": N_(
+                "set_by {wording!r} is not a date the text says the KPI is to be set by"
+            ),
         },
         fixable=True,
     ),
@@ -51,6 +69,10 @@ RULES = [
         {
             "wording": N_("target wording {wording!r} does not appear in the KPI's text"),
             "value": N_("target value {value:g} is not what {wording!r} states ({stated:g})"),
+            "not_stated": N_(
+                "{wording!r} is not a target the text states (a label, a year or a baseline is "
+                "not), so K102 reads no target there"
+            ),
         },
         fixable=True,
     ),
@@ -61,7 +83,8 @@ RULES = [
         N_("The status disagrees with the KPI's words."),
         N_(
             "status: set while the text says 未設定 (or another unset wording), or status: "
-            "unset while nothing in the text or notes says so."
+            "unset while nothing in the text or notes says so. K101 follows the words either "
+            "way."
         ),
         {
             "set": N_("status is set but the text says {marker!r}"),
@@ -89,12 +112,16 @@ RULES = [
         "warning",
         N_("The text states a target or deadline that no milestone records."),
         N_(
-            "The KPI's own words name a target or a deadline, but its milestones leave it out, "
-            "so K102 or K103 fires on a KPI that does state one. Add the milestone."
+            "The KPI's own words name a target or a deadline, but its milestones leave it out. "
+            "K102 and K103 read the words, so they do not fire; add the milestone (kpiaudit "
+            "fix) so that due and other tools see it."
         ),
         {
             "target": N_("the text states a target ({wording}) that no milestone records"),
             "deadline": N_("the text states a deadline ({wording}) that no milestone records"),
+            "set_by": N_(
+                "the text says the KPI is to be set by {wording}, which no set_by records"
+            ),
         },
         fixable=True,
     ),
@@ -105,38 +132,88 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))
 
 
-def check_consistency(kpi: Kpi, at: NodePath, ref: str, base: date | None) -> Iterator[Hit]:
-    """K201–K206 (but K205): the structured fields against what the KPI's own text says."""
-    x = extract(kpi.text, base, kpi.notes)
-    for d in x.date_mismatches:
+def check_consistency(
+    kpi: Kpi, read: Extraction, at: NodePath, ref: str, base: date | None
+) -> Iterator[Hit]:
+    """K201–K206 (but K205): the structured fields against ``read``, what the KPI's own text
+    says."""
+    for d in read.date_mismatches:
         yield Hit(
             "K201", args={"text": d.text, "mismatch": d.mismatch}, node=(*at, "text"), kpi=ref
         )
     text = _squash(kpi.text + "".join(kpi.notes))
+    targets = [_squash(t.text) for t in read.targets]
+    deadlines = [_squash(d.text) for d in read.deadlines]
+    set_by = [_squash(read.set_by.text)] if read.set_by else []
     for i, m in enumerate(kpi.milestones):
         where = (*at, "milestones", i)
         if m.deadline is not None:
-            yield from _check_deadline(m.deadline, text, base, (*where, "deadline"), ref)
+            wording = m.deadline.text
+            if _stated(wording, set_by) and not _stated(wording, deadlines):
+                yield Hit("K202", "set_by", {"wording": wording}, (*where, "deadline"), ref)
+            else:
+                yield from _check_deadline(
+                    m.deadline, text, deadlines, base, (*where, "deadline"), ref
+                )
         if m.target is not None:
-            yield from _check_target(m.target, text, (*where, "target"), ref)
-    marker = unset_marker(kpi.text, kpi.notes, has_target=bool(x.targets))
-    if marker and not kpi.is_unset:
-        yield Hit("K204", "set", {"marker": marker}, (*at, "status"), ref)
-    elif kpi.is_unset and not marker:
+            yield from _check_target(m.target, text, targets, (*where, "target"), ref)
+    yield from _check_set_by(kpi, read, text, set_by, base, (*at, "set_by"), ref)
+    if read.unset and not kpi.is_unset:
+        yield Hit("K204", "set", {"marker": read.unset}, (*at, "status"), ref)
+    elif kpi.is_unset and not read.unset:
         yield Hit("K204", "unset", node=(*at, "status"), kpi=ref)
-    if not kpi.is_unset:
-        if x.targets and not kpi.has_target:
-            yield Hit("K206", "target", {"wording": x.targets[0].text}, (*at, "text"), ref)
-        if x.deadlines and not kpi.has_deadline:
-            yield Hit("K206", "deadline", {"wording": x.deadlines[0].text}, (*at, "text"), ref)
+    if read.unset is None:
+        if read.targets and not kpi.has_target:
+            yield Hit("K206", "target", {"wording": read.targets[0].text}, (*at, "text"), ref)
+        if read.deadlines and not kpi.has_deadline:
+            wording = read.deadlines[0].text
+            yield Hit("K206", "deadline", {"wording": wording}, (*at, "text"), ref)
+
+
+def _check_set_by(
+    kpi: Kpi,
+    read: Extraction,
+    text: str,
+    stated: list[str],
+    base: date | None,
+    at: NodePath,
+    ref: str,
+) -> Iterator[Hit]:
+    """set_by against the date the text says the KPI is to be set by."""
+    if kpi.set_by is None:
+        if read.set_by is not None:
+            wording = read.set_by.text
+            yield Hit("K206", "set_by", {"wording": wording}, (*at[:-1], "text"), ref)
+        return
+    wording = kpi.set_by.text
+    if _squash(wording) not in text:
+        yield Hit("K202", "set_by_wording", {"wording": wording}, (*at, "text"), ref)
+    elif not _stated(wording, stated):
+        yield Hit("K202", "set_by_not_stated", {"wording": wording}, (*at, "text"), ref)
+    else:
+        yield from _check_date(kpi.set_by, base, at, ref)
+
+
+def _stated(wording: str, stated: list[str]) -> bool:
+    """Whether a milestone's wording is (part of) something the text states."""
+    w = _squash(wording)
+    return any(w == s or w in s or s in w for s in stated)
 
 
 def _check_deadline(
-    dl: Deadline, text: str, base: date | None, at: NodePath, ref: str
+    dl: Deadline, text: str, stated: list[str], base: date | None, at: NodePath, ref: str
 ) -> Iterator[Hit]:
     if _squash(dl.text) not in text:
         yield Hit("K202", "wording", {"wording": dl.text}, (*at, "text"), ref)
         return
+    if not _stated(dl.text, stated):
+        yield Hit("K202", "not_stated", {"wording": dl.text}, (*at, "text"), ref)
+        return
+    yield from _check_date(dl, base, at, ref)
+
+
+def _check_date(dl: Deadline, base: date | None, at: NodePath, ref: str) -> Iterator[Hit]:
+    """The date is the end of the period its own wording names."""
     if dl.recurring or dl.date is None:
         return
     named = [d for d in find_dates(dl.text, base) if d.end is not None]
@@ -145,9 +222,14 @@ def _check_deadline(
         yield Hit("K202", "date", args, (*at, "date"), ref)
 
 
-def _check_target(t: Target, text: str, at: NodePath, ref: str) -> Iterator[Hit]:
+def _check_target(
+    t: Target, text: str, targets: list[str], at: NodePath, ref: str
+) -> Iterator[Hit]:
     if _squash(t.text) not in text:
         yield Hit("K203", "wording", {"wording": t.text}, (*at, "text"), ref)
+        return
+    if not _stated(t.text, targets):
+        yield Hit("K203", "not_stated", {"wording": t.text}, (*at, "text"), ref)
         return
     stated = stated_value(t.text) if t.value is not None else None
     if stated is not None and t.value is not None and abs(stated - t.value) > 1e-9:

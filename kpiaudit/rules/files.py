@@ -1,6 +1,11 @@
 """E0xx: the file itself. E001–E006 are found while loading and validating a file
 (:mod:`kpiaudit.load`, :mod:`kpiaudit.schema`); E007 and E009 are checked here per file, E008
-across the files of a plan, E010 per plan directory."""
+across the files of a plan, E010 per plan directory.
+
+E001–E006, E008 and E010 are *always* reported: each says that a file (or the plan it belongs
+to) could not be checked, or was left out of the plan's numbers, so no --select, --ignore,
+per-file-ignores, severity, suppression comment or known finding can hide it or lower it to a
+warning. E007 and E009 are rules about a file that was checked, and are selected as any rule."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ RULES = [
             "syntax": N_("YAML syntax error: {problem}"),
             "other": N_("YAML error: {detail}"),
         },
+        always=True,
     ),
     Rule(
         "E002",
@@ -43,6 +49,7 @@ RULES = [
             ),
             "not_utf8": N_("not UTF-8 (byte 0x{byte:02x}); save it as UTF-8"),
         },
+        always=True,
     ),
     Rule(
         "E003",
@@ -55,6 +62,7 @@ RULES = [
             "broken_link": N_("broken symbolic link"),
             "unreadable": N_("cannot read: {reason}"),
         },
+        always=True,
     ),
     Rule(
         "E004",
@@ -71,12 +79,14 @@ RULES = [
             "key": N_("a key must be a plain word"),
             "required": N_("{field}: missing required field '{missing}'"),
             "required_any": N_("{field}: needs {options}"),
-            "unknown": N_("{field}: unknown field(s) {names}"),
+            "unknown": N_("{field}: unknown field {names}"),
+            "unknown_close": N_("{field}: unknown field {names}; did you mean '{suggestion}'?"),
             "type": N_("{field}: must be {expected}, not {found_type} {found!r}"),
             "enum": N_("{field}: must be one of {allowed} (found {found!r})"),
             "pattern": N_("{field}: {found!r} does not have the expected form ({pattern})"),
             "other": N_("{field}: {detail}"),
         },
+        always=True,
     ),
     Rule(
         "E005",
@@ -88,6 +98,7 @@ RULES = [
             "Keep each key once."
         ),
         {"default": N_("duplicate key {key!r} (first at line {first})")},
+        always=True,
     ),
     Rule(
         "E006",
@@ -105,6 +116,7 @@ RULES = [
             "bomb": N_("more than {limit:,} values after expanding aliases (alias bomb?)"),
             "deep": N_("nesting is too deep"),
         },
+        always=True,
     ),
     Rule(
         "E007",
@@ -124,6 +136,7 @@ RULES = [
         N_("Two files hold the same measure id."),
         N_("Each measure id appears in one file only."),
         {"default": N_("measure {id} is also defined in {other}")},
+        always=True,
     ),
     Rule(
         "E009",
@@ -153,11 +166,12 @@ RULES = [
         ),
         {
             "default": N_(
-                "no plan.yaml in {directory}: chapters are not checked and relative dates "
+                "no plan.yaml in this directory: chapters are not checked and relative dates "
                 "(今年度, 今夏) are not read"
             ),
-            "configured": N_("no plan.yaml in {directory}: chapters are not checked"),
+            "configured": N_("no plan.yaml in this directory: chapters are not checked"),
         },
+        always=True,
     ),
 ]
 

@@ -1,18 +1,25 @@
-"""Milestones by deadline, for deadline sweeps: the ``due`` document. Each row carries how the
-milestone stands (its progress state), and "overdue" is the rules' (progress-rules.md): the
-deadline is before today and the milestone was not achieved, not merely a date in the past."""
+"""Milestones by deadline, for deadline sweeps: the ``due`` document.
+
+Two types of row: a ``target`` row is a milestone of a KPI (reach this by then); a ``set-by``
+row is the date an unset KPI is promised to be set by (今夏を目途に設定予定), a promise rather
+than a target, listed so that a promise that has passed shows as overdue. Each row carries how
+it stands (its progress state), and "overdue" is the rules' (progress-rules.md): the deadline is
+before today and it was not achieved, not merely a date in the past."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..audit import Audit
 from ..i18n import N_, _
-from ..model import Kind, KpiRef, State
+from ..model import Deadline, Kind, KpiRef, State
 from ..progress import judge_plan
 from .table import Column, Table
+
+RowType = Literal["target", "set-by"]
+ROW_TYPES: tuple[RowType, ...] = get_args(RowType)
 
 
 @dataclass(frozen=True)
@@ -26,11 +33,13 @@ class DueRow:
     deadline_text: str
     recurring: bool
     overdue: bool
+    type: RowType = "target"
     state: State = "no-data"
 
     def as_json(self) -> dict[str, Any]:
         return {
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "type": self.type,
             "measure": self.measure,
             "kpi": str(self.kpi),
             "chapter": self.chapter,
@@ -48,16 +57,29 @@ def due(
     *,
     before: date | None,
     after: date | None,
+    by: date | None = None,
     today: date,
     overdue_only: bool = False,
     chapter: int | None = None,
     kind: Kind | None = None,
     include_recurring: bool = False,
+    row_type: RowType | None = None,
 ) -> list[DueRow]:
-    """One row per milestone with a deadline, sorted by date. ``before`` is exclusive,
-    ``after`` inclusive; recurring deadlines only with ``include_recurring`` (sorted last).
-    ``overdue_only``: the milestones that are overdue as of ``today``."""
+    """One row per milestone with a deadline and per set-by promise, sorted by date.
+    ``before`` is exclusive, ``by`` and ``after`` inclusive; recurring deadlines only with
+    ``include_recurring`` (sorted last); ``row_type`` keeps one type of row;
+    ``overdue_only``: the rows that are overdue as of ``today``."""
     judged = {(str(j.kpi), j.index): j for j in judge_plan(result.plan, today)}
+
+    def wanted(d: Deadline) -> bool:
+        if d.recurring or d.date is None:
+            return include_recurring
+        return (
+            (before is None or d.date < before)
+            and (by is None or d.date <= by)
+            and (after is None or d.date >= after)
+        )
+
     rows: list[DueRow] = []
     for m in result.plan.measures:
         if chapter is not None and m.chapter != chapter:
@@ -65,22 +87,22 @@ def due(
         for k in m.kpis:
             if kind is not None and k.kind != kind:
                 continue
-            for index, ms in enumerate(k.milestones):
-                d = ms.deadline
-                if d is None:
+            # (type, index of the milestone or None for the promise, target wording, deadline)
+            dated: list[tuple[RowType, int | None, str, Deadline]] = [
+                ("target", i, ms.target.text if ms.target else "", ms.deadline)
+                for i, ms in enumerate(k.milestones)
+                if ms.deadline is not None
+            ]
+            if k.set_by is not None:
+                dated.append(("set-by", None, "", k.set_by))
+            for kind_of_row, index, target, d in dated:
+                if (row_type is not None and kind_of_row != row_type) or not wanted(d):
                     continue
                 judgement = judged.get((str(m.kpi_ref(k)), index))
                 overdue = judgement is not None and judgement.overdue
                 if overdue_only and not overdue:
                     continue
-                deadline: date | None = None
-                if d.recurring or d.date is None:
-                    if not include_recurring:
-                        continue
-                elif (before is None or d.date < before) and (after is None or d.date >= after):
-                    deadline = d.date
-                else:
-                    continue
+                deadline = None if d.recurring else d.date
                 rows.append(
                     DueRow(
                         deadline=deadline,
@@ -88,10 +110,11 @@ def due(
                         kpi=m.kpi_ref(k),
                         chapter=m.chapter,
                         kind=k.kind,
-                        target=ms.target.text if ms.target else "",
+                        target=target,
                         deadline_text=d.text,
                         recurring=deadline is None,
                         overdue=overdue,
+                        type=kind_of_row,
                         state=judgement.state if judgement else "no-data",
                     )
                 )
@@ -101,6 +124,7 @@ def due(
 
 _COLUMNS = [
     Column(N_("deadline"), "right"),
+    Column(N_("type")),
     Column(N_("measure")),
     Column(N_("KPI")),
     Column(N_("target")),
@@ -114,6 +138,7 @@ def due_table(rows: list[DueRow]) -> Table:
     body = [
         [
             r.deadline.isoformat() if r.deadline else _("recurring"),
+            r.type,
             r.measure,
             str(r.kpi),
             r.target,
@@ -123,7 +148,8 @@ def due_table(rows: list[DueRow]) -> Table:
         ]
         for r in rows
     ]
-    return Table(_("{count} milestone(s)").format(count=len(rows)), _COLUMNS, body)
+    # Target milestones and set-by promises: both are dates something is due by.
+    return Table(_("{count} deadline(s)").format(count=len(rows)), _COLUMNS, body)
 
 
 def due_document(rows: list[DueRow]) -> list[dict[str, Any]]:
