@@ -7,11 +7,13 @@ The schemas users point their editors at are ``schema/*.json`` (shipped in the p
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from .load import LoadedFile, Problem
+from .safe_text import excerpt
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SchemaName = Literal["measure.schema.json", "plan.schema.json"]
@@ -46,12 +48,17 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) ->
 
 def validate(loaded: LoadedFile, schema: SchemaName) -> list[Problem]:
     """E004 problems of a loaded file against a schema, in document order."""
-    problems = []
-    for err in sorted(_validator(schema).iter_errors(loaded.data), key=lambda e: list(e.path)):
+    return sorted(problems(loaded, schema), key=lambda p: (p.line, p.column))
+
+
+def problems(loaded: LoadedFile, schema: SchemaName) -> Iterator[Problem]:
+    """E004 problems as jsonschema finds them, one at a time: a hostile file can have a
+    million, so the caller decides how many to take (each error is dropped once read, since
+    jsonschema's own message holds a repr of the whole value)."""
+    for err in _validator(schema).iter_errors(loaded.data):
         line, col = loaded.position(tuple(err.absolute_path))
         key, args = _message(err)
-        problems.append(Problem("E004", key, args, line, col))
-    return problems
+        yield Problem("E004", key, args, line, col)
 
 
 def _message(err: Any) -> tuple[str, dict[str, Any]]:
@@ -63,7 +70,9 @@ def _message(err: Any) -> tuple[str, dict[str, Any]]:
         return "required", {"field": field, "missing": missing}
     if v == "additionalProperties" and isinstance(err.instance, dict):
         known = set(err.schema.get("properties", {}))
-        names = ", ".join(repr(k) for k in err.instance if k not in known)
+        unknown = [k for k in err.instance if k not in known]
+        names = ", ".join(repr(excerpt(k, 40)) for k in unknown[:5])
+        names += " …" if len(unknown) > 5 else ""
         return "unknown", {"field": field, "names": names}
     if v == "type":
         want = err.validator_value

@@ -16,11 +16,11 @@ from ..config import Config
 from ..load import load_path
 from ..model import Finding, Plan
 from ..rules import CheckContext
-from ..schema import PLAN_SCHEMA, validate
-from .check import FileResult, check_file
+from ..schema import PLAN_SCHEMA
+from .check import FileResult, check_file, file_problems
 from .crossfile import duplicate_ids
 from .discover import PlanFiles, discover
-from .findings import finding, from_problem
+from .findings import finding
 from .select import configure
 from .suppress import apply_suppressions
 
@@ -95,9 +95,9 @@ def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Pla
     directory = files.directory.as_posix()
     plan = Plan(title="", base_date=None, directory=directory)
     if files.plan_file is not None:
-        loaded = load_path(files.plan_file)
-        problems = loaded.problems or validate(loaded, PLAN_SCHEMA)
-        findings.extend(from_problem(loaded.path, p) for p in problems)
+        loaded = load_path(files.plan_file, files.directory)
+        problems = file_problems(loaded, PLAN_SCHEMA)
+        findings.extend(problems)
         if not problems:
             plan = plan_from_data(loaded.data, directory)
     elif files.measures:
@@ -114,7 +114,7 @@ def audit_plan(files: PlanFiles, config: Config) -> Audit:
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
     results: list[FileResult] = []
     for path in files.measures:
-        loaded = load_path(path)
+        loaded = load_path(path, files.directory)
         results.append(check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters)))
     duplicates = duplicate_ids(results)
     for r in results:

@@ -1,0 +1,192 @@
+"""What one hostile measure file can cost (issue 11, items 6, 8 and 9): lint reads only regular
+files of the tree it checks, reads them with a bound, quotes short excerpts, bounds aliases,
+nesting and findings, and never lets one file stop the others."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpiaudit.cli import main
+
+from .conftest import ROOT
+
+GOOD = (ROOT / "examples" / "measures" / "01-01.yaml").read_bytes()
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    d = tmp_path / "plan"
+    d.mkdir()
+    (d / "plan.yaml").write_bytes((ROOT / "examples" / "measures" / "plan.yaml").read_bytes())
+    (d / "01-01.yaml").write_bytes(GOOD)
+    return d
+
+
+def lint_json(args: list[str], capsys) -> tuple[int, list[dict]]:
+    code = main(["lint", *args, "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "internal error" not in err, err
+    return code, json.loads(out)
+
+
+def lint_subprocess(args: list[str], memory: int | None = None) -> subprocess.CompletedProcess:
+    """lint in a process of its own: for inputs that used to block, crash or eat the memory
+    of the process running them. The timeout only keeps a hang from hanging the suite."""
+
+    def limit() -> None:
+        if memory is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        [sys.executable, "-m", "kpiaudit", "lint", *args, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
+# --- 6: symbolic links and special files ------------------------------------------------------
+
+
+def test_a_link_out_of_the_tree_is_not_followed_and_its_content_not_quoted(
+    plan: Path, tmp_path: Path, capsys
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("AWS_SECRET=hunter2\n", encoding="utf-8")
+    (plan / "01-02.yaml").symlink_to(secret)
+    (plan / "src").mkdir()
+    (plan / "src" / "copy.txt").write_bytes(GOOD)
+    (plan / "01-03.yaml").symlink_to(plan / "src" / "copy.txt")  # inside the tree: followed
+    code, findings = lint_json([str(plan)], capsys)
+    assert code == 1
+    assert "hunter2" not in json.dumps(findings)
+    mine = [(Path(f["path"]).name, f["code"], f["message"]) for f in findings]
+    assert (
+        "01-02.yaml",
+        "E003",
+        "symbolic link out of the directory being checked; not followed",
+    ) in mine
+    assert {(n, c) for n, c, _ in mine} == {
+        ("01-02.yaml", "E003"),
+        ("01-03.yaml", "E007"),
+        ("01-03.yaml", "E008"),
+    }
+
+
+def test_a_file_named_is_read_only_within_its_own_directory(
+    plan: Path, tmp_path: Path, capsys
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("token: hunter2\n", encoding="utf-8")
+    (plan / "01-02.yaml").symlink_to(secret)
+    _, findings = lint_json([str(plan / "01-02.yaml")], capsys)
+    assert [f["code"] for f in findings] == ["E003"] and "hunter2" not in json.dumps(findings)
+
+
+def test_a_fifo_is_reported_without_blocking(plan: Path) -> None:
+    os.mkfifo(plan / "01-02.yaml")
+    done = lint_subprocess([str(plan)])
+    findings = json.loads(done.stdout)
+    assert [(Path(f["path"]).name, f["message"]) for f in findings] == [
+        ("01-02.yaml", "a named pipe (FIFO), not a file")
+    ]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_is_not_read(plan: Path) -> None:
+    """A link to /dev/zero used to be read to the end before the size check: MemoryError at
+    2 GB. Named on the command line (its directory is the tree) it is still never read."""
+    (plan / "01-02.yaml").symlink_to("/dev/zero")
+    for path, message in (
+        (plan, "symbolic link out of the directory being checked; not followed"),
+        (Path("/dev/zero"), "a device, not a file"),
+    ):
+        done = lint_subprocess([str(path)], memory=1 << 30)
+        assert done.returncode == 1, done.stderr
+        assert [f["message"] for f in json.loads(done.stdout) if f["code"] != "E010"] == [message]
+
+
+def test_a_large_value_is_quoted_as_a_short_excerpt(plan: Path, capsys) -> None:
+    (plan / "01-02.yaml").write_bytes(
+        GOOD.replace(b"1-1", b"1-2").replace(b"chapter: 1", b"chapter: '" + b"x" * 10_000 + b"'")
+    )
+    _, findings = lint_json([str(plan)], capsys)
+    (message,) = [f["message"] for f in findings if f["path"].endswith("01-02.yaml")]
+    assert message.startswith("chapter: must be integer, not str 'xxx") and len(message) < 200
+
+
+# --- 8: memory and output -----------------------------------------------------------------------
+
+
+def test_aliases_are_bounded_by_the_characters_they_expand_to(plan: Path, capsys) -> None:
+    """Each alias of a large string used to be repr()'d into a message of its own."""
+    big = b"x" * 200_000
+    aliases = b", ".join([b"*a"] * 300)
+    (plan / "01-02.yaml").write_bytes(b"a: &a '" + big + b"'\nkpis: [" + aliases + b"]\n")
+    code = main(["lint", str(plan), "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 1 and len(out) < 5_000
+    assert [f["message"] for f in json.loads(out)] == [
+        "more than 10,000,000 characters after expanding aliases (alias bomb?)"
+    ]
+
+
+def test_findings_per_file_are_capped_and_the_rest_counted(plan: Path, capsys) -> None:
+    ones = b", ".join([b"1"] * 1000)
+    (plan / "01-02.yaml").write_bytes(GOOD.replace(b"kpis:", b"kpis: [" + ones + b"]\nx:"))
+    _, findings = lint_json([str(plan)], capsys)
+    assert len(findings) == 101 and all(f["path"].endswith("01-02.yaml") for f in findings)
+    assert findings[-1]["code"] == "E011"
+    assert findings[-1]["message"] == (
+        "901 more finding(s) in this file not reported (at most 100 per file)"
+    )
+
+
+def test_duplicate_keys_beyond_the_cap_are_counted_not_kept(plan: Path, capsys) -> None:
+    (plan / "01-02.yaml").write_bytes(b"a: 1\n" * 50_000)
+    _, findings = lint_json([str(plan)], capsys)
+    assert len(findings) == 101
+    assert findings[-1]["message"].startswith("49,899 more finding(s)")
+
+
+# --- 9: one file never stops the others ---------------------------------------------------------
+
+
+def test_a_4301_digit_integer_is_a_finding(plan: Path, capsys) -> None:
+    (plan / "01-02.yaml").write_bytes(GOOD.replace(b"1-1", b"1-2") + b"x: " + b"9" * 4301 + b"\n")
+    (plan / "01-03.yaml").write_bytes(GOOD)
+    code, findings = lint_json([str(plan)], capsys)
+    got = {(Path(f["path"]).name, f["code"]) for f in findings}
+    assert code == 1 and ("01-02.yaml", "E006") in got and ("01-03.yaml", "E008") in got
+    (number,) = [f for f in findings if f["code"] == "E006"]
+    assert number["line"] == 24 and "digits" in number["message"]
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_deep_nesting_is_a_finding_not_a_crash(plan: Path, depth: int) -> None:
+    """100,000 nested [ overflowed libyaml's C stack: the whole run died (SIGSEGV)."""
+    (plan / "01-02.yaml").write_bytes(b"a: " + b"[" * depth + b"]" * depth + b"\n")
+    done = lint_subprocess([str(plan)])
+    assert done.returncode == 1, done.stderr
+    assert [f["message"] for f in json.loads(done.stdout)] == ["nesting is deeper than 64 levels"]
+
+
+def test_a_control_character_is_reported_where_it_is(plan: Path, capsys) -> None:
+    """libyaml's reader error used to be reported at 1:1 whatever line the character was on."""
+    lines = GOOD.split(b"\n")
+    lines[14] = lines[14].replace(b"20", b"2\x1b0", 1)
+    (plan / "01-01.yaml").write_bytes(b"\n".join(lines))
+    _, findings = lint_json([str(plan)], capsys)
+    assert [(f["line"], f["column"], f["code"], f["message"]) for f in findings] == [
+        (15, 26, "E001", "unacceptable character U+001B: control characters are not allowed")
+    ]
