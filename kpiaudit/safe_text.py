@@ -52,6 +52,18 @@ def visible(text: str) -> str:
     return INVISIBLE.sub(_escape, text)
 
 
+# A line a GitHub runner reads as a workflow command (::error …, the older ##[…]): it trims
+# leading whitespace first, so a plan title or a file name at the start of a line is enough.
+_COMMAND_START = re.compile(r"^(\s*)([:#])(?=:|#\[)")
+
+
+def visible_line(text: str) -> str:
+    """:func:`visible`, for text that may start a line of output (a path, a table's title):
+    a leading ``::`` or ``##[`` is shown as ``\x3a:`` or ``\x23#[``, so that no runner reads
+    the line as a workflow command."""
+    return _COMMAND_START.sub(lambda m: f"{m[1]}\\x{ord(m[2]):02x}", visible(text))
+
+
 def _json_escape(m: re.Match[str]) -> str:
     code = ord(m.group())
     if code <= 0xFFFF:
@@ -105,6 +117,14 @@ class Excerpt(str):
     def __repr__(self) -> str:
         return self.shown
 
+    def __format__(self, spec: str) -> str:
+        # A template may format the value as a number ({value:g}); an excerpt of a number too
+        # long to print is shown as it is rather than failing the whole run.
+        try:
+            return super().__format__(spec)
+        except ValueError:
+            return str(self)
+
 
 _LONGEST = 10**EXCERPT
 
@@ -137,8 +157,11 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
-def table_cell(value: Any, *, pipes: bool = False) -> str:
-    """A cell of a table people read: visible, and with ``pipes`` (markdown, github) a ``|``
-    escaped so that it cannot split the row into more columns."""
-    text = visible(str(value))
+def table_cell(value: Any, *, pipes: bool = False) -> Any:
+    """A cell of a table people read: text made visible (a cell can start a line), and with
+    ``pipes`` (markdown, github) a ``|`` escaped so that it cannot split the row into more
+    columns. Numbers stay numbers, for alignment."""
+    if not isinstance(value, str):
+        return value
+    text = visible_line(value)
     return text.replace("|", "\\|") if pipes else text

@@ -12,6 +12,8 @@ import os
 import sys
 from typing import NoReturn
 
+from ..i18n import _
+from ..safe_text import visible
 from .common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 
@@ -28,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         from .app import invoke
 
         return invoke(args)
-    except UsageError as exc:
-        print(f"kpiaudit: error: {exc}", file=sys.stderr)
+    except UsageError as exc:  # messages quote arguments and file content: made visible
+        print(_("kpiaudit: error: {message}").format(message=visible(str(exc))), file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse after --help or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -40,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         print(
-            f"kpiaudit: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in kpiaudit; run again with --debug for the traceback.",
+            _(
+                "kpiaudit: internal error: {error}\n"
+                "This is a bug in kpiaudit; run again with --debug for the traceback."
+            ).format(error=visible(f"{type(exc).__name__}: {exc}")),
             file=sys.stderr,
         )
         return EXIT_USAGE

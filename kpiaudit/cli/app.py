@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import io
+import sys
+
 import typer
 
+from ..safe_text import visible
 from . import due, fix, import_plan, rules, status
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .lint import SUMMARY as LINT_SUMMARY
@@ -57,7 +61,11 @@ def invoke(args: list[str]) -> int:
             return EXIT_INTERRUPTED
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):
-            show()
+            # click quotes what was typed (an option name, a value) as it is: made visible.
+            buffer = io.StringIO()
+            show(file=buffer)
+            for line in buffer.getvalue().splitlines():
+                print(visible(line), file=sys.stderr)
             return EXIT_USAGE
         raise
     return result if isinstance(result, int) else EXIT_OK

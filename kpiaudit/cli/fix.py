@@ -34,6 +34,7 @@ def fix(
     from ..audit import TwoPlansError
     from ..fix import plan_fixes
     from ..fsutil import atomic_write_all
+    from ..safe_text import visible, visible_line
 
     targets, config = setup(paths, config_file)
     try:
@@ -60,10 +61,11 @@ def fix(
             fail(f"cannot write: {exc.strerror or exc}; no file was changed")
     verb = "would fix" if diff else "fixed"
     for f in fixes:
+        name = visible_line(f.path.as_posix())
         for item in f.fixed:
-            print(f"{f.path.as_posix()}: {verb} {item}", file=err)
+            print(f"{name}: {verb} {visible(item)}", file=err)
         for item in f.skipped:
-            print(f"{f.path.as_posix()}: not fixed: {item}", file=err)
+            print(f"{name}: not fixed: {visible(item)}", file=err)
     kpis = sum(len(f.fixed) for f in fixes)
     left = sum(len(f.skipped) for f in fixes)
     print(

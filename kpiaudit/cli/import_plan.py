@@ -40,6 +40,7 @@ def import_plan(
     --base-date 2022-06-07
     """
     from .. import importer
+    from ..safe_text import visible, visible_line
 
     base = parse_iso(base_date, "--base-date") if base_date else date.today()
     try:
@@ -70,6 +71,7 @@ def import_plan(
         )
     err = sys.stderr
     for line in importer.summary_lines(summary):
-        print(f"wrote {len(files)} files to {out}: {line}", file=err)
+        print(f"wrote {len(files)} files to {visible(str(out))}: {line}", file=err)
+    source = visible_line(source_file.as_posix())
     for line_no, message in summary.warnings:
-        print(f"{source_file}:{line_no}: warning: {message}", file=err)
+        print(f"{source}:{line_no}: warning: {visible(message)}", file=err)

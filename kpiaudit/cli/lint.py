@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .common import CONFIG_HELP, EXIT_FINDINGS, EXIT_OK, PATHS_HELP, fail, setup, use_color
 
@@ -37,8 +38,16 @@ examples:
 `kpiaudit rules` lists the rules; `kpiaudit rules K102` explains one."""
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse quotes unrecognised arguments as they were typed: made visible.
+        from ..safe_text import visible
+
+        super().error(visible(message))
+
+
 def _parser(formats: list[str]) -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="kpiaudit lint",
         description=_DESCRIPTION,
         epilog=_EPILOG,
@@ -98,8 +107,10 @@ def _codes(values: list[str] | None, option: str) -> list[str]:
 
 def main(argv: list[str]) -> int:
     from ..audit import audit, known
+    from ..i18n import _
     from ..reporters import REPORTERS
     from ..rules import RULES
+    from ..safe_text import visible
 
     args = _parser(list(REPORTERS)).parse_args(argv)
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
@@ -124,7 +135,9 @@ def main(argv: list[str]) -> int:
             fail(f"{args.baseline}: cannot use as a baseline: {exc}")
         for key in fixed:
             print(
-                f"kpiaudit: fixed since the baseline: {key} (remove it with --write-baseline)",
+                _(
+                    "kpiaudit: fixed since the baseline: {key} (remove it with --write-baseline)"
+                ).format(key=visible(key)),
                 file=err,
             )
     out = sys.stdout

@@ -1,4 +1,8 @@
-"""SARIF 2.1.0 for GitHub code scanning: stable rule ids, partial fingerprints."""
+"""SARIF 2.1.0 for GitHub code scanning: stable rule ids, partial fingerprints.
+
+SARIF is JSON, written faithfully, except ``message.text``: code scanning and SARIF viewers
+show it to people as it is, so it is made visible like the text format (no control, bidi or
+invisible character acts in an alert)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ..audit.known import key as known_key
 from ..i18n import _
 from ..model import Finding
 from ..rules import RULES, example
+from ..safe_text import visible
 from .json_out import dump_json
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -37,7 +42,7 @@ def document(findings: list[Finding]) -> dict[str, Any]:
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
                 "level": _LEVEL[f.severity],
-                "message": {"text": (f"{f.kpi}: " if f.kpi else "") + f.render(_)},
+                "message": {"text": visible((f"{f.kpi}: " if f.kpi else "") + f.render(_))},
                 "locations": [
                     {
                         "physicalLocation": {
