@@ -87,6 +87,7 @@ def _message(err: Any) -> tuple[str, dict[str, Any]]:
     if v == "enum":
         allowed = ", ".join(str(x) for x in err.validator_value)
         return "enum", {"field": field, "allowed": allowed, "found": err.instance}
-    if v == "pattern":
-        return "pattern", {"field": field, "found": err.instance, "pattern": err.validator_value}
+    if v == "pattern":  # shown without the lookahead that keeps a final newline out
+        pattern = str(err.validator_value).removesuffix("(?!\\n)")
+        return "pattern", {"field": field, "found": err.instance, "pattern": pattern}
     return "other", {"field": field, "detail": err.message}
