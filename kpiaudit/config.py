@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError, or a number too long to convert
         raise ConfigError(f"{path}: {exc}") from exc
 
 
@@ -68,7 +68,8 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
             raise ConfigError(f"{explicit}: no such configuration file")
         raw = _read(explicit)
         if explicit.name == "pyproject.toml":
-            raw = raw.get("tool", {}).get("kpiaudit", {})
+            tool = raw.get("tool", {})
+            raw = tool.get("kpiaudit", {}) if isinstance(tool, dict) else {}
         found: tuple[Path, dict[str, Any]] | None = (explicit, raw)
     else:
         found = find_config(start or Path.cwd())
@@ -78,8 +79,10 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     return parse_config(raw, path)
 
 
-def parse_config(raw: dict[str, Any], path: Path) -> Config:
+def parse_config(raw: Any, path: Path) -> Config:
     where = str(path)
+    if not isinstance(raw, dict):  # [tool] kpiaudit = 5
+        raise ConfigError(f"{where}: the kpiaudit settings must be a table, e.g. [tool.kpiaudit]")
     unknown = sorted(set(raw) - KEYS)
     if unknown:
         raise ConfigError(
@@ -115,6 +118,11 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         cfg.measures = (path.parent / raw["measures"]).resolve()
     if "base-date" in raw:
         value = raw["base-date"]
+        if isinstance(value, datetime):  # a date is the day plans are read against, no time
+            raise ConfigError(
+                f"{where}: base-date: {value.isoformat()} has a time of day; write the date "
+                f"only, e.g. base-date = {value.date().isoformat()}"
+            )
         if isinstance(value, date):
             cfg.base_date = value
         else:

@@ -190,3 +190,131 @@ def test_a_control_character_is_reported_where_it_is(plan: Path, capsys) -> None
     assert [(f["line"], f["column"], f["code"], f["message"]) for f in findings] == [
         (15, 26, "E001", "unacceptable character U+001B: control characters are not allowed")
     ]
+
+
+def no_internal_error(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert "internal error" not in err and "Traceback" not in err, err
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ("[tool]\nkpiaudit = 5\n", "the kpiaudit settings must be a table"),
+        ("[tool.kpiaudit]\nbase-date = 2022-06-07T00:00:00\n", "has a time of day"),
+        ("[tool.kpiaudit]\nbase-date = 2022-06-07T09:00:00+09:00\n", "has a time of day"),
+        ("[tool.kpiaudit]\nbase-date = " + "9" * 4400 + "\n", "4300 digits"),
+    ],
+)
+def test_odd_configuration_is_a_usage_error(
+    plan: Path, tmp_path: Path, capsys, monkeypatch, toml: str, says: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for config in ([], ["--config", "pyproject.toml"]):
+        code, _, err = no_internal_error(["lint", str(plan), *config], capsys)
+        assert code == 2 and says in err, err
+
+
+RELATIVE = """\
+id: 1-3
+chapter: 1
+title: 施策
+objective: ''
+kpis:
+  - id: P1
+    kind: progress
+    status: set
+    text: 対応件数（来年度末までに30件、今冬に40件、今年度に50件、前年度 10件）
+"""
+
+
+@pytest.mark.parametrize("base", ["9999-12-31", "9999-03-31", "0001-01-01", "0001-06-01"])
+def test_relative_dates_near_the_ends_of_the_calendar(plan: Path, capsys, base: str) -> None:
+    """来年度 of a plan decided in 9999 (or 前年度 in year 1) is outside the calendar."""
+    text = (plan / "plan.yaml").read_text(encoding="utf-8")
+    (plan / "plan.yaml").write_text(
+        "\n".join(
+            f"base_date: '{base}'" if ln.startswith("base_date:") else ln for ln in text.split("\n")
+        ),
+        encoding="utf-8",
+    )
+    (plan / "01-03.yaml").write_text(RELATIVE, encoding="utf-8")
+    for command in (["lint"], ["status"], ["due", "--include-recurring"], ["fix", "--diff"]):
+        code, _, _ = no_internal_error([*command, str(plan)], capsys)
+        assert code in (0, 1)
+
+
+@pytest.mark.parametrize("before", ["0000", "0000-01", "0000-01-01"])
+def test_due_before_year_zero_is_a_usage_error(plan: Path, capsys, before: str) -> None:
+    code, _, err = no_internal_error(["due", str(plan), "--before", before], capsys)
+    assert code == 2 and "year 0 is out of range" in err
+
+
+@pytest.mark.parametrize(
+    ("baseline", "says"),
+    [
+        ('{"version": 1, "findings": {"1-2.P1:K102": null}}', "not None"),
+        ('{"version": 1, "findings": {"1-2.P1:K102": 1e400}}', "not inf"),
+        ('{"version": 1, "findings": {"1-2.P1:K102": "1"}}', "not '1'"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_odd_baseline_values_are_a_usage_error(
+    plan: Path, tmp_path: Path, capsys, baseline: str, says: str
+) -> None:
+    known = tmp_path / "baseline.json"
+    known.write_text(baseline, encoding="utf-8")
+    code, _, err = no_internal_error(["lint", str(plan), "--baseline", str(known)], capsys)
+    assert code == 2 and says in err, err
+
+
+def test_kpi_baselines_and_targets_of_odd_values(plan: Path, capsys) -> None:
+    (plan / "01-01.yaml").write_bytes(
+        GOOD.replace(b"value: 20,", b"value: 1e400,").replace(b"value: 50,", b"value: null,")
+        + b"    baselines:\n      - {text: x, value: -1e400}\n      - {text: y, value: null}\n"
+    )
+    for command in (["lint"], ["status"], ["due"], ["fix", "--diff"], ["lint", "-f", "sarif"]):
+        code, out, _ = no_internal_error([*command, str(plan)], capsys)
+        assert code in (0, 1)
+        if command[-1] == "sarif":
+            json.loads(out)
+
+
+def test_a_directory_that_cannot_be_listed_stops_no_other(
+    plan: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """As root (CI) chmod 0 does not stop listing, so EACCES is simulated."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = Path.iterdir
+
+    def iterdir(self: Path):  # type: ignore[no-untyped-def]
+        if self.name == "locked":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    code, out, _ = no_internal_error(["lint", str(locked), str(plan), "-f", "json"], capsys)
+    findings = [(Path(f["path"]).name, f["code"], f["message"]) for f in json.loads(out)]
+    assert code == 1
+    assert findings == [("locked", "E003", "cannot list the directory: Permission denied")]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["lint"], ["lint", "-f", "sarif"], ["status"], ["due"]])
+def test_output_to_a_full_disk_is_an_error_not_a_traceback(command) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "kpiaudit", *command, str(ROOT / "examples" / "measures")],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert "cannot write the output: No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr

@@ -57,7 +57,7 @@ class TwoPlansError(Exception):
 @dataclass
 class AuditResult:
     plans: list[Audit]
-    unreadable: list[Finding] = field(default_factory=list)  # paths that do not exist
+    unreadable: list[Finding] = field(default_factory=list)  # paths missing or unlistable
 
     @property
     def findings(self) -> list[Finding]:
@@ -85,6 +85,10 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 def audit(paths: Iterable[Path], config: Config) -> AuditResult:
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
+    missing += [
+        finding(p.as_posix(), 1, 1, "E003", "unreadable_directory", {"reason": reason})
+        for p, reason in found.unreadable
+    ]
     result = AuditResult([], configure(missing, config))
     for files in found.plans:
         result.plans.append(audit_plan(files, config))

@@ -26,6 +26,8 @@ class PlanFiles:
 class Discovery:
     plans: list[PlanFiles]
     missing: list[Path]  # paths named that do not exist
+    # paths named that cannot be looked at or listed (permission denied), with the reason
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def _identity(path: Path) -> str:
@@ -55,14 +57,19 @@ def discover(paths: Iterable[Path]) -> Discovery:
             seen.add(identity)
             group(path.parent).measures.append(path)
 
+    unreadable: list[tuple[Path, str]] = []
     for p in paths:
-        if p.is_dir():
-            group(p)
-            for child in sorted(p.iterdir()):
-                if child.suffix in MEASURE_SUFFIXES and not child.name.startswith("."):
-                    add(child)
-        elif p.exists() or p.is_symlink():
-            add(p)
-        else:
-            missing.append(p)
-    return Discovery(list(groups.values()), missing)
+        try:
+            if p.is_dir():
+                children = sorted(p.iterdir())
+                group(p)
+                for child in children:
+                    if child.suffix in MEASURE_SUFFIXES and not child.name.startswith("."):
+                        add(child)
+            elif p.exists() or p.is_symlink():
+                add(p)
+            else:
+                missing.append(p)
+        except OSError as exc:  # one directory that cannot be listed stops no other path
+            unreadable.append((p, exc.strerror or str(exc)))
+    return Discovery(list(groups.values()), missing, unreadable)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from ..model import Finding
+from ..safe_text import Excerpt
 
 
 def key(f: Finding) -> str:
@@ -26,10 +27,19 @@ def write(path: Path, findings: list[Finding]) -> None:
 
 def apply(path: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """(new findings, known entries that no longer occur)."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:  # [[[[… 100,000 deep: json recurses
+        raise ValueError("nested too deeply to be a baseline") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), dict):
         raise ValueError('not a kpiaudit baseline (expected {"version": 1, "findings": {…}})')
-    budget: dict[str, int] = {k: int(v) for k, v in doc["findings"].items()}
+    budget: dict[str, int] = {}
+    for k, v in doc["findings"].items():
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:  # null, 1e400, "3", [..]
+            raise ValueError(
+                f"{Excerpt(k)!r}: the count must be a whole number, not {Excerpt(v)!r}"
+            )
+        budget[k] = v
     new = []
     for f in findings:
         k = key(f)

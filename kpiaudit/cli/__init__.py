@@ -26,15 +26,26 @@ def main(argv: list[str] | None = None) -> int:
         if args[:1] == ["lint"]:
             from .lint import main as lint
 
-            return lint(args[1:])
-        from .app import invoke
+            code = lint(args[1:])
+        else:
+            from .app import invoke
 
-        return invoke(args)
+            code = invoke(args)
+        sys.stdout.flush()  # a full disk shows here, not as "Exception ignored" at exit
+        return code
     except UsageError as exc:  # messages quote arguments and file content: made visible
         print(_("kpiaudit: error: {message}").format(message=visible(str(exc))), file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse after --help or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except OSError as exc:  # the output could not be written: a full disk, /dev/full
+        _discard_stdout()
+        reason = visible(exc.strerror or str(exc))
+        print(
+            _("kpiaudit: error: cannot write the output: {reason}").format(reason=reason),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("kpiaudit: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -49,6 +60,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture output)
+        pass
 
 
 def run() -> NoReturn:
