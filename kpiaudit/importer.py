@@ -14,7 +14,7 @@ from pathlib import Path
 from . import source
 from .codec import dump, measure_data, plan_data
 from .extract import extract
-from .fsutil import atomic_write_all
+from .fsutil import atomic_write_all, create_all
 from .model import PLAN_FILE, Chapter, Kpi, Measure, Plan, kpi_id, measure_filename
 
 SCHEMA_REF = "../schema/measure.schema.json"
@@ -94,12 +94,17 @@ def _kpi(
 
 def write(out_dir: Path, files: dict[str, str], *, force: bool) -> list[str]:
     """Write every file or none. Returns the names of files that already existed and would be
-    overwritten (nothing is written then) unless ``force``."""
+    overwritten (nothing is written then) unless ``force``. Without ``force`` the files are
+    created exclusively, so the promise holds against another import writing at the same
+    moment: one of them writes, the other reports the files as existing."""
     existing = sorted(name for name in files if (out_dir / name).exists())
     if existing and not force:
         return existing
     out_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_all((out_dir / name, text) for name, text in sorted(files.items()))
+    items = [(out_dir / name, text) for name, text in sorted(files.items())]
+    if not force:
+        return [p.name for p in create_all(items)]
+    atomic_write_all(items)
     return []
 
 

@@ -165,6 +165,7 @@ def test_cli_reports_a_full_disk_cleanly(tmp_path: Path, capsys, monkeypatch) ->
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(importer, "atomic_write_all", full)
+    monkeypatch.setattr(importer, "create_all", full)
     code = main(
         [
             "import",

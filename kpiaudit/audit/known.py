@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ..model import Finding
-from ..safe_text import Excerpt
+from ..safe_text import Excerpt, json_safe
 
 
 def key(f: Finding) -> str:
@@ -22,7 +22,7 @@ def write(path: Path, findings: list[Finding]) -> None:
     for f in findings:
         counts[key(f)] = counts.get(key(f), 0) + 1
     doc = {"version": 1, "findings": dict(sorted(counts.items()))}
-    atomic_write_all([(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")])
+    atomic_write_all([(path, json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")])
 
 
 def apply(path: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:

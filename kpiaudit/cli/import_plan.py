@@ -40,6 +40,8 @@ def import_plan(
     --base-date 2022-06-07
     """
     from .. import importer
+    from ..fsutil import PartialWrite
+    from ..i18n import _
     from ..safe_text import visible, visible_line
 
     base = parse_iso(base_date, "--base-date") if base_date else date.today()
@@ -61,6 +63,13 @@ def import_plan(
         fail(f"{source_file}: no measures found (expected headings like [No.６－４] title)")
     try:
         existing = importer.write(out, files, force=force)
+    except PartialWrite as exc:
+        fail(
+            _(
+                "{out}: cannot write {path}: {reason}; {count} file(s) were written and the "
+                "others are as they were: run the import again with --force to finish"
+            ).format(out=out, path=exc.failed.name, reason=exc.strerror, count=len(exc.written))
+        )
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
     if existing:
