@@ -5,13 +5,23 @@ comments are touched, so a hand correction that lints clean is never undone; of 
 the fields read from the text (status, unset_reason, milestones, baselines) are rewritten.
 
 The file is edited as text, not loaded and dumped again: every byte outside the rewritten keys
-stays as it was, comments, key order, quoting and line ends included. A key whose lines hold a
-comment is left alone and reported, rather than losing the comment; every edited file is read
-back and compared with what was meant before anything is written.
+stays as it was, comments, key order, quoting and each line's own ending (LF or CRLF, mixed
+in one file) included. A key whose lines hold a comment is left alone and reported, rather
+than losing the comment; every edited file is read back and compared with what was meant
+before anything is written.
+
+Writing (:func:`write_fixes`) goes through a symbolic link to the file it names (lint read it
+only because it stays inside the tree being checked, so the link stays a link), refuses a
+read-only file, and replaces a file only if it still holds the bytes that were fixed: a hand
+edit saved while fix ran is left alone and reported (see :mod:`kpiaudit.fsutil` for what is
+atomic).
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +34,8 @@ from .audit import audit
 from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data, dump
 from .config import Config
 from .extract import extract
-from .load import compose, load_text
+from .fsutil import Change, replace_files
+from .load import Problem, compose, load_text, read_bounded
 from .rules import FIXABLE
 
 
@@ -35,6 +46,7 @@ class FileFix:
     new: str
     fixed: list[str] = field(default_factory=list)  # "6-4.E1 (milestones, baselines)"
     skipped: list[str] = field(default_factory=list)  # "6-4.E1 milestones: why not"
+    raw: bytes = b""  # the file as it was read: it is replaced only if it still holds this
 
 
 @dataclass
@@ -53,26 +65,60 @@ def plan_fixes(paths: Iterable[Path], config: Config) -> list[FileFix]:
         if f.code in FIXABLE and f.kpi:
             wanted.setdefault(f.path, set()).add(f.kpi)
     fixes = []
+    root = Path(result.plan.directory) if result.plan.directory else None
     for path_name, refs in sorted(wanted.items()):
-        fix = _fix_file(Path(path_name), refs, result.plan.base_date)
+        fix = _fix_file(Path(path_name), refs, result.plan.base_date, root)
         if fix.fixed or fix.skipped:
             fixes.append(fix)
     return fixes
 
 
-def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:
+# Line breaks libyaml counts that splitting on LF does not: its line numbers would not be ours.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> tuple[list[str], list[str]]:
+    """The lines of ``text`` without their endings, and each line's ending ("\r\n", "\n",
+    or "" for the last)."""
+    parts = text.split("\n")
+    lines, ends = [], []
+    for i, part in enumerate(parts):
+        if i < len(parts) - 1 and part.endswith("\r"):
+            lines.append(part[:-1])
+            ends.append("\r\n")
+        else:
+            lines.append(part)
+            ends.append("\n" if i < len(parts) - 1 else "")
+    return lines, ends
+
+
+def _joined(lines: list[str], ends: list[str], usual: str) -> str:
+    last = len(lines) - 1
+    return "".join(ln + ((ends[i] or usual) if i < last else "") for i, ln in enumerate(lines))
+
+
+def _fix_file(path: Path, refs: set[str], base: date | None, root: Path | None) -> FileFix:
+    content = read_bounded(path, root)
     try:
-        raw = path.read_bytes().decode("utf-8")
+        if isinstance(content, Problem):
+            raise OSError(content.args.get("reason", content.key))
+        raw = content.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # it was readable UTF-8 when lint ran
         return FileFix(path, "", "", skipped=[f"the file cannot be read any more: {exc}"])
     bom = "\ufeff" if raw.startswith("\ufeff") else ""
     text = raw.removeprefix("\ufeff")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.replace("\r\n", "\n").split("\n")
-    fix = FileFix(path, raw, raw)
+    fix = FileFix(path, raw, raw, raw=content)
+    if _OTHER_BREAKS.search(text):
+        fix.skipped.append(
+            "the file has line breaks other than LF and CRLF (a lone CR, NEL, U+2028 or "
+            "U+2029); fix cannot edit it safely"
+        )
+        return fix
+    lines, ends = _lines(text)
+    usual = "\r\n" if ends.count("\r\n") > ends.count("\n") else "\n"
     loaded = load_text(text, path.as_posix())
-    root = None if loaded.problems else compose("\n".join(lines))
-    kpi_nodes = _child(root, "kpis") if isinstance(root, MappingNode) else None
+    top = None if loaded.problems else compose("\n".join(lines))
+    kpi_nodes = _child(top, "kpis") if isinstance(top, MappingNode) else None
     if not isinstance(kpi_nodes, SequenceNode):
         fix.skipped.append("the file changed while it was being checked; run fix again")
         return fix
@@ -108,16 +154,64 @@ def _fix_file(path: Path, refs: set[str], base: date | None) -> FileFix:
         return fix
     # Bottom up, so that earlier line numbers stay true; two keys inserted at the same line
     # keep their order.
+    # New lines take the ending of the line they replace, or of the line they follow.
     for _, edit in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True):
+        if edit.start < edit.end and ends[edit.start]:
+            ending = ends[edit.start]
+        else:
+            ending = (ends[edit.start - 1] if edit.start > 0 else "") or usual
         lines[edit.start : edit.end] = edit.lines
-    new_text = "\n".join(lines)
+        ends[edit.start : edit.end] = [ending] * len(edit.lines)
+    new_text = _joined(lines, ends, usual)
     check = load_text(new_text, path.as_posix())
     if check.problems or check.data != expected:  # pragma: no cover - a bug in the splicing
         fix.skipped += [f"{f.split(' ')[0]}: could not be rewritten safely" for f in fix.fixed]
         fix.fixed = []
         return fix
-    fix.new = bom + new_text.replace("\n", newline)
+    fix.new = bom + new_text
     return fix
+
+
+@dataclass
+class Written:
+    """What writing the fixes did, file by file."""
+
+    written: list[FileFix] = field(default_factory=list)
+    refused: list[tuple[FileFix, str]] = field(default_factory=list)  # and why
+    changed: list[FileFix] = field(default_factory=list)  # edited by someone meanwhile
+
+
+def _refusal(target: Path) -> str | None:
+    """Why ``target`` is not to be rewritten, if it is not: a read-only file is meant to stay
+    as it is (root may write it anyway; fix does not)."""
+    try:
+        st = target.stat()
+    except OSError as exc:
+        return f"it cannot be read any more: {exc.strerror or exc}"
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return f"the file is read-only (mode {stat.S_IMODE(st.st_mode):04o}); make it writable"
+    if not os.access(target, os.W_OK):
+        return "you may not write to the file"
+    return None
+
+
+def write_fixes(fixes: Iterable[FileFix]) -> Written:
+    """Write each changed file (through a symbolic link to the file it names), unless it is
+    read-only or was changed since it was read. Raises OSError when nothing could be written
+    and :class:`~kpiaudit.fsutil.PartialWrite` when some files were."""
+    report = Written()
+    by_target: dict[Path, FileFix] = {}
+    for f in fixes:
+        target = Path(os.path.realpath(f.path))
+        why = _refusal(target)
+        if why is not None:
+            report.refused.append((f, why))
+        else:
+            by_target[target] = f
+    written, left = replace_files(Change(t, f.new, f.raw) for t, f in by_target.items())
+    report.written = [by_target[t] for t in written]
+    report.changed = [by_target[t] for t in left]
+    return report
 
 
 def _plain(value: Any) -> Any:
