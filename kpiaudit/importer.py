@@ -2,10 +2,16 @@
 
 ``build`` is pure (text in, file name → YAML text out, plus a summary); ``write`` is the edge
 that puts the files on disk atomically and refuses to overwrite without ``force``.
+
+What import writes passes lint's checks of the files themselves, or it is not written: text
+that YAML cannot hold (control characters, NUL), a heading without a title and a measure
+number such as ``[No.0-0]`` are errors naming the line of the plan text (``summary.errors``),
+and every file built is loaded back and validated as lint would before it is offered.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +21,10 @@ from . import source
 from .codec import dump, measure_data, plan_data
 from .extract import extract
 from .fsutil import atomic_write_all, create_all
+from .load import load_text
 from .model import PLAN_FILE, Chapter, Kpi, Measure, Plan, kpi_id, measure_filename
+from .rules import RULES
+from .schema import MEASURE_SCHEMA, PLAN_SCHEMA, SchemaName, validate
 
 SCHEMA_REF = "../schema/measure.schema.json"
 
@@ -30,6 +39,7 @@ class ImportSummary:
     with_deadline: int = 0
     compliant: int = 0
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # nothing is to be written
 
 
 def build(
@@ -40,9 +50,15 @@ def build(
     edition: str = "",
     schema_ref: str = SCHEMA_REF,
 ) -> tuple[dict[str, str], ImportSummary]:
+    unfit = unfit_characters(text)
+    if unfit:  # refused before anything else: the lines it names are the source's own
+        return {}, ImportSummary(errors=unfit)
     parsed = source.parse(text)
     summary = ImportSummary(
-        chapters=len(parsed.chapters), measures=len(parsed.measures), warnings=list(parsed.warnings)
+        chapters=len(parsed.chapters),
+        measures=len(parsed.measures),
+        warnings=list(parsed.warnings),
+        errors=list(parsed.errors),
     )
     files: dict[str, str] = {}
     seen: set[str] = set()
@@ -59,7 +75,9 @@ def build(
             )
         measure = Measure(m.id, m.chapter, m.title, m.objective, kpis, source_line=m.line)
         header = f"# yaml-language-server: $schema={schema_ref}\n"
-        files[measure_filename(m.id)] = dump(measure_data(measure), header)
+        name = measure_filename(m.id)
+        files[name] = dump(measure_data(measure), header)
+        _self_check(files[name], name, MEASURE_SCHEMA, m.line, summary)
     plan = Plan(
         title=parsed.title,
         base_date=base_date,
@@ -69,7 +87,50 @@ def build(
     )
     plan_ref = schema_ref.replace("measure.schema.json", "plan.schema.json")
     files[PLAN_FILE] = dump(plan_data(plan), f"# yaml-language-server: $schema={plan_ref}\n")
+    _self_check(files[PLAN_FILE], PLAN_FILE, PLAN_SCHEMA, 1, summary)
+    summary.errors.sort(key=lambda e: e[0])
     return files, summary
+
+
+# What YAML cannot hold in a file (libyaml refuses it: E001/E002 in lint), besides the tab and
+# the line ends and page breaks the plan text is split on.
+_UNFIT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+MAX_ERRORS = 20
+
+
+def unfit_characters(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each character of ``text`` a measure file cannot hold, lines counted
+    as :func:`kpiaudit.source.clean_lines` counts them (CR and form feed end a line)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        for m in _UNFIT.finditer(line):
+            char = f"U+{ord(m.group()):04X}"
+            found.append(
+                (
+                    number,
+                    f"column {m.start() + 1}: {char} is a control character a measure "
+                    "file cannot hold; remove it from the plan text",
+                )
+            )
+            if len(found) >= MAX_ERRORS:
+                return found
+    return found
+
+
+def _self_check(
+    text: str, name: str, schema: SchemaName, line: int, summary: ImportSummary
+) -> None:
+    """The file as lint will read it: anything wrong is an error at the measure's line (unless
+    that line has one already, which says why better)."""
+    if any(at == line for at, _ in summary.errors):
+        return
+    loaded = load_text(text, name)
+    problems = loaded.problems or validate(loaded, schema)
+    if problems:
+        first = problems[0]
+        message = RULES[first.code].template(first.key).format(**first.args)
+        summary.errors.append((line, f"{name} would not pass lint ({first.code} {message})"))
 
 
 def _kpi(

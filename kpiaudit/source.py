@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .chapters import FULLWIDTH_ROMAN, roman_to_int
 from .jpdate import fold
 from .model import Kind
+from .safe_text import excerpt
 
 _CHAPTER = re.compile(r"^\s*(?P<numeral>[" + FULLWIDTH_ROMAN + r"])\s*[．.]\s*(?P<title>\S.*?)\s*$")
 _MEASURE = re.compile(
@@ -75,6 +76,8 @@ class SourcePlan:
     chapters: list[SourceChapter] = field(default_factory=list)
     measures: list[SourceMeasure] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    # (line, message): what import refuses, since the files would not pass lint
+    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
 def width(text: str) -> int:
@@ -159,6 +162,13 @@ def parse(raw: str) -> SourcePlan:
         m = _MEASURE.match(fold(line.text))
         if m:
             flush()
+            if not _counts(m["ch"]) or not _counts(m["n"]):  # [No.0-0]
+                heading = excerpt(line.text[: len(line.text) - len(m["title"])].strip(), 40)
+                plan.errors.append(
+                    (line.number, f"{heading} is not a measure number: both numbers count from 1")
+                )
+                header, current = None, []
+                continue
             mid = f"{int(m['ch'])}-{int(m['n'])}"
             if int(m["ch"]) != chapter:
                 plan.warnings.append((line.number, f"measure {mid} stands under chapter {chapter}"))
@@ -170,6 +180,11 @@ def parse(raw: str) -> SourcePlan:
             plan.warnings.append((line.number, f"text outside any measure: {line.text[:40]}"))
     flush()
     return plan
+
+
+def _counts(digits: str) -> bool:
+    """A chapter or measure number: 1 or more, and short enough to be one."""
+    return len(digits) <= 9 and int(digits) >= 1
 
 
 def _measure(header: tuple[str, int, Line], body: list[Line], plan: SourcePlan) -> SourceMeasure:
@@ -188,6 +203,8 @@ def _measure(header: tuple[str, int, Line], body: list[Line], plan: SourcePlan) 
         title_lines.append(body[i])
         i += 1
     title = "".join(_join_title(title_lines))
+    if not title.strip():
+        plan.errors.append((head.number, f"measure {mid} has no title after its heading"))
     rest = body[i:]
     first_label = next((k for k, ln in enumerate(rest) if _LABEL.match(fold(ln.text))), None)
     if first_label is None:

@@ -59,6 +59,15 @@ def import_plan(
     files, summary = importer.build(
         text, base, source_name=source_file.as_posix(), edition=edition, schema_ref=schema_ref
     )
+    if summary.errors:
+        source = visible_line(source_file.as_posix())
+        for line_no, message in summary.errors:
+            print(f"{source}:{line_no}: {_('error')}: {visible(message)}", file=sys.stderr)
+        fail(
+            _(
+                "{source}: {count} problem(s) in the plan text (listed above); nothing was written"
+            ).format(source=source_file.as_posix(), count=len(summary.errors))
+        )
     if summary.measures == 0:
         fail(f"{source_file}: no measures found (expected headings like [No.６－４] title)")
     try:
