@@ -7,7 +7,10 @@ invisible character acts in an alert)."""
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from ..audit.known import key as known_key
@@ -18,6 +21,17 @@ from ..safe_text import visible
 from .json_out import dump_json
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A path as SARIF names a file: a URI reference, percent-encoded (``a b.yaml`` →
+    ``a%20b.yaml``, ``a#b.yaml`` → ``a%23b.yaml``, ``50%.yaml`` → ``50%25.yaml``, non-ASCII as
+    its UTF-8 bytes), relative to %SRCROOT% (the checkout, for code scanning) or, for an
+    absolute path, a file: URI."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    relative = path.removeprefix("./")
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def document(findings: list[Finding]) -> dict[str, Any]:
@@ -46,7 +60,7 @@ def document(findings: list[Finding]) -> dict[str, Any]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.path},
+                            "artifactLocation": artifact_location(f.path),
                             "region": {"startLine": f.line, "startColumn": f.column},
                         }
                     }
