@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..model import Finding
 from .check import FileResult
@@ -20,7 +21,8 @@ def duplicate_ids(results: Iterable[FileResult]) -> dict[str, list[Finding]]:
         mid = r.measure.id
         if mid in owners:
             line, col = r.id_position
-            args = {"id": mid, "other": owners[mid]}
+            # A path, so that it is never cut to an excerpt: --changed-from matches on it.
+            args = {"id": mid, "other": Path(owners[mid])}
             out.setdefault(r.path, []).append(
                 finding(r.path, line, col, "E008", args=args, measure=mid)
             )

@@ -34,6 +34,7 @@ examples:
   kpiaudit lint measures/06-04.yaml -f github     # annotations on a pull request
   kpiaudit lint --select K1 --statistics          # only K101-K103, with counts per rule
   kpiaudit lint --baseline .kpiaudit-baseline.json  # fail only on new findings
+  kpiaudit lint measures --changed-from changed     # a pull request: check all, report its files
 
 `kpiaudit rules` lists the rules; `kpiaudit rules K102` explains one."""
 
@@ -79,6 +80,14 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
     output.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are errors"
     )
+    output.add_argument(
+        "--changed-from",
+        type=Path,
+        metavar="FILE",
+        help="report only findings about the files FILE lists, NUL-separated as `git diff -z "
+        "--name-only` writes them (or one per line): the PATHS are still checked whole, so a "
+        "duplicate id with an unchanged file is found; a listed plan.yaml reports its plan",
+    )
     debt = ap.add_argument_group("existing findings").add_mutually_exclusive_group()
     debt.add_argument(
         "--baseline",
@@ -103,6 +112,19 @@ def _codes(values: list[str] | None, option: str) -> list[str]:
         if not is_selector(code):
             fail(f"{option}: unknown rule {code!r}; `kpiaudit rules` lists them")
     return codes
+
+
+def _listed(path: Path) -> list[str]:
+    """The paths a --changed-from file lists: NUL-separated when it holds a NUL (git diff -z:
+    any file name, even one with a newline), else one per line."""
+    import os
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        fail(f"--changed-from: {path}: cannot read: {exc.strerror or exc}")
+    parts = raw.split(b"\0") if b"\0" in raw else raw.splitlines()
+    return [os.fsdecode(p) for p in parts if p]
 
 
 def main(argv: list[str]) -> int:
@@ -140,6 +162,10 @@ def main(argv: list[str]) -> int:
                 ).format(key=visible(key)),
                 file=err,
             )
+    if args.changed_from is not None:
+        from ..audit.select import about_changes
+
+        findings = about_changes(findings, _listed(args.changed_from))
     out = sys.stdout
     text = args.format == "text"
     REPORTERS[args.format](findings, out, text and use_color(out))
