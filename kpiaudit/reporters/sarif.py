@@ -50,7 +50,8 @@ def document(findings: list[Finding]) -> dict[str, Any]:
     results = []
     for f in findings:
         # Keyed like the baseline (measure, KPI, code), so moving lines keeps the alert.
-        fingerprint = hashlib.sha256(f"{known_key(f)}:{f.path}".encode()).hexdigest()[:32]
+        key = f"{known_key(f)}:{f.path}".encode("utf-8", "surrogateescape")  # a non-UTF-8 name
+        fingerprint = hashlib.sha256(key).hexdigest()[:32]
         results.append(
             {
                 "ruleId": f.code,
