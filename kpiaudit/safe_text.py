@@ -18,17 +18,19 @@ import re
 import reprlib
 from typing import Any
 
-# C0 controls (tab and newline included: one finding, one line), DEL, C1 controls, and the
-# characters that are invisible or reorder text: soft hyphen, Arabic letter mark, Mongolian
-# vowel separator, zero-width space/joiners and directional marks (U+200B–U+200F), line and
-# paragraph separators (U+2028/U+2029), bidi embeddings and overrides (U+202A–U+202E), word
-# joiner and invisible operators (U+2060–U+2064), bidi isolates and deprecated format
-# characters (U+2066–U+206F), the BOM/zero-width no-break space (U+FEFF), interlinear
-# annotation marks (U+FFF9–U+FFFB), lone surrogates (a file name that is not UTF-8 decodes to
-# them, and they cannot be written as UTF-8) and the invisible tag characters (U+E0000–U+E007F).
+# C0 controls (tab and newline included: one finding, one line), DEL, C1 controls, line and
+# paragraph separators (U+2028/U+2029), lone surrogates (a file name that is not UTF-8 decodes
+# to them, and they cannot be written as UTF-8), and every format character (Unicode category
+# Cf, as of Unicode 15): the invisible and text-reordering ones, among them the soft hyphen,
+# zero-width space, joiners and directional marks (U+200B–U+200F), bidi embeddings and
+# overrides (U+202A–U+202E), bidi isolates (U+2066–U+2069), the BOM (U+FEFF) and the tag
+# characters (U+E0001, U+E0020–U+E007F). Listed, not computed: computing them from unicodedata
+# takes longer than lint's start-up.
 _INVISIBLE_CLASS = (
-    "\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
-    "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f"
+    "\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
 )
 INVISIBLE = re.compile(f"[{_INVISIBLE_CLASS}]")
 # The same without C0, which json.dumps escapes itself (and whose raw \n is JSON's layout).

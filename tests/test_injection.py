@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from kpiaudit.cli import main
-from kpiaudit.safe_text import INVISIBLE
 
 from .conftest import ROOT
 
@@ -32,8 +32,10 @@ def run(args: list[str], capsys) -> tuple[int, str, str]:
 
 
 def raw_controls(text: str) -> list[str]:
-    """Characters that would act, apart from the newline that ends each line."""
-    return [c for c in INVISIBLE.findall(text) if c != "\n"]
+    """Characters that would act (controls, format characters such as bidi overrides and
+    zero-width ones, line separators, lone surrogates), apart from the newline."""
+    acting = ("Cc", "Cf", "Zl", "Zp", "Cs")
+    return [c for c in text if c != "\n" and unicodedata.category(c) in acting]
 
 
 def commands(text: str) -> list[str]:
