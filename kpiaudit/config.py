@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .load import Problem, read_bounded
 from .model import SEVERITIES, Severity
 from .rules import RULES, is_selector, resolve
 
@@ -55,10 +56,14 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # A pull request may make the file a FIFO or a link to /dev/zero: only a regular file is
+    # read, and at most as much of it as of a measure.
+    raw = read_bounded(path)
+    if isinstance(raw, Problem):
+        raise ConfigError(f"{path}: {RULES[raw.code].template(raw.key).format(**raw.args)}")
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, ValueError) as exc:  # TOMLDecodeError, or a number too long to convert
+        return tomllib.loads(raw.decode("utf-8"))
+    except ValueError as exc:  # not UTF-8, TOMLDecodeError, or a number too long to convert
         raise ConfigError(f"{path}: {exc}") from exc
 
 

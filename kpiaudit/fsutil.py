@@ -135,9 +135,21 @@ def _umask() -> int:
     return umask
 
 
+def _replaceable(path: Path) -> None:
+    """Refuse to replace what is not a regular file (or a symbolic link, which is replaced
+    itself): renaming over /dev/full, as root, turns the device into a file."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OSError(errno.EEXIST, "it exists and is not a regular file; not replaced", str(path))
+
+
 def _stage(path: Path, text: str, staged: list[tuple[str, Path]], umask: int) -> str:
     """Write ``text`` to a temporary beside ``path``; it is in ``staged`` before it exists
     (signals are held across creating it), so that cleaning up never misses one."""
+    _replaceable(path)
     with _signals_held():
         fd, tmp = tempfile.mkstemp(
             prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
@@ -185,6 +197,7 @@ def replace_files(changes: Iterable[Change]) -> tuple[list[Path], list[Path]]:
                         left.append(path)
                         continue
                     try:
+                        _replaceable(path)  # still: it may have been swapped meanwhile
                         os.replace(tmp, path)
                     except OSError as exc:
                         raise PartialWrite(exc, written, path) from exc

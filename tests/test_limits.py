@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -318,3 +319,43 @@ def test_output_to_a_full_disk_is_an_error_not_a_traceback(command) -> None:
     assert done.returncode == 2, done.stderr
     assert "cannot write the output: No space left on device" in done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_the_files_beside_the_measures_are_read_with_the_same_care(
+    plan: Path, tmp_path: Path
+) -> None:
+    """A pull request can make the baseline or pyproject.toml a FIFO or a link to /dev/zero:
+    lint used to block or read without end."""
+    fifo = tmp_path / "baseline.json"
+    os.mkfifo(fifo)
+    done = lint_subprocess([str(plan), "--baseline", str(fifo)])
+    assert done.returncode == 2 and "a named pipe (FIFO), not a file" in done.stderr
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    done = lint_subprocess([str(plan), "--baseline", str(link)], memory=1 << 30)
+    assert done.returncode == 2 and "symbolic link out of the directory" in done.stderr
+    (tmp_path / "pyproject.toml").symlink_to("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "kpiaudit", "lint", str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        preexec_fn=lambda: __import__("resource").setrlimit(
+            __import__("resource").RLIMIT_AS, (1 << 30, 1 << 30)
+        ),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr  # not a configuration file: none is used
+
+
+def test_writing_never_replaces_what_is_not_a_regular_file(
+    plan: Path, tmp_path: Path, capsys
+) -> None:
+    """--write-baseline over a FIFO (as root: over /dev/full) turned it into a regular file."""
+    fifo = tmp_path / "known.json"
+    os.mkfifo(fifo)
+    code = main(["lint", str(plan), "--write-baseline", str(fifo)])
+    err = capsys.readouterr().err
+    assert code == 2 and "is not a regular file; not replaced" in err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..load import Problem, read_bounded
 from ..model import Finding
+from ..rules import RULES
 from ..safe_text import Excerpt, json_safe
 
 
@@ -27,8 +29,12 @@ def write(path: Path, findings: list[Finding]) -> None:
 
 def apply(path: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """(new findings, known entries that no longer occur)."""
+    raw = read_bounded(path, path.parent)  # from the pull request: maybe a link, a FIFO
+    if isinstance(raw, Problem):
+        template = RULES[raw.code].template(raw.key)
+        raise ValueError(template.format(**raw.args))
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(raw.decode("utf-8"))
     except RecursionError:  # [[[[… 100,000 deep: json recurses
         raise ValueError("nested too deeply to be a baseline") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), dict):
