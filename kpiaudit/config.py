@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
 from .load import Problem, read_bounded
 from .model import SEVERITIES, Severity
 from .rules import RULES, is_selector, resolve
@@ -60,7 +61,7 @@ def _read(path: Path) -> dict[str, Any]:
     # read, and at most as much of it as of a measure.
     raw = read_bounded(path)
     if isinstance(raw, Problem):
-        raise ConfigError(f"{path}: {RULES[raw.code].template(raw.key).format(**raw.args)}")
+        raise ConfigError(f"{path}: {_(RULES[raw.code].template(raw.key)).format(**raw.args)}")
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except ValueError as exc:  # not UTF-8, TOMLDecodeError, or a number too long to convert
@@ -87,7 +88,11 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
 def parse_config(raw: Any, path: Path) -> Config:
     where = str(path)
     if not isinstance(raw, dict):  # [tool] kpiaudit = 5
-        raise ConfigError(f"{where}: the kpiaudit settings must be a table, e.g. [tool.kpiaudit]")
+        raise ConfigError(
+            _("{where}: the kpiaudit settings must be a table, e.g. [tool.kpiaudit]").format(
+                where=where
+            )
+        )
     unknown = sorted(set(raw) - KEYS)
     if unknown:
         raise ConfigError(
@@ -125,8 +130,10 @@ def parse_config(raw: Any, path: Path) -> Config:
         value = raw["base-date"]
         if isinstance(value, datetime):  # a date is the day plans are read against, no time
             raise ConfigError(
-                f"{where}: base-date: {value.isoformat()} has a time of day; write the date "
-                f"only, e.g. base-date = {value.date().isoformat()}"
+                _(
+                    "{where}: base-date: {value} has a time of day; write the date only, e.g. "
+                    "base-date = {day}"
+                ).format(where=where, value=value.isoformat(), day=value.date().isoformat())
             )
         if isinstance(value, date):
             cfg.base_date = value

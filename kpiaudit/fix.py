@@ -35,6 +35,7 @@ from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data, dump
 from .config import Config
 from .extract import extract
 from .fsutil import Change, replace_files
+from .i18n import _
 from .load import Problem, compose, load_text, read_bounded
 from .rules import FIXABLE
 
@@ -110,8 +111,10 @@ def _fix_file(path: Path, refs: set[str], base: date | None, root: Path | None) 
     fix = FileFix(path, raw, raw, raw=content)
     if _OTHER_BREAKS.search(text):
         fix.skipped.append(
-            "the file has line breaks other than LF and CRLF (a lone CR, NEL, U+2028 or "
-            "U+2029); fix cannot edit it safely"
+            _(
+                "the file has line breaks other than LF and CRLF (a lone CR, NEL, U+2028 or "
+                "U+2029); fix cannot edit it safely"
+            )
         )
         return fix
     lines, ends = _lines(text)
@@ -155,7 +158,7 @@ def _fix_file(path: Path, refs: set[str], base: date | None, root: Path | None) 
     # Bottom up, so that earlier line numbers stay true; two keys inserted at the same line
     # keep their order.
     # New lines take the ending of the line they replace, or of the line they follow.
-    for _, edit in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True):
+    for _order, edit in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True):
         if edit.start < edit.end and ends[edit.start]:
             ending = ends[edit.start]
         else:
@@ -187,11 +190,13 @@ def _refusal(target: Path) -> str | None:
     try:
         st = target.stat()
     except OSError as exc:
-        return f"it cannot be read any more: {exc.strerror or exc}"
+        return _("it cannot be read any more: {reason}").format(reason=exc.strerror or exc)
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        return f"the file is read-only (mode {stat.S_IMODE(st.st_mode):04o}); make it writable"
+        return _("the file is read-only (mode {mode:04o}); make it writable").format(
+            mode=stat.S_IMODE(st.st_mode)
+        )
     if not os.access(target, os.W_OK):
-        return "you may not write to the file"
+        return _("you may not write to the file")
     return None
 
 

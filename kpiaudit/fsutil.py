@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 _HELD = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
@@ -143,7 +145,8 @@ def _replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        raise OSError(errno.EEXIST, "it exists and is not a regular file; not replaced", str(path))
+        reason = _("it exists and is not a regular file; not replaced")
+        raise OSError(errno.EEXIST, reason, str(path))
 
 
 def _stage(path: Path, text: str, staged: list[tuple[str, Path]], umask: int) -> str:
@@ -204,7 +207,7 @@ def replace_files(changes: Iterable[Change]) -> tuple[list[Path], list[Path]]:
                     written.append(path)
                 staged = [(tmp, path) for tmp, path in staged if path not in written]
     finally:
-        for tmp, _ in staged:
+        for tmp, _path in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return written, left
@@ -231,7 +234,7 @@ def create_all(items: Iterable[tuple[Path, str]]) -> list[Path]:
     made: list[tuple[Path, int]] = []
     umask = _umask()
     todo = list(items)
-    for directory in {path.parent for path, _ in todo}:
+    for directory in {path.parent for path, _text in todo}:
         remove_stale_temporaries(directory)
     try:
         with _terminate_cleanly():
@@ -243,12 +246,12 @@ def create_all(items: Iterable[tuple[Path, str]]) -> list[Path]:
                         _link(tmp, path, text)
                     except FileExistsError:
                         _unmake(made)
-                        return sorted(p for p, _ in todo if p.exists())
+                        return sorted(p for p, _text in todo if p.exists())
                     made.append((path, os.stat(path).st_ino))
                 made = []
     finally:
         _unmake(made)
-        for tmp, _ in staged:
+        for tmp, _path in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return []

@@ -21,6 +21,7 @@ from . import source
 from .codec import dump, measure_data, plan_data
 from .extract import extract
 from .fsutil import atomic_write_all, create_all
+from .i18n import _
 from .load import load_text
 from .model import PLAN_FILE, Chapter, Kpi, Measure, Plan, kpi_id, measure_filename
 from .rules import RULES
@@ -106,13 +107,11 @@ def unfit_characters(text: str) -> list[tuple[int, str]]:
     for number, line in enumerate(lines, start=1):
         for m in _UNFIT.finditer(line):
             char = f"U+{ord(m.group()):04X}"
-            found.append(
-                (
-                    number,
-                    f"column {m.start() + 1}: {char} is a control character a measure "
-                    "file cannot hold; remove it from the plan text",
-                )
+            message = _(
+                "column {column}: {char} is a control character a measure file cannot hold; "
+                "remove it from the plan text"
             )
+            found.append((number, message.format(column=m.start() + 1, char=char)))
             if len(found) >= MAX_ERRORS:
                 return found
     return found
@@ -123,14 +122,15 @@ def _self_check(
 ) -> None:
     """The file as lint will read it: anything wrong is an error at the measure's line (unless
     that line has one already, which says why better)."""
-    if any(at == line for at, _ in summary.errors):
+    if any(at == line for at, _message in summary.errors):
         return
     loaded = load_text(text, name)
     problems = loaded.problems or validate(loaded, schema)
     if problems:
         first = problems[0]
-        message = RULES[first.code].template(first.key).format(**first.args)
-        summary.errors.append((line, f"{name} would not pass lint ({first.code} {message})"))
+        message = _(RULES[first.code].template(first.key)).format(**first.args)
+        error = _("{name} would not pass lint ({code} {message})")
+        summary.errors.append((line, error.format(name=name, code=first.code, message=message)))
 
 
 def _kpi(

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .chapters import FULLWIDTH_ROMAN, roman_to_int
+from .i18n import _
 from .jpdate import fold
 from .model import Kind
 from .safe_text import excerpt
@@ -164,9 +165,8 @@ def parse(raw: str) -> SourcePlan:
             flush()
             if not _counts(m["ch"]) or not _counts(m["n"]):  # [No.0-0]
                 heading = excerpt(line.text[: len(line.text) - len(m["title"])].strip(), 40)
-                plan.errors.append(
-                    (line.number, f"{heading} is not a measure number: both numbers count from 1")
-                )
+                message = _("{heading} is not a measure number: both numbers count from 1")
+                plan.errors.append((line.number, message.format(heading=heading)))
                 header, current = None, []
                 continue
             mid = f"{int(m['ch'])}-{int(m['n'])}"
@@ -204,7 +204,8 @@ def _measure(header: tuple[str, int, Line], body: list[Line], plan: SourcePlan) 
         i += 1
     title = "".join(_join_title(title_lines))
     if not title.strip():
-        plan.errors.append((head.number, f"measure {mid} has no title after its heading"))
+        message = _("measure {id} has no title after its heading")
+        plan.errors.append((head.number, message.format(id=mid)))
     rest = body[i:]
     first_label = next((k for k, ln in enumerate(rest) if _LABEL.match(fold(ln.text))), None)
     if first_label is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..i18n import _
 from ..load import Problem, read_bounded
 from ..model import Finding
 from ..rules import RULES
@@ -31,19 +32,20 @@ def apply(path: Path, findings: list[Finding]) -> tuple[list[Finding], list[str]
     """(new findings, known entries that no longer occur)."""
     raw = read_bounded(path, path.parent)  # from the pull request: maybe a link, a FIFO
     if isinstance(raw, Problem):
-        template = RULES[raw.code].template(raw.key)
-        raise ValueError(template.format(**raw.args))
+        raise ValueError(_(RULES[raw.code].template(raw.key)).format(**raw.args))
     try:
         doc = json.loads(raw.decode("utf-8"))
     except RecursionError:  # [[[[… 100,000 deep: json recurses
-        raise ValueError("nested too deeply to be a baseline") from None
+        raise ValueError(_("nested too deeply to be a baseline")) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), dict):
-        raise ValueError('not a kpiaudit baseline (expected {"version": 1, "findings": {…}})')
+        raise ValueError(_('not a kpiaudit baseline (expected {"version": 1, "findings": {…}})'))
     budget: dict[str, int] = {}
     for k, v in doc["findings"].items():
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:  # null, 1e400, "3", [..]
             raise ValueError(
-                f"{Excerpt(k)!r}: the count must be a whole number, not {Excerpt(v)!r}"
+                _("{key!r}: the count must be a whole number, not {value!r}").format(
+                    key=Excerpt(k), value=Excerpt(v)
+                )
             )
         budget[k] = v
     new = []

@@ -89,7 +89,12 @@ def import_plan(
         )
     err = sys.stderr
     for line in importer.summary_lines(summary):
-        print(f"wrote {len(files)} files to {visible(str(out))}: {line}", file=err)
+        print(
+            _("wrote {count} files to {out}: {summary}").format(
+                count=len(files), out=visible(str(out)), summary=line
+            ),
+            file=err,
+        )
     source = visible_line(source_file.as_posix())
     for line_no, message in summary.warnings:
-        print(f"{source}:{line_no}: warning: {visible(message)}", file=err)
+        print(f"{source}:{line_no}: {_('warning')}: {visible(message)}", file=err)

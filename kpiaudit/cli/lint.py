@@ -119,10 +119,16 @@ def _listed(path: Path) -> list[str]:
     any file name, even one with a newline), else one per line."""
     import os
 
+    from ..i18n import _
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        fail(f"--changed-from: {path}: cannot read: {exc.strerror or exc}")
+        fail(
+            _("--changed-from: {path}: cannot read: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        )
     parts = raw.split(b"\0") if b"\0" in raw else raw.splitlines()
     return [os.fsdecode(p) for p in parts if p]
 
