@@ -19,6 +19,7 @@ import re
 import stat
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -205,8 +206,13 @@ _KINDS = (
 )
 
 
+@lru_cache(maxsize=64)
+def _real(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
 def _inside(real: str, root: Path) -> bool:
-    top = os.path.realpath(root)
+    top = _real(str(root))
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
@@ -220,25 +226,33 @@ def _not_a_file(mode: int) -> Problem | None:
 def read_bounded(path: Path, root: Path | None = None) -> bytes | Problem:
     """The bytes of a regular file of at most MAX_BYTES, or the problem that stops it: type and
     size are checked before the file is opened (a device or FIFO is never opened) and again on
-    the open descriptor, and the read stops after MAX_BYTES + 1 bytes whatever the file says."""
+    the open descriptor, and the read stops after MAX_BYTES + 1 bytes whatever the file says.
+    A symbolic link (or a path outside ``root`` to begin with) is resolved and followed only
+    to a file inside ``root``; the final open does not follow links, so one swapped in after
+    the check is refused."""
     try:
-        if path.is_symlink() and not path.exists():
-            return Problem("E003", "broken_link")
-        real = os.path.realpath(path)
-        if root is not None and not _inside(real, root):
-            return Problem("E003", "outside")
-        before = os.stat(real)
-        problem = _not_a_file(before.st_mode)
-        if problem is None and before.st_size > MAX_BYTES:
-            problem = Problem("E006", "size", {"size": before.st_size, "limit": MAX_BYTES})
+        st = os.lstat(path)
+        target: str | Path = path
+        if stat.S_ISLNK(st.st_mode) or (root is not None and path.parent != root):
+            if not path.exists():
+                return Problem("E003", "broken_link")
+            target = os.path.realpath(path)
+            if root is not None and not _inside(target, root):
+                return Problem("E003", "outside")
+            st = os.stat(target)
+        problem = _not_a_file(st.st_mode)
+        if problem is None and st.st_size > MAX_BYTES:
+            problem = Problem("E006", "size", {"size": st.st_size, "limit": MAX_BYTES})
         if problem is not None:
             return problem
-        fd = os.open(real, _OPEN_FLAGS)
-        with os.fdopen(fd, "rb", buffering=0) as fh:
+        fd = os.open(target, _OPEN_FLAGS)
+        try:
             problem = _not_a_file(os.fstat(fd).st_mode)  # swapped since the check
             if problem is not None:
                 return problem
-            raw = _read_up_to(fh, MAX_BYTES + 1)
+            raw = _read_up_to(fd, MAX_BYTES + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return Problem("E003", "unreadable", {"reason": exc.strerror or str(exc)})
     if len(raw) > MAX_BYTES:  # it grew since the check
@@ -246,11 +260,11 @@ def read_bounded(path: Path, root: Path | None = None) -> bytes | Problem:
     return raw
 
 
-def _read_up_to(fh: Any, limit: int) -> bytes:
+def _read_up_to(fd: int, limit: int) -> bytes:
     chunks: list[bytes] = []
     left = limit
     while left > 0:
-        chunk = fh.read(min(left, 1 << 20))
+        chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
