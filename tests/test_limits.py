@@ -359,3 +359,18 @@ def test_writing_never_replaces_what_is_not_a_regular_file(
     err = capsys.readouterr().err
     assert code == 2 and "is not a regular file; not replaced" in err
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_counting_beyond_the_cap_stops_and_says_so() -> None:
+    from kpiaudit.audit.check import COUNTED, MAX_FINDINGS, capped
+    from kpiaudit.audit.findings import finding
+
+    many = (
+        finding("x.yaml", i, 1, "E005", args={"key": "k", "first": 1}) for i in range(1, 30_000)
+    )
+    got = capped("x.yaml", many)
+    assert len(got) == MAX_FINDINGS + 1 and got[-1].code == "E011"
+    assert got[-1].message == (
+        f"more than {COUNTED + 1:,} more findings in this file not reported (at most "
+        f"{MAX_FINDINGS} per file); checking stopped"
+    )

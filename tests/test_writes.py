@@ -159,6 +159,11 @@ def run_interrupted(patch: str, args: list[str]) -> subprocess.CompletedProcess:
     signal at the chosen moment of the write."""
     program = (
         "import os, signal, sys\n"
+        # As if started from a terminal, whatever the test runner inherited (a background job
+        # of a shell ignores SIGINT, nohup ignores SIGHUP).
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_DFL)\n"
         f"{patch}\n"
         "from kpiaudit.cli import main\n"
         f"sys.exit(main({args!r}))\n"
