@@ -272,4 +272,5 @@ def test_sigkill_during_the_renames_then_run_again(plan: Path) -> None:
         check=False,
     )
     assert again.returncode == 0, again.stderr
+    assert "removed 1 temporary file(s) of an interrupted run" in again.stderr
     assert fixed(plan / "01-03.yaml") and temporaries(plan) == []

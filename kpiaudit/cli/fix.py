@@ -39,7 +39,7 @@ def fix(
     """
     from ..audit import TwoPlansError
     from ..fix import plan_fixes, write_fixes
-    from ..fsutil import PartialWrite
+    from ..fsutil import PartialWrite, remove_stale_temporaries
     from ..i18n import _
     from ..safe_text import visible, visible_line
 
@@ -50,6 +50,17 @@ def fix(
         two_plans(exc.directories)
     changed = [f for f in fixes if f.new != f.old]
     err = sys.stderr
+    if not diff:  # what a killed run left behind is said, then finished by this run
+        directories = {t if t.is_dir() else t.parent for t in targets}
+        stale = [n for d in sorted(directories) for n in remove_stale_temporaries(d)]
+        if stale:
+            print(
+                _(
+                    "kpiaudit: removed {count} temporary file(s) of an interrupted run; "
+                    "this run finishes its work"
+                ).format(count=len(stale)),
+                file=err,
+            )
     left: list[tuple[FileFix, str]] = []  # files not written, and why
     if diff:
         for f in changed:
