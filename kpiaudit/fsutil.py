@@ -38,6 +38,7 @@ _HELD = tuple(
 # .01-07.yaml.4242.k3j_x9a1.tmp: ours (a measure, plan.yaml or a baseline), with the writer's pid
 _TEMPORARY = re.compile(r"^\.(?P<name>.+\.(?:ya?ml|json))\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
 _STARTED = time.time()
+_A_DAY = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def _running(pid: int) -> bool:
 
 def remove_stale_temporaries(directory: Path) -> list[str]:
     """Remove our temporaries in ``directory`` left by a run that was killed: created before
-    this run started, by a process that is no longer running. Returns their names."""
+    this run started, by a process that is no longer running (or a day ago: its pid may have
+    been reused since). Returns their names."""
     removed: list[str] = []
     try:
         names = os.listdir(directory)
@@ -120,12 +122,14 @@ def remove_stale_temporaries(directory: Path) -> list[str]:
         return removed
     for name in names:
         m = _TEMPORARY.match(name)
-        if m is None or _running(int(m["pid"])):
+        if m is None:
             continue
         path = directory / name
         with contextlib.suppress(OSError):
             st = path.lstat()
-            if stat.S_ISREG(st.st_mode) and st.st_mtime < _STARTED:
+            if not stat.S_ISREG(st.st_mode) or st.st_mtime >= _STARTED:
+                continue
+            if st.st_mtime < _STARTED - _A_DAY or not _running(int(m["pid"])):
                 path.unlink()
                 removed.append(name)
     return removed
