@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,12 @@ from .options import ConfigOpt, PathsArg
 
 if TYPE_CHECKING:
     from ..fix import FileFix
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as YAML and fix count them, each with its ending: split at LF only
+    (str.splitlines also splits at form feeds and U+2028, which would join diff lines)."""
+    return [ln for ln in re.split(r"(?<=\n)", text) if ln]
 
 
 def fix(
@@ -66,8 +73,8 @@ def fix(
         for f in changed:
             name = f.path.as_posix()
             for line in difflib.unified_diff(
-                f.old.splitlines(keepends=True),
-                f.new.splitlines(keepends=True),
+                _lines(f.old),
+                _lines(f.new),
                 f"a/{name}",
                 f"b/{name}",
             ):
