@@ -61,7 +61,7 @@ _COMMAND_START = re.compile(r"^(\s*)([:#])(?=:|#\[)")
 
 def visible_line(text: str) -> str:
     """:func:`visible`, for text that may start a line of output (a path, a table's title):
-    a leading ``::`` or ``##[`` is shown as ``\x3a:`` or ``\x23#[``, so that no runner reads
+    a leading ``::`` or ``##[`` is shown as ``\\x3a:`` or ``\\x23#[``, so that no runner reads
     the line as a workflow command."""
     return _COMMAND_START.sub(lambda m: f"{m[1]}\\x{ord(m[2]):02x}", visible(text))
 
