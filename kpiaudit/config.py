@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
+from .load import Problem, read_bounded
 from .model import SEVERITIES, Severity
 from .rules import RULES, always_rule, is_selector, resolve
 
@@ -63,10 +65,14 @@ def find_project(start: Path) -> tuple[Path | None, tuple[Path, dict[str, Any]] 
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # A pull request may make the file a FIFO or a link to /dev/zero: only a regular file is
+    # read, and at most as much of it as of a measure.
+    raw = read_bounded(path)
+    if isinstance(raw, Problem):
+        raise ConfigError(f"{path}: {_(RULES[raw.code].template(raw.key)).format(**raw.args)}")
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(raw.decode("utf-8"))
+    except ValueError as exc:  # not UTF-8, TOMLDecodeError, or a number too long to convert
         raise ConfigError(f"{path}: {exc}") from exc
 
 
@@ -78,7 +84,8 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
             raise ConfigError(f"{explicit}: no such configuration file")
         raw = _read(explicit)
         if explicit.name == "pyproject.toml":
-            raw = raw.get("tool", {}).get("kpiaudit", {})
+            tool = raw.get("tool", {})
+            raw = tool.get("kpiaudit", {}) if isinstance(tool, dict) else {}
         root, found = explicit.resolve().parent, (explicit, raw)
     else:
         root, found = find_project((start or Path.cwd()).resolve())
@@ -90,8 +97,14 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     return config
 
 
-def parse_config(raw: dict[str, Any], path: Path) -> Config:
+def parse_config(raw: Any, path: Path) -> Config:
     where = str(path)
+    if not isinstance(raw, dict):  # [tool] kpiaudit = 5
+        raise ConfigError(
+            _("{where}: the kpiaudit settings must be a table, e.g. [tool.kpiaudit]").format(
+                where=where
+            )
+        )
     unknown = sorted(set(raw) - KEYS)
     if unknown:
         raise ConfigError(
@@ -129,6 +142,13 @@ def parse_config(raw: dict[str, Any], path: Path) -> Config:
         cfg.measures = (path.parent / raw["measures"]).resolve()
     if "base-date" in raw:
         value = raw["base-date"]
+        if isinstance(value, datetime):  # a date is the day plans are read against, no time
+            raise ConfigError(
+                _(
+                    "{where}: base-date: {value} has a time of day; write the date only, e.g. "
+                    "base-date = {day}"
+                ).format(where=where, value=value.isoformat(), day=value.date().isoformat())
+            )
         if isinstance(value, date):
             cfg.base_date = value
         else:

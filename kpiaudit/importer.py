@@ -8,6 +8,11 @@ each file's name and the SHA-256 of what was written). That is how a later ``imp
 knows which files it owns: a file an earlier import wrote and this one no longer writes is
 removed, unless it was edited since (then it is left, and said so); a file import never wrote
 is never touched, whatever its name.
+
+What import writes passes lint's checks of the files themselves, or it is not written: text
+that YAML cannot hold (control characters, NUL), a heading without a title and a measure
+number such as ``[No.0-0]`` are errors naming the line of the plan text (``summary.errors``),
+and every file built is loaded back and validated as lint would before it is offered.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +29,9 @@ from pathlib import Path
 from . import source
 from .codec import dump, measure_data, plan_data
 from .extract import extract
-from .fsutil import atomic_write_all
+from .fsutil import atomic_write_all, create_all
+from .i18n import _
+from .load import load_text
 from .model import (
     PLAN_FILE,
     Chapter,
@@ -34,6 +42,8 @@ from .model import (
     measure_filename,
     measure_id_of,
 )
+from .rules import RULES
+from .schema import MEASURE_SCHEMA, PLAN_SCHEMA, SchemaName, validate
 
 SCHEMA_REF = "../schema/measure.schema.json"
 MANIFEST = ".kpiaudit-import.json"
@@ -49,6 +59,7 @@ class ImportSummary:
     with_deadline: int = 0
     compliant: int = 0
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # nothing is to be written
 
 
 def build(
@@ -59,9 +70,15 @@ def build(
     edition: str = "",
     schema_ref: str = SCHEMA_REF,
 ) -> tuple[dict[str, str], ImportSummary]:
+    unfit = unfit_characters(text)
+    if unfit:  # refused before anything else: the lines it names are the source's own
+        return {}, ImportSummary(errors=unfit)
     parsed = source.parse(text)
     summary = ImportSummary(
-        chapters=len(parsed.chapters), measures=len(parsed.measures), warnings=list(parsed.warnings)
+        chapters=len(parsed.chapters),
+        measures=len(parsed.measures),
+        warnings=list(parsed.warnings),
+        errors=list(parsed.errors),
     )
     files: dict[str, str] = {}
     seen: set[str] = set()
@@ -78,7 +95,9 @@ def build(
             )
         measure = Measure(m.id, m.chapter, m.title, m.objective, kpis, source_line=m.line)
         header = f"# yaml-language-server: $schema={schema_ref}\n"
-        files[measure_filename(m.id)] = dump(measure_data(measure), header)
+        name = measure_filename(m.id)
+        files[name] = dump(measure_data(measure), header)
+        _self_check(files[name], name, MEASURE_SCHEMA, m.line, summary)
     plan = Plan(
         title=parsed.title,
         base_date=base_date,
@@ -88,7 +107,49 @@ def build(
     )
     plan_ref = schema_ref.replace("measure.schema.json", "plan.schema.json")
     files[PLAN_FILE] = dump(plan_data(plan), f"# yaml-language-server: $schema={plan_ref}\n")
+    _self_check(files[PLAN_FILE], PLAN_FILE, PLAN_SCHEMA, 1, summary)
+    summary.errors.sort(key=lambda e: e[0])
     return files, summary
+
+
+# What YAML cannot hold in a file (libyaml refuses it: E001/E002 in lint), besides the tab and
+# the line ends and page breaks the plan text is split on.
+_UNFIT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+MAX_ERRORS = 20
+
+
+def unfit_characters(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each character of ``text`` a measure file cannot hold, lines counted
+    as :func:`kpiaudit.source.clean_lines` counts them (CR and form feed end a line)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        for m in _UNFIT.finditer(line):
+            char = f"U+{ord(m.group()):04X}"
+            message = _(
+                "column {column}: {char} is a control character a measure file cannot hold; "
+                "remove it from the plan text"
+            )
+            found.append((number, message.format(column=m.start() + 1, char=char)))
+            if len(found) >= MAX_ERRORS:
+                return found
+    return found
+
+
+def _self_check(
+    text: str, name: str, schema: SchemaName, line: int, summary: ImportSummary
+) -> None:
+    """The file as lint will read it: anything wrong is an error at the measure's line (unless
+    that line has one already, which says why better)."""
+    if any(at == line for at, _message in summary.errors):
+        return
+    loaded = load_text(text, name)
+    problems = loaded.problems or validate(loaded, schema)
+    if problems:
+        first = problems[0]
+        message = _(RULES[first.code].template(first.key)).format(**first.args)
+        error = _("{name} would not pass lint ({code} {message})")
+        summary.errors.append((line, error.format(name=name, code=first.code, message=message)))
 
 
 def _kpi(
@@ -152,15 +213,20 @@ class Written:
 
 def write(out_dir: Path, files: dict[str, str], *, force: bool) -> Written:
     """Write every file (and the manifest) or none. Without ``force``, nothing is written when
-    a file would be overwritten (:attr:`Written.refused`). With it, files an earlier import
+    a file would be overwritten (:attr:`Written.refused`), and the files are created
+    exclusively, so that this holds against another import writing at the same moment: one of
+    them writes, the other finds the files there. With ``force``, files an earlier import
     wrote and this one does not are removed afterwards, unless edited since."""
     existing = sorted(name for name in files if (out_dir / name).exists())
     if existing and not force:
         return Written(refused=existing)
     previous = _previous(out_dir) if force and out_dir.is_dir() else {}
     out_dir.mkdir(parents=True, exist_ok=True)
-    items = [*sorted(files.items()), (MANIFEST, manifest(files))]
-    atomic_write_all((out_dir / name, text) for name, text in items)
+    items = [(out_dir / name, text) for name, text in sorted(files.items())]
+    items.append((out_dir / MANIFEST, manifest(files)))
+    if not force:
+        return Written(refused=[p.name for p in create_all(items)])
+    atomic_write_all(items)
     done = Written()
     for name, digest in sorted(previous.items()):
         path = out_dir / name

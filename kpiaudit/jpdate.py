@@ -307,7 +307,7 @@ def find_dates(text: str, base: date | None) -> list[JpDate]:
     for m in _REL_RE.finditer(folded) if base is not None else ():
         if taken.free(m.start(), m.end()):
             assert base is not None
-            rel = _relative_match(m, text, base)
+            rel = _relative_match_safe(m, text, base)
             if rel is not None:
                 found.append(rel)
                 taken.add(rel.begin, rel.stop)
@@ -357,6 +357,13 @@ def _era_match_safe(m: re.Match[str], folded: str, original: str) -> JpDate | No
         return _era_match(m, folded, original)
     except (DateParseError, KeyError, ValueError):
         return None  # e.g. 令和4年13月: not a date, so not a deadline either
+
+
+def _relative_match_safe(m: re.Match[str], original: str, base: date) -> JpDate | None:
+    try:
+        return _relative_match(m, original, base)
+    except (ValueError, OverflowError):
+        return None  # 来年度 of a base date in 9999 lies outside the calendar: no date
 
 
 def _greg_match_safe(m: re.Match[str], folded: str, original: str) -> JpDate | None:
@@ -430,9 +437,9 @@ def _period(raw: str, core: str, base: date | None) -> JpDate:
                 if not 1 <= month <= 12:
                     raise DateParseError(f"{raw}: month {month} is not 1–12")
                 return JpDate(raw, date(y, month, 1), _month_end(y, month), "month", 0, len(raw))
-        except ValueError as exc:
+            return JpDate(raw, date(y, 1, 1), date(y, 12, 31), "year", 0, len(raw))
+        except ValueError as exc:  # 0000 included: year 0 is outside the calendar
             raise DateParseError(f"{raw}: {exc}") from exc
-        return JpDate(raw, date(y, 1, 1), date(y, 12, 31), "year", 0, len(raw))
     found = find_dates(core, base or date.today())
     if core and len(found) == 1 and found[0].begin == 0 and found[0].stop == len(core):
         jd = found[0]

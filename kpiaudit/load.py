@@ -5,23 +5,38 @@ decoded or parsed yields a :class:`LoadedFile` with ``problems`` and no data, an
 on. Files are *composed* (the node tree, with line and column of every node) rather than
 constructed, so that nothing in a file can run code, timestamps stay strings as the schema
 expects, duplicate keys are caught, and alias bombs are bounded.
+
+Every file is hostile until loaded: a path is read only when it is a regular file inside the
+directory tree being checked (a symbolic link out of it is not followed), its size is checked
+before it is read and the read itself is bounded, nesting is bounded before libyaml's recursive
+composer sees it, and aliases are bounded by the values *and* the characters they expand to.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import BaseResolver
 
 MAX_NODES = 200_000  # after alias expansion: far above any real measure, far below a bomb
 MAX_BYTES = 5_000_000
+# Characters of keys and scalars after alias expansion: a file without aliases holds at most
+# MAX_BYTES of them, so only aliases (one 1 MB string referred to 3,000 times) reach this.
+MAX_CHARS = 2 * MAX_BYTES
+MAX_DEPTH = 64  # nested collections; a measure needs 6
+MAX_PROBLEMS = 100  # kept per file; more are only counted (check_file caps findings the same)
 Path_ = tuple[str | int, ...]
 
 _STANDARD_TAGS = {
@@ -53,6 +68,14 @@ class LoadedFile:
     # (line, column, text) of each comment that mentions kpiaudit or ignore[ (suppressions,
     # or attempts at one): real comments only, never text inside a quoted or block scalar
     suppressions: list[tuple[int, int, str]] = field(default_factory=list)
+    dropped: int = 0  # problems beyond MAX_PROBLEMS, counted but not kept
+
+    def add(self, problem: Problem) -> None:
+        """Keep a problem, up to MAX_PROBLEMS: a hostile file can have a million of them."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.dropped += 1
 
     def position(self, path: Path_) -> tuple[int, int]:
         """Line and column of the deepest node on ``path`` that exists."""
@@ -61,7 +84,31 @@ class LoadedFile:
         return self.positions.get(path, (1, 1))
 
 
-class _Budget(Exception):
+class _OverBudget(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+@dataclass
+class _Budget:
+    """What converting one document may still cost: values and characters, aliases expanded."""
+
+    nodes: int = MAX_NODES
+    chars: int = MAX_CHARS
+
+    def spend(self, chars: int) -> None:
+        self.nodes -= 1
+        self.chars -= chars
+        if self.nodes < 0:
+            raise _OverBudget(Problem("E006", "bomb", {"limit": MAX_NODES}))
+        if self.chars < 0:
+            raise _OverBudget(Problem("E006", "bomb_chars", {"limit": MAX_CHARS}))
+
+
+class _TooDeep(RecursionError):
+    """Nesting deeper than MAX_DEPTH: a RecursionError, so that every caller that guards
+    against deep nesting already handles it."""
+
     pass
 
 
@@ -93,11 +140,43 @@ else:
     _CLoader = _LibyamlLoader
 
 
+# Every nesting level of YAML needs an indicator of its own: [ or { (flow), - (block sequence),
+# : or ? (a mapping's first key). Fewer of them than this in a file bound its depth safely.
+_INDICATORS = "[{-:?"
+_SAFE_INDICATORS = 1_000
+_NESTING_START = frozenset({"SequenceStartEvent", "MappingStartEvent"})
+_NESTING_END = frozenset({"SequenceEndEvent", "MappingEndEvent"})
+
+
+def _check_depth(text: str) -> None:
+    """Raise _TooDeep when collections nest deeper than MAX_DEPTH. libyaml's composer recurses
+    in C, without Python's recursion limit: 40,000 nested [ (80 KB) overflow the C stack and
+    kill the process. A file with few indicators cannot nest that deep and costs one count;
+    any other is walked event by event (libyaml's parser does not recurse) before composing."""
+    if sum(text.count(c) for c in _INDICATORS) < _SAFE_INDICATORS or _CLoader is None:
+        return
+    loader = _CLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            name = type(loader.get_event()).__name__
+            if name in _NESTING_START:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep
+            elif name in _NESTING_END:
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 def compose(text: str) -> Node | None:
     """The node tree of the first document, composed by libyaml (ruamel.yaml.clib) when it is
-    there: 0.11 ms per measure against 2.4 ms for the pure-Python parser."""
+    there: 0.11 ms per measure against 2.4 ms for the pure-Python parser. Raises _TooDeep for
+    nesting libyaml could not compose safely."""
     if _CLoader is None:  # pragma: no cover - no C extension for this platform
         return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
+    _check_depth(text)
     loader = _CLoader(text)
     try:
         return loader.get_single_node()  # type: ignore[no-any-return]
@@ -105,16 +184,98 @@ def compose(text: str) -> Node | None:
         loader.dispose()
 
 
-def load_path(path: Path) -> LoadedFile:
+def load_path(path: Path, root: Path | None = None) -> LoadedFile:
+    """Load a file of the directory tree ``root`` (the directory named on the command line, or
+    the directory of a file named). A symbolic link is followed only within ``root``."""
     name = path.as_posix()
-    try:
-        if path.is_symlink() and not path.exists():
-            return LoadedFile(name, problems=[Problem("E003", "broken_link")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return LoadedFile(name, problems=[Problem("E003", "unreadable", {"reason": reason})])
+    raw = read_bounded(path, root)
+    if isinstance(raw, Problem):
+        return LoadedFile(name, problems=[raw])
     return load_bytes(raw, name)
+
+
+# A measure is read like this, so that nothing can make the open block (a FIFO without a
+# writer), follow a link swapped in after the check, or leak the descriptor into a child.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_KINDS = (
+    (stat.S_ISDIR, "directory"),
+    (stat.S_ISFIFO, "fifo"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "device"),
+    (stat.S_ISBLK, "device"),
+)
+
+
+@lru_cache(maxsize=64)
+def _real(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
+def _inside(real: str, root: Path) -> bool:  # the resolved path lies within root
+    top = _real(str(root))
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _not_a_file(mode: int) -> Problem | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((k for test, k in _KINDS if test(mode)), "other")
+    return Problem("E003", f"not_file_{kind}")
+
+
+def read_bounded(path: Path, root: Path | None = None) -> bytes | Problem:
+    """The bytes of a regular file of at most MAX_BYTES, or the problem that stops it: type and
+    size are checked before the file is opened (a device or FIFO is never opened) and again on
+    the open descriptor, and the read stops after MAX_BYTES + 1 bytes whatever the file says.
+    A symbolic link (or a path outside ``root`` to begin with) is resolved and followed only
+    to a file inside ``root``; the final open does not follow links, so one swapped in after
+    the check is refused."""
+    try:
+        st = os.lstat(path)
+        target: str | Path = path
+        if stat.S_ISLNK(st.st_mode) or (root is not None and path.parent != root):
+            if not path.exists():
+                return Problem("E003", "broken_link")
+            target = os.path.realpath(path)
+            if root is not None and not _inside(target, root):
+                return Problem("E003", "outside")
+            st = os.stat(target)
+        problem = _not_a_file(st.st_mode)
+        if problem is None and st.st_size > MAX_BYTES:
+            problem = Problem("E006", "size", {"size": st.st_size, "limit": MAX_BYTES})
+        if problem is not None:
+            return problem
+        fd = os.open(target, _OPEN_FLAGS)
+        try:
+            problem = _not_a_file(os.fstat(fd).st_mode)  # swapped since the check
+            if problem is not None:
+                return problem
+            raw = _read_up_to(fd, MAX_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return Problem("E003", "unreadable", {"reason": exc.strerror or str(exc)})
+    if len(raw) > MAX_BYTES:  # it grew since the check
+        return Problem("E006", "size", {"size": len(raw), "limit": MAX_BYTES})
+    return raw
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def load_bytes(raw: bytes, name: str) -> LoadedFile:
@@ -161,14 +322,21 @@ def load_text(text: str, name: str) -> LoadedFile:
     text = text.replace("\r\n", "\n")
     try:
         node = compose(text)
+    except ReaderError as exc:
+        line, col = _reader_position(text, exc.position)
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        args = {"character": shown, "reason": str(exc.reason)}
+        result.problems.append(Problem("E001", "character", args, line, col))
+        return result
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
         result.problems.append(Problem("E001", "syntax", {"problem": what}, line, col))
         return result
-    except RecursionError:
-        result.problems.append(Problem("E006", "deep"))
+    except (RecursionError, _TooDeep):
+        result.problems.append(Problem("E006", "deep", {"limit": MAX_DEPTH}))
         return result
     except YAMLError as exc:
         result.problems.append(Problem("E001", "other", {"detail": _short(exc)}))
@@ -178,15 +346,14 @@ def load_text(text: str, name: str) -> LoadedFile:
         return result
     if _SUPPRESSION_HINT.search(text):
         result.suppressions = suppression_comments(text, node)
-    budget = [MAX_NODES]
     try:
-        result.data = _convert(node, (), result, budget)
-    except _Budget:
+        result.data = _convert(node, (), result, _Budget())
+    except _OverBudget as exc:
         result.data = None
-        result.problems.append(Problem("E006", "bomb", {"limit": MAX_NODES}))
-    except RecursionError:
+        result.problems.append(exc.problem)
+    except (RecursionError, _TooDeep):
         result.data = None
-        result.problems.append(Problem("E006", "deep"))
+        result.problems.append(Problem("E006", "deep", {"limit": MAX_DEPTH}))
     return result
 
 
@@ -204,7 +371,7 @@ def suppression_comments(text: str, root: Node) -> list[tuple[int, int, str]]:
         start = line.find("#")
         while start != -1:
             at = offset + start
-            if (start == 0 or line[start - 1] in " \t") and not _inside(spans, starts, at):
+            if (start == 0 or line[start - 1] in " \t") and not _in_a_scalar(spans, starts, at):
                 comment = line[start:]
                 if _SUPPRESSION_HINT.search(comment):
                     out.append((number, start + 1, comment))
@@ -232,10 +399,18 @@ def _scalar_spans(root: Node) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(spans: list[tuple[int, int]], starts: list[int], index: int) -> bool:
+def _in_a_scalar(spans: list[tuple[int, int]], starts: list[int], index: int) -> bool:
     """Whether ``index`` falls in one of the sorted, non-overlapping ``spans``."""
     i = bisect.bisect_right(starts, index) - 1
     return i >= 0 and index < spans[i][1]
+
+
+def _reader_position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column of the character libyaml refused: it counts bytes of the UTF-8 text."""
+    raw = text.encode("utf-8", "surrogatepass")
+    start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[start:offset].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
 
 
 def _short(exc: BaseException) -> str:
@@ -247,30 +422,31 @@ def _at(code: str, which: str, node: Node, **args: Any) -> Problem:
     return Problem(code, which, args, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _Budget
+def _convert(node: Node, path: Path_, out: LoadedFile, budget: _Budget) -> Any:
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep
+    budget.spend(len(node.value) if isinstance(node, ScalarNode) else 0)
     # Point at the value itself: that is where a wrong type or value is to be fixed.
     out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
     if (tag and tag.startswith("!")) or (tag and tag not in _STANDARD_TAGS and ":" in tag):
-        out.problems.append(_at("E006", "tag", node, tag=tag))
+        out.add(_at("E006", "tag", node, tag=tag))
         return None
     if isinstance(node, MappingNode):
         mapping: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                out.problems.append(_at("E004", "key", key_node))
+                out.add(_at("E004", "key", key_node))
                 continue
             key = str(key_node.value)
+            budget.spend(len(key))
             if key == "<<":
-                out.problems.append(_at("E006", "merge", key_node))
+                out.add(_at("E006", "merge", key_node))
                 continue
             if key in mapping:
                 first = key_lines[key]
-                out.problems.append(_at("E005", "default", key_node, key=key, first=first))
+                out.add(_at("E005", "default", key_node, key=key, first=first))
                 continue
             key_lines[key] = key_node.start_mark.line + 1
             mapping[key] = _convert(value_node, (*path, key), out, budget)
@@ -278,9 +454,15 @@ def _convert(node: Node, path: Path_, out: LoadedFile, budget: list[int]) -> Any
     if isinstance(node, SequenceNode):
         return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
-    return _scalar(node)
+    try:
+        return _scalar(node)
+    except ValueError:  # an integer beyond Python's limit for converting digits (4,300)
+        out.add(_at("E006", "number", node, limit=_INT_DIGITS))
+        return None
 
 
+# Python refuses to convert longer digit strings (CVE-2020-10735); 3.10 before 3.10.7 did not.
+_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(
     r"[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$|[-+]?[0-9]+[eE][-+]?[0-9]+$"

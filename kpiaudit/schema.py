@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from .load import LoadedFile, Problem
+from .safe_text import excerpt
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SchemaName = Literal["measure.schema.json", "plan.schema.json"]
@@ -47,36 +50,48 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) ->
 
 def validate(loaded: LoadedFile, schema: SchemaName) -> list[Problem]:
     """E004 problems of a loaded file against a schema, in document order."""
-    problems = []
-    for err in sorted(_validator(schema).iter_errors(loaded.data), key=lambda e: list(e.path)):
+    return sorted(problems(loaded, schema), key=lambda p: (p.line, p.column))
+
+
+def problems(loaded: LoadedFile, schema: SchemaName) -> Iterator[Problem]:
+    """E004 problems as jsonschema finds them, one at a time: a hostile file can have a
+    million, so the caller decides how many to take (each error is dropped once read, since
+    jsonschema's own message holds a repr of the whole value). An unknown key is reported at
+    its own line, with the known key it resembles."""
+    for err in _validator(schema).iter_errors(loaded.data):
         where = tuple(err.absolute_path)
         field = _field(where, loaded.data)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            # One problem per unknown key, at its own line, with the known key it resembles.
             known = list(err.schema.get("properties", {}))
             for name in err.instance:
                 if name not in known:
                     key, args = _unknown(field, str(name), known)
                     line, col = loaded.position((*where, name))
-                    problems.append(Problem("E004", key, args, line, col))
+                    yield Problem("E004", key, args, line, col)
             continue
         line, col = loaded.position(where)
         key, args = _message(err, field)
-        problems.append(Problem("E004", key, args, line, col))
-    problems.sort(key=lambda p: (p.line, p.column))
-    return problems
+        yield Problem("E004", key, args, line, col)
+
+
+_MEASURE_ID = re.compile(r"[1-9][0-9]*-[1-9][0-9]*")
+_KPI_ID = re.compile(r"[PE][1-9][0-9]*")
+
+
+def _is_ref(value: Any, form: re.Pattern[str]) -> bool:
+    return isinstance(value, str) and form.fullmatch(value) is not None
 
 
 def _field(path: tuple[Any, ...], data: Any) -> str:
     """Where in the file, in the plan's words: ``6-4.E1 milestones.0.target`` for a KPI's field
     (not ``kpis.3.milestones…``), ``title`` for a measure's, ``(top level)`` for the file."""
     if len(path) >= 2 and path[0] == "kpis" and isinstance(path[1], int) and isinstance(data, dict):
-        measure = data.get("id") if isinstance(data.get("id"), str) else ""
+        measure = data.get("id") if _is_ref(data.get("id"), _MEASURE_ID) else ""
         kpis = data.get("kpis")
         kpi = kpis[path[1]] if isinstance(kpis, list) and path[1] < len(kpis) else None
         kid = kpi.get("id") if isinstance(kpi, dict) else None
-        if isinstance(kid, str) and kid:
-            head = f"{measure}.{kid}" if measure else kid
+        if _is_ref(kid, _KPI_ID):  # never a malformed id (it may hold anything, "P1\n")
+            head = f"{measure}.{kid}" if measure else str(kid)
         else:  # a KPI without a usable id: count it as people do, from 1
             head = f"{measure} KPI {path[1] + 1}".strip()
         rest = ".".join(str(p) for p in path[2:])
@@ -86,7 +101,7 @@ def _field(path: tuple[Any, ...], data: Any) -> str:
 
 def _unknown(field: str, name: str, known: list[str]) -> tuple[str, dict[str, Any]]:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    args: dict[str, Any] = {"field": field, "names": repr(name)}
+    args: dict[str, Any] = {"field": field, "names": repr(excerpt(name, 40))}
     if close:
         return "unknown_close", {**args, "suggestion": close[0]}
     return "unknown", args
@@ -114,6 +129,7 @@ def _message(err: Any, field: str) -> tuple[str, dict[str, Any]]:
     if v == "enum":
         allowed = ", ".join(str(x) for x in err.validator_value)
         return "enum", {"field": field, "allowed": allowed, "found": err.instance}
-    if v == "pattern":
-        return "pattern", {"field": field, "found": err.instance, "pattern": err.validator_value}
+    if v == "pattern":  # shown without the lookahead that keeps a final newline out
+        pattern = str(err.validator_value).removesuffix("(?!\\n)")
+        return "pattern", {"field": field, "found": err.instance, "pattern": pattern}
     return "other", {"field": field, "detail": err.message}

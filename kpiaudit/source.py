@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .chapters import FULLWIDTH_ROMAN, roman_to_int
+from .i18n import _
 from .jpdate import find_dates, fold
 from .model import Kind
+from .safe_text import excerpt
 
 _CHAPTER = re.compile(r"^\s*(?P<numeral>[" + FULLWIDTH_ROMAN + r"])\s*[．.]\s*(?P<title>\S.*?)\s*$")
 _MEASURE = re.compile(
@@ -76,6 +78,8 @@ class SourcePlan:
     chapters: list[SourceChapter] = field(default_factory=list)
     measures: list[SourceMeasure] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    # (line, message): what import refuses, since the files would not pass lint
+    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
 # The plan's own date, on its cover: a line that is nothing but a full date, perhaps with the
@@ -183,6 +187,12 @@ def parse(raw: str) -> SourcePlan:
         m = _MEASURE.match(fold(line.text))
         if m:
             flush()
+            if not _counts(m["ch"]) or not _counts(m["n"]):  # [No.0-0]
+                heading = excerpt(line.text[: len(line.text) - len(m["title"])].strip(), 40)
+                message = _("{heading} is not a measure number: both numbers count from 1")
+                plan.errors.append((line.number, message.format(heading=heading)))
+                header, current = None, []
+                continue
             mid = f"{int(m['ch'])}-{int(m['n'])}"
             if int(m["ch"]) != chapter:
                 plan.warnings.append((line.number, f"measure {mid} stands under chapter {chapter}"))
@@ -194,6 +204,11 @@ def parse(raw: str) -> SourcePlan:
             plan.warnings.append((line.number, f"text outside any measure: {line.text[:40]}"))
     flush()
     return plan
+
+
+def _counts(digits: str) -> bool:
+    """A chapter or measure number: 1 or more, and short enough to be one."""
+    return len(digits) <= 9 and int(digits) >= 1
 
 
 def _measure(header: tuple[str, int, Line], body: list[Line], plan: SourcePlan) -> SourceMeasure:
@@ -212,6 +227,9 @@ def _measure(header: tuple[str, int, Line], body: list[Line], plan: SourcePlan) 
         title_lines.append(body[i])
         i += 1
     title = "".join(_join_title(title_lines))
+    if not title.strip():
+        message = _("measure {id} has no title after its heading")
+        plan.errors.append((head.number, message.format(id=mid)))
     rest = body[i:]
     first_label = next((k for k, ln in enumerate(rest) if _LABEL.match(fold(ln.text))), None)
     if first_label is None:

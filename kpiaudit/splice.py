@@ -9,6 +9,7 @@ result back and compares it with what it meant before anything is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,38 +26,68 @@ class Edit:
     lines: list[str]
 
 
+# Line breaks YAML and kpiaudit count but a split at LF does not: a file holding one cannot be
+# edited line by line safely (libyaml's line numbers and ours would disagree).
+ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
 @dataclass(frozen=True)
 class SourceText:
-    """A file's text as lines without line ends, remembering its BOM and line end so that it
-    is written back as it came."""
+    """A file's text as lines without line ends, remembering its BOM and each line's own end
+    (a file may mix LF and CRLF), so that it is written back as it came; a new line takes the
+    end of the line it replaces, or of the line it follows."""
 
     bom: str
-    newline: str
     lines: tuple[str, ...]
+    ends: tuple[str, ...]  # "\r\n", "\n", or "" for the last line
+    usual: str  # the end most lines have, for lines that have none yet
 
     @classmethod
     def of(cls, raw: str) -> SourceText:
         bom = "\ufeff" if raw.startswith("\ufeff") else ""
-        text = raw.removeprefix("\ufeff")
-        newline = "\r\n" if "\r\n" in text else "\n"
-        return cls(bom, newline, tuple(text.replace("\r\n", "\n").split("\n")))
+        parts = raw.removeprefix("\ufeff").split("\n")
+        lines, ends = [], []
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if not last and part.endswith("\r"):
+                lines.append(part[:-1])
+                ends.append("\r\n")
+            else:
+                lines.append(part)
+                ends.append("" if last else "\n")
+        usual = "\r\n" if ends.count("\r\n") > ends.count("\n") else "\n"
+        return cls(bom, tuple(lines), tuple(ends), usual)
+
+    @property
+    def odd_breaks(self) -> bool:
+        """The text holds a lone CR, NEL, U+2028 or U+2029: not safe to edit by lines."""
+        return any(ODD_BREAKS.search(ln) for ln in self.lines)
 
     @property
     def text(self) -> str:
         """The text as the loader reads it: no BOM, LF line ends."""
         return "\n".join(self.lines)
 
-    def spliced(self, edits: Sequence[Edit]) -> str:
-        """The text (no BOM, LF) with ``edits`` applied: bottom up, so that earlier line
-        numbers stay true; edits at the same line keep their order."""
-        lines = list(self.lines)
+    def spliced(self, edits: Sequence[Edit]) -> SourceText:
+        """The text with ``edits`` applied: bottom up, so that earlier line numbers stay true;
+        edits at the same line keep their order."""
+        lines, ends = list(self.lines), list(self.ends)
         for _, edit in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True):
+            if edit.start < edit.end and ends[edit.start]:
+                ending = ends[edit.start]
+            else:
+                ending = (ends[edit.start - 1] if edit.start > 0 else "") or self.usual
             lines[edit.start : edit.end] = edit.lines
-        return "\n".join(lines)
+            ends[edit.start : edit.end] = [ending] * len(edit.lines)
+        return SourceText(self.bom, tuple(lines), tuple(ends), self.usual)
 
-    def render(self, text: str) -> str:
-        """``text`` (LF) as the file is written: its BOM and its line ends."""
-        return self.bom + text.replace("\n", self.newline)
+    def rendered(self) -> str:
+        """The text as the file is written: its BOM and each line's own end (the last line has
+        none, as the file it came from)."""
+        return self.bom + "".join(
+            ln + (end or (self.usual if i < len(self.lines) - 1 else ""))
+            for i, (ln, end) in enumerate(zip(self.lines, self.ends, strict=True))
+        )
 
 
 def child(mapping: MappingNode, key: str) -> Node | None:

@@ -150,7 +150,7 @@ def test_broken_files_in_a_revision_are_reported_not_fatal(
     git(repo, "checkout", "-q", "main")
     code, out, err = run(["diff", "main", "edit"], capsys)
     assert code == 0 and "Traceback" not in err
-    assert "edit:measures/03-01.yaml:1:1: E001" in out
+    assert "edit:measures/03-01.yaml:2:1: E001" in out  # the ESC, where it is
     assert "edit:measures/03-02.yaml:1:1: E002" in out
     assert "edit:measures/03-03.yaml:1:1: E003 a symbolic link" in out
     assert "edit:measures/03-04.yaml" in out and "E006" in out

@@ -118,18 +118,18 @@ def test_unreadable_file_when_running_as_root(tmp_path: Path, capsys, monkeypatc
     locked = tmp_path / "01-02.yaml"
     locked.write_bytes(GOOD)
     (tmp_path / "01-03.yaml").mkdir()
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == locked.name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def os_open(path: str, flags: int, *args: int) -> int:
+        if os.path.basename(path) == locked.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", os_open)
     assert main(["lint", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert f"{locked.as_posix()}:1:1: E003 [error] cannot read: Permission denied" in out
-    assert "01-03.yaml:1:1: E003 [error] cannot read: Is a directory" in out
+    assert "01-03.yaml:1:1: E003 [error] a directory, not a file" in out
     assert "01-01.yaml" not in out
 
 
@@ -167,6 +167,7 @@ def test_cli_reports_a_full_disk_cleanly(tmp_path: Path, capsys, monkeypatch) ->
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(importer, "atomic_write_all", full)
+    monkeypatch.setattr(importer, "create_all", full)
     code = main(
         [
             "import",

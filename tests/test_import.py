@@ -9,6 +9,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from kpiaudit import importer, source
@@ -259,3 +261,82 @@ def test_force_removes_the_files_an_earlier_import_wrote(tmp_path: Path, capsys)
     assert (out / "notes.txt").exists()
     written = json.loads((out / importer.MANIFEST).read_text(encoding="utf-8"))["files"]
     assert sorted(written) == ["01-01.yaml", "01-02.yaml", "02-01.yaml", "plan.yaml"]
+
+
+# --- issue 11, item 13: what import writes passes its own lint -------------------------------
+
+
+def tricky_with(tmp_path: Path, change) -> tuple[Path, int]:  # type: ignore[no-untyped-def]
+    """The tricky plan with one line changed; the 1-based number of that line."""
+    lines = (FIXTURES / "tricky-plan.txt").read_text(encoding="utf-8").split("\n")
+    index = change(lines)
+    p = tmp_path / "plan.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    return p, index + 1
+
+
+def edit(start: str, new):  # type: ignore[no-untyped-def]
+    """Replace the line starting with ``start`` by ``new(line)``."""
+
+    def change(lines: list[str]) -> int:
+        i = next(i for i, ln in enumerate(lines) if ln.strip().startswith(start))
+        lines[i] = new(lines[i])
+        return i
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        # A control character or NUL inside a KPI's line.
+        (
+            edit("・ 利用者数", lambda ln: "・ 利用\x1b[31m者数"),
+            "error: column 5: U+001B is a control character a measure file cannot hold",
+        ),
+        (edit("・ 利用者数", lambda ln: ln + "\x00"), "error: column 24: U+0000 is a control"),
+        (edit("・ 利用者数", lambda ln: ln + "\x85"), "error: column 24: U+0085 is a control"),
+        # A heading with no title, and one whose numbers do not count from 1.
+        (edit("[No.１－２]", lambda ln: " [No.１－２]"), "error: measure 1-2 has no title"),
+        (
+            edit("[No.１－２]", lambda ln: " [No.0-0] 題名"),
+            "error: [No.0-0] is not a measure number: both numbers count from 1",
+        ),
+    ],
+)
+def test_import_refuses_what_would_not_pass_lint(tmp_path: Path, capsys, change, says) -> None:
+    """These imported with exit 0 and then failed lint (E001 reported at 1:1, E002, E004), or
+    were an internal error ([No.0-0])."""
+    src, line = tricky_with(tmp_path, change)
+    out = tmp_path / "m"
+    code = main(["import", str(src), "--out", str(out), "--base-date", "2022-06-07"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{src.as_posix()}:{line}: {says}" in err, err
+    assert "nothing was written" in err and not out.exists()
+    assert "internal error" not in err
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [
+                *"[No.１－２0]・※KPI（進捗）：効果令和４年度末までに10％\n\r\f\t ＜＞【】参考Ⅰ．章",
+                *("\x00", "\x1b", "\x85", "\u2028", "\u202e", "\ufeff", "\x7f", ":", "#", "'", '"'),
+            ]
+        ),
+        max_size=300,
+    )
+)
+def test_whatever_import_writes_loads_and_validates(text: str) -> None:
+    """The property behind item 13: no errors means every file passes lint's file checks."""
+    from kpiaudit.load import load_text
+    from kpiaudit.schema import MEASURE_SCHEMA, PLAN_SCHEMA, validate
+
+    files, summary = importer.build(text, BASE)
+    if summary.errors:
+        return
+    for name, content in files.items():
+        loaded = load_text(content, name)
+        schema = PLAN_SCHEMA if name == "plan.yaml" else MEASURE_SCHEMA
+        assert not (loaded.problems or validate(loaded, schema)), (name, content)

@@ -188,6 +188,15 @@ class _File:
             self._skip(rows, _("{file} cannot be read: {error}").format(file=name, error=exc))
             return
         source = SourceText.of(raw)
+        if source.odd_breaks:
+            self._skip(
+                rows,
+                _(
+                    "{file} has line breaks other than LF and CRLF (a lone CR, NEL, U+2028 or "
+                    "U+2029): it cannot be edited safely"
+                ).format(file=name),
+            )
+            return
         loaded = load_text(source.text, name)
         problems = loaded.problems or validate(loaded, MEASURE_SCHEMA)
         root = None if problems else compose(source.text)
@@ -223,12 +232,12 @@ class _File:
             edits += self._actuals(source.lines, nodes.value[at], data, kpi, usable, measure)
         if not edits:
             return
-        new_text = source.spliced(edits)
-        check = load_text(new_text, name)
+        new = source.spliced(edits)
+        check = load_text(new.text, name)
         if check.problems or validate(check, MEASURE_SCHEMA) or check.data != expected:
             # A bug in the splicing, not the user's: say so rather than write it.
             raise RuntimeError(f"{name}: the edited file does not read back as intended")
-        self.out.changes.append(FileChange(self.path, raw, source.render(new_text)))
+        self.out.changes.append(FileChange(self.path, raw, new.rendered()))
 
     def _rs(
         self, lines: Sequence[str], node: Node, data: dict[str, Any], new: list[RsLink]

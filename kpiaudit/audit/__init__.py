@@ -18,12 +18,12 @@ from ..config import Config
 from ..load import load_path
 from ..model import Finding, Plan, measure_id_of
 from ..rules import ALWAYS, CheckContext
-from ..schema import PLAN_SCHEMA, validate
-from .check import FileResult, check_file
+from ..schema import PLAN_SCHEMA
+from .check import FileResult, check_file, file_problems
 from .crossfile import duplicate_ids
 from .dated import add_dated_findings
 from .discover import PlanFiles, discover
-from .findings import finding, from_problem
+from .findings import finding
 from .known import Scope
 from .select import configure
 from .suppress import apply_suppressions
@@ -74,7 +74,7 @@ class TwoPlansError(Exception):
 @dataclass
 class AuditResult:
     plans: list[Audit]
-    unreadable: list[Finding] = field(default_factory=list)  # paths that do not exist
+    unreadable: list[Finding] = field(default_factory=list)  # paths missing or unlistable
     empty: list[Path] = field(default_factory=list)  # directories named without measure files
 
     @property
@@ -124,6 +124,10 @@ def audit(paths: Iterable[Path], config: Config, today: date | None = None) -> A
     day = today or date.today()
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
+    missing += [
+        finding(p.as_posix(), 1, 1, "E003", "unreadable_directory", {"reason": reason})
+        for p, reason in found.unreadable
+    ]
     result = AuditResult([], configure(missing, config), found.empty)
     for files in found.plans:
         result.plans.append(audit_plan(files, config, day, whole=found.directories))
@@ -134,9 +138,9 @@ def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Pla
     directory = files.directory.as_posix()
     plan = Plan(title="", base_date=None, directory=directory)
     if files.plan_file is not None:
-        loaded = load_path(files.plan_file)
-        problems = loaded.problems or validate(loaded, PLAN_SCHEMA)
-        findings.extend(from_problem(loaded.path, p) for p in problems)
+        loaded = load_path(files.plan_file, files.directory)
+        problems = file_problems(loaded, PLAN_SCHEMA)
+        findings.extend(problems)
         if not problems:
             plan = plan_from_data(loaded.data, directory)
     elif files.measures:
@@ -153,7 +157,7 @@ def audit_plan(files: PlanFiles, config: Config, today: date, *, whole: bool = F
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
     results: list[FileResult] = []
     for path in files.measures:
-        loaded = load_path(path)
+        loaded = load_path(path, files.directory)
         checked = check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters))
         results.append(add_dated_findings(checked, today, plan.base_date))
     paths: dict[str, list[str]] = {}

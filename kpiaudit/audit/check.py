@@ -4,18 +4,28 @@
 file to the next, so its result can be cached per file and computed in another process.
 Cross-file rules (duplicate ids), the rules that depend on the day (:mod:`.dated`) and
 suppressions run afterwards in the engine.
+
+A file reports at most :data:`MAX_FINDINGS` findings, then one E011 saying how many more there
+were: a 400 KB file can otherwise hold 200,000 findings (800 MB of memory, 130 MB of SARIF).
+The cap applies to the file's own findings before --select/--ignore; E011 is an error, since a
+file with that many findings fails the gate anyway.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..codec import measure_from_data
-from ..load import LoadedFile
+from ..load import MAX_PROBLEMS, LoadedFile
 from ..model import Finding, Measure
 from ..rules import CheckContext, NodePath, check_measure
-from ..schema import MEASURE_SCHEMA, validate
+from ..schema import MEASURE_SCHEMA, SchemaName, problems
 from .findings import finding, from_problem
+
+MAX_FINDINGS = MAX_PROBLEMS
+COUNTED = 10_000  # findings beyond the cap are counted up to this many, then checking stops
 
 
 @dataclass
@@ -40,21 +50,47 @@ class FileResult:
         return (1, 1)
 
 
+def capped(path: str, found: Iterable[Finding], counted: int = 0) -> list[Finding]:
+    """The first MAX_FINDINGS findings in document order, then E011 when there were more
+    (``counted``: how many more the loader already left out)."""
+    rest = iter(found)
+    kept = sorted(itertools.islice(rest, MAX_FINDINGS), key=lambda f: (f.line, f.column))
+    over = list(itertools.islice(rest, 1))
+    more = counted + len(over) + sum(1 for _ in itertools.islice(rest, COUNTED))
+    if not more:
+        return kept
+    # After every finding kept, so that it is read last: "… more not reported".
+    line, col = max((f.line, f.column) for f in [*kept, *over])
+    key = "stopped" if next(rest, None) is not None else "more"
+    return [*kept, finding(path, line, col, "E011", key, {"count": more, "limit": MAX_FINDINGS})]
+
+
+def file_problems(loaded: LoadedFile, schema: SchemaName) -> list[Finding]:
+    """What is wrong with the file itself (reading, YAML, the schema) as findings, capped;
+    none when it loads and is valid."""
+    path = loaded.path
+    if loaded.problems:
+        return capped(path, (from_problem(path, p) for p in loaded.problems), loaded.dropped)
+    return capped(path, (from_problem(path, p) for p in problems(loaded, schema)))
+
+
 def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
     path = loaded.path
-    problems = loaded.problems or validate(loaded, MEASURE_SCHEMA)
-    if problems:
-        return FileResult(path, None, [from_problem(path, p) for p in problems])
+    wrong = file_problems(loaded, MEASURE_SCHEMA)
+    if wrong:
+        return FileResult(path, None, wrong)
     measure = measure_from_data(loaded.data)
     measure.path = path
-    findings = []
-    for hit in check_measure(measure, ctx):
-        line, col = loaded.position(hit.node)
-        findings.append(finding(path, line, col, hit.code, hit.key, hit.args, measure.id, hit.kpi))
+
+    def hits() -> Iterator[Finding]:
+        for hit in check_measure(measure, ctx):
+            line, col = loaded.position(hit.node)
+            yield finding(path, line, col, hit.code, hit.key, hit.args, measure.id, hit.kpi)
+
     return FileResult(
         path,
         measure,
-        findings,
+        capped(path, hits()),
         id_position=loaded.position(("id",)),
         suppressions=loaded.suppressions,
         kpi_lines=[loaded.position(("kpis", i))[0] for i in range(len(measure.kpis))],

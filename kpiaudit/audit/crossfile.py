@@ -28,7 +28,8 @@ def duplicate_ids(results: Iterable[FileResult]) -> dict[str, list[Finding]]:
             if r is owner:
                 continue
             line, col = r.id_position
-            args = {"id": mid, "other": Path(owner.path).name}  # in the same directory
+            # A path, so that it is never cut to an excerpt: --changed-from matches on it.
+            args = {"id": mid, "other": Path(owner.path)}
             out.setdefault(r.path, []).append(
                 finding(r.path, line, col, "E008", args=args, measure=mid)
             )

@@ -28,6 +28,8 @@ class Discovery:
     missing: list[Path]  # paths named that do not exist
     empty: list[Path] = field(default_factory=list)  # directories named without measure files
     directories: bool = False  # a directory was named: each of its plans is checked whole
+    # paths named that cannot be looked at or listed (permission denied), with the reason
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def _identity(path: Path) -> str:
@@ -59,23 +61,27 @@ def discover(paths: Iterable[Path]) -> Discovery:
 
     empty: list[Path] = []
     directories = False
+    unreadable: list[tuple[Path, str]] = []
     for p in paths:
-        if p.is_dir():
-            directories = True
-            group(p)
-            children = [
-                child
-                for child in sorted(p.iterdir())
-                if child.suffix in MEASURE_SUFFIXES
-                and not child.name.startswith(".")
-                and child.name != PLAN_FILE
-            ]
-            if not children:
-                empty.append(p)
-            for child in children:
-                add(child)
-        elif p.exists() or p.is_symlink():
-            add(p)
-        else:
-            missing.append(p)
-    return Discovery(list(groups.values()), missing, empty, directories)
+        try:
+            if p.is_dir():
+                directories = True
+                children = [
+                    child
+                    for child in sorted(p.iterdir())
+                    if child.suffix in MEASURE_SUFFIXES
+                    and not child.name.startswith(".")
+                    and child.name != PLAN_FILE
+                ]
+                group(p)
+                if not children:
+                    empty.append(p)
+                for child in children:
+                    add(child)
+            elif p.exists() or p.is_symlink():
+                add(p)
+            else:
+                missing.append(p)
+        except OSError as exc:  # one directory that cannot be listed stops no other path
+            unreadable.append((p, exc.strerror or str(exc)))
+    return Discovery(list(groups.values()), missing, empty, directories, unreadable)

@@ -8,6 +8,7 @@ from typing import Any
 from ..load import Problem
 from ..model import Finding, args_of
 from ..rules import RULES
+from ..safe_text import bounded
 
 
 def finding(
@@ -21,6 +22,8 @@ def finding(
     kpi: str | None = None,
 ) -> Finding:
     rule = RULES[code]
+    # Every value a check quotes may come from a hostile file: bound it here, once.
+    bounded_args = {name: bounded(value) for name, value in (args or {}).items()}
     return Finding(
         path,
         line,
@@ -29,7 +32,7 @@ def finding(
         rule.name,
         rule.severity,
         rule.template(key),
-        args_of(args or {}),
+        args_of(bounded_args),
         measure,
         kpi,
     )

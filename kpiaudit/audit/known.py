@@ -18,8 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _
+from ..load import Problem, read_bounded
 from ..model import Finding, KpiRef
-from ..rules import ALWAYS
+from ..rules import ALWAYS, RULES
+from ..safe_text import Excerpt, json_safe
 
 
 def key(f: Finding) -> str:
@@ -52,17 +55,27 @@ class BaselineError(ValueError):
 
 
 def read(path: Path) -> dict[str, int]:
-    """The entries of a baseline file. Raises OSError or BaselineError."""
+    """The entries of a baseline file. Raises OSError or BaselineError. The file comes with
+    the pull request: it may be a link, a FIFO, huge, or JSON nested 100,000 deep."""
+    raw = read_bounded(path, path.parent)
+    if isinstance(raw, Problem):
+        raise BaselineError(_(RULES[raw.code].template(raw.key)).format(**raw.args))
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"not JSON: {exc}") from exc
+        raise BaselineError(_("not JSON: {error}").format(error=exc)) from exc
+    except RecursionError:  # [[[[… 100,000 deep: json recurses
+        raise BaselineError(_("nested too deeply to be a baseline")) from None
     entries = doc.get("findings") if isinstance(doc, dict) else None
-    if not isinstance(entries, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0
-        for k, v in entries.items()
-    ):
-        raise BaselineError('not a kpiaudit baseline (expected {"version": 1, "findings": {…}})')
+    if not isinstance(entries, dict):
+        raise BaselineError(_('not a kpiaudit baseline (expected {"version": 1, "findings": {…}})'))
+    for k, v in entries.items():
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:  # null, 1e400, "3", [..]
+            raise BaselineError(
+                _("{key!r}: the count must be a whole number, not {value!r}").format(
+                    key=Excerpt(k), value=Excerpt(v)
+                )
+            )
     return dict(entries)
 
 
@@ -122,4 +135,4 @@ def write(path: Path, entries: dict[str, int]) -> None:
     from ..fsutil import atomic_write_all
 
     doc = {"version": 1, "findings": dict(sorted(entries.items()))}
-    atomic_write_all([(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")])
+    atomic_write_all([(path, json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")])

@@ -1,5 +1,6 @@
 """Which findings are reported, and at which severity: --select/--ignore, per-file-ignores and
-severity overrides from the configuration. Applied after every check has run.
+severity overrides from the configuration, and --changed-from. Applied after every check has
+run, so that what is reported never changes what is checked.
 
 Selection chooses among rules; it never decides whether a file was checked: a finding of an
 *always* rule (a file that could not be read or validated, a duplicate, a missing plan.yaml) is
@@ -8,11 +9,12 @@ kept at its own severity whatever the configuration says."""
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..config import Config
-from ..model import Finding, Severity
+from ..model import PLAN_FILE, Finding, Severity
 from ..rules import ALWAYS, RULES, matches
 
 
@@ -50,3 +52,22 @@ def configure(findings: Iterable[Finding], config: Config) -> list[Finding]:
     out = [f.with_severity(severity(f, config)) for f in findings if selected(f, config)]
     out.sort(key=lambda f: (f.path, f.line, f.column, f.code))
     return out
+
+
+def about_changes(findings: Iterable[Finding], changed: Iterable[str]) -> list[Finding]:
+    """The findings a change is answerable for, when only some files changed (a pull request):
+    those in a changed file, a duplicate id (E008) when either of its files changed, and every
+    finding of a plan whose plan.yaml changed. Paths are compared by what they resolve to, so
+    ``measures/a.yaml`` from git matches ``./measures/a.yaml`` as named on the command line."""
+    files = {os.path.realpath(p) for p in changed}
+    plans = {os.path.dirname(f) for f in files if os.path.basename(f) == PLAN_FILE}
+
+    def touched(path: object) -> bool:
+        real = os.path.realpath(str(path))
+        return real in files or real in plans or os.path.dirname(real) in plans
+
+    return [
+        f
+        for f in findings
+        if touched(f.path) or (f.code == "E008" and touched(dict(f.args).get("other", "")))
+    ]

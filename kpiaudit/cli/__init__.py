@@ -14,6 +14,8 @@ import os
 import sys
 from typing import NoReturn
 
+from ..i18n import _
+from ..safe_text import visible
 from .common import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 
@@ -37,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    except UsageError as exc:
-        print(f"kpiaudit: error: {exc}", file=sys.stderr)
+    except UsageError as exc:  # messages quote arguments and file content: made visible
+        print(_("kpiaudit: error: {message}").format(message=visible(str(exc))), file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse after --help or a usage error
         if _stdout_identity() != stdout_was and _stdout_identity() == _devnull_identity():
@@ -46,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
             # help, rich tables): the same closed pipe as above.
             return EXIT_BROKEN_PIPE
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except OSError as exc:  # the output could not be written: a full disk, /dev/full
+        _silence_stdout()
+        reason = visible(exc.strerror or str(exc))
+        print(
+            _("kpiaudit: error: cannot write the output: {reason}").format(reason=reason),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("kpiaudit: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -53,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         print(
-            f"kpiaudit: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in kpiaudit; run again with --debug for the traceback.",
+            _(
+                "kpiaudit: internal error: {error}\n"
+                "This is a bug in kpiaudit; run again with --debug for the traceback."
+            ).format(error=visible(f"{type(exc).__name__}: {exc}")),
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -80,9 +92,12 @@ def _silence_stdout() -> None:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # not a real file (a caller's buffer)
         return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def run() -> NoReturn:

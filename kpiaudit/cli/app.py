@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Annotated
 
 import typer
 
 from ..i18n import N_
+from ..safe_text import visible
 from . import (
     actuals_add,
     actuals_import,
@@ -120,7 +122,11 @@ def invoke(args: list[str]) -> int:
             return EXIT_INTERRUPTED
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):
-            show()
+            # click quotes what was typed (an option name, a value) as it is: made visible.
+            buffer = io.StringIO()
+            show(file=buffer)
+            for line in buffer.getvalue().splitlines():
+                print(visible(line), file=sys.stderr)
             return EXIT_USAGE
         raise
     return result if isinstance(result, int) else EXIT_OK

@@ -58,6 +58,8 @@ def import_plan(
     --base-date 2022-06-07
     """
     from .. import importer, source
+    from ..fsutil import PartialWrite
+    from ..safe_text import visible, visible_line
 
     given = parse_iso(base_date, "--base-date") if base_date else None
     try:
@@ -91,10 +93,26 @@ def import_plan(
     files, summary = importer.build(
         text, base, source_name=source_file.as_posix(), edition=edition, schema_ref=schema_ref
     )
+    if summary.errors:
+        shown_source = visible_line(source_file.as_posix())
+        for line_no, message in summary.errors:
+            print(f"{shown_source}:{line_no}: {_('error')}: {visible(message)}", file=sys.stderr)
+        fail(
+            _(
+                "{source}: {count} problem(s) in the plan text (listed above); nothing was written"
+            ).format(source=source_file.as_posix(), count=len(summary.errors))
+        )
     if summary.measures == 0:
         fail(f"{source_file}: no measures found (expected headings like [No.６－４] title)")
     try:
         written = importer.write(out, files, force=force)
+    except PartialWrite as exc:
+        fail(
+            _(
+                "{out}: cannot write {path}: {reason}; {count} file(s) were written and the "
+                "others are as they were: run the import again with --force to finish"
+            ).format(out=out, path=exc.failed.name, reason=exc.strerror, count=len(exc.written))
+        )
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
     existing = written.refused
@@ -106,11 +124,17 @@ def import_plan(
         )
     err = sys.stderr
     for line in importer.summary_lines(summary):
-        print(f"wrote {len(files)} files to {out}: {line}", file=err)
+        print(
+            _("wrote {count} files to {out}: {summary}").format(
+                count=len(files), out=visible(str(out)), summary=line
+            ),
+            file=err,
+        )
     print(_("base date {date} (from {where})").format(date=base, where=where), file=err)
     _say(written, out)
+    shown_source = visible_line(source_file.as_posix())
     for line_no, message in summary.warnings:
-        print(f"{source_file}:{line_no}: warning: {message}", file=err)
+        print(f"{shown_source}:{line_no}: {_('warning')}: {visible(message)}", file=err)
 
 
 def _say(written: Written, out: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from ..audit.known import Scope
@@ -53,13 +53,22 @@ examples:
   kpiaudit lint                                   # the project's measures/, from any subdirectory
   kpiaudit lint measures/06-04.yaml -f github     # annotations on a pull request
   kpiaudit lint --select K1 --statistics          # only K101-K103, with counts per rule
+  kpiaudit lint measures --changed-from changed     # a pull request: check all, report its files
   kpiaudit lint --baseline .kpiaudit-baseline.json  # fail only on new findings
 
 `kpiaudit rules` lists the rules; `kpiaudit rules K102` explains one."""
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse quotes unrecognised arguments as they were typed: made visible.
+        from ..safe_text import visible
+
+        super().error(visible(message))
+
+
 def _parser(formats: list[str]) -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="kpiaudit lint",
         description=_DESCRIPTION,
         epilog=_EPILOG,
@@ -98,6 +107,14 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
     )
     output.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are errors"
+    )
+    output.add_argument(
+        "--changed-from",
+        type=Path,
+        metavar="FILE",
+        help="report only findings about the files FILE lists, NUL-separated as `git diff -z "
+        "--name-only` writes them (or one per line): the PATHS are still checked whole, so a "
+        "duplicate id with an unchanged file is found; a listed plan.yaml reports its plan",
     )
     debt = ap.add_argument_group("existing findings").add_mutually_exclusive_group()
     debt.add_argument(
@@ -184,6 +201,7 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
 def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[Finding]:
     """The findings that are not known in ``path``; what changed since, on stderr."""
     from ..audit import known
+    from ..safe_text import visible
 
     try:
         judged = known.judge(known.read(path), findings, scope)
@@ -195,7 +213,7 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
         print(
             _(
                 "kpiaudit: fixed since the baseline: {entry} (remove it with --write-baseline)"
-            ).format(entry=entry),
+            ).format(entry=visible(entry)),
             file=err,
         )
     for ref, codes in sorted(judged.gone.items()):
@@ -203,7 +221,7 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
             _(
                 "kpiaudit: gone since the baseline: {ref} no longer exists, so its known "
                 "finding(s) {codes} went with it, not fixed (remove them with --write-baseline)"
-            ).format(ref=ref, codes=", ".join(codes)),
+            ).format(ref=visible(ref), codes=visible(", ".join(codes))),
             file=err,
         )
     if judged.not_judged:
@@ -222,6 +240,25 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
             file=err,
         )
     return judged.new
+
+
+def _listed(path: Path) -> list[str]:
+    """The paths a --changed-from file lists: NUL-separated when it holds a NUL (git diff -z:
+    any file name, even one with a newline), else one per line."""
+    import os
+
+    from ..i18n import _
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        fail(
+            _("--changed-from: {path}: cannot read: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        )
+    parts = raw.split(b"\0") if b"\0" in raw else raw.splitlines()
+    return [os.fsdecode(p) for p in parts if p]
 
 
 def main(argv: list[str]) -> int:
@@ -244,6 +281,10 @@ def main(argv: list[str]) -> int:
         findings = _write_baseline(args.write_baseline, findings, scope)
     elif args.baseline is not None:
         findings = _judge_baseline(args.baseline, findings, scope)
+    if args.changed_from is not None:
+        from ..audit.select import about_changes
+
+        findings = about_changes(findings, _listed(args.changed_from))
     out = sys.stdout
     text = args.format == "text"
     findings = shown_findings(findings, args.format, config)

@@ -1,4 +1,9 @@
-"""GitHub Actions workflow commands: ::error file=…,line=…,col=…,title=…::message."""
+"""GitHub Actions workflow commands: ::error file=…,line=…,col=…,title=…::message.
+
+Data is made visible first (:mod:`kpiaudit.safe_text`: no ESC, no bidi override reaches the
+log), then escaped the way the runner unescapes it: ``%``, CR and LF everywhere, and ``:`` and
+``,`` in properties. One annotation per line, whatever the file holds.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from typing import TextIO
 
 from ..i18n import _
 from ..model import Finding
+from ..safe_text import visible
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -22,11 +28,12 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
     for f in findings:
         props = ",".join(
             [
-                f"file={escape_property(f.path)}",
+                f"file={escape_property(visible(f.path))}",
                 f"line={f.line}",
                 f"col={f.column}",
                 f"title={escape_property(f'{f.code} {f.name}')}",
             ]
         )
         where = f"{f.kpi}: " if f.kpi else (f"{f.measure}: " if f.measure else "")
-        out.write(f"::{_LEVEL[f.severity]} {props}::{escape_data(where + f.render(_))}\n")
+        message = visible(where + f.render(_))
+        out.write(f"::{_LEVEL[f.severity]} {props}::{escape_data(message)}\n")

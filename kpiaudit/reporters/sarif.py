@@ -1,18 +1,37 @@
-"""SARIF 2.1.0 for GitHub code scanning: stable rule ids, partial fingerprints."""
+"""SARIF 2.1.0 for GitHub code scanning: stable rule ids, partial fingerprints.
+
+SARIF is JSON, written faithfully, except ``message.text``: code scanning and SARIF viewers
+show it to people as it is, so it is made visible like the text format (no control, bidi or
+invisible character acts in an alert)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from ..audit.known import key as known_key
 from ..i18n import _
 from ..model import Finding
 from ..rules import RULES, example
+from ..safe_text import visible
 from .json_out import dump_json
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A path as SARIF names a file: a URI reference, percent-encoded (``a b.yaml`` →
+    ``a%20b.yaml``, ``a#b.yaml`` → ``a%23b.yaml``, ``50%.yaml`` → ``50%25.yaml``, non-ASCII as
+    its UTF-8 bytes), relative to %SRCROOT% (the checkout, for code scanning) or, for an
+    absolute path, a file: URI."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    relative = path.removeprefix("./")
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def document(findings: list[Finding]) -> dict[str, Any]:
@@ -31,17 +50,18 @@ def document(findings: list[Finding]) -> dict[str, Any]:
     results = []
     for f in findings:
         # Keyed like the baseline (measure, KPI, code), so moving lines keeps the alert.
-        fingerprint = hashlib.sha256(f"{known_key(f)}:{f.path}".encode()).hexdigest()[:32]
+        key = f"{known_key(f)}:{f.path}".encode("utf-8", "surrogateescape")  # a non-UTF-8 name
+        fingerprint = hashlib.sha256(key).hexdigest()[:32]
         results.append(
             {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
                 "level": _LEVEL[f.severity],
-                "message": {"text": (f"{f.kpi}: " if f.kpi else "") + f.render(_)},
+                "message": {"text": visible((f"{f.kpi}: " if f.kpi else "") + f.render(_))},
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.path},
+                            "artifactLocation": artifact_location(f.path),
                             "region": {"startLine": f.line, "startColumn": f.column},
                         }
                     }

@@ -28,6 +28,7 @@ RULES = [
         ),
         {
             "syntax": N_("YAML syntax error: {problem}"),
+            "character": N_("unacceptable character {character}: {reason}"),
             "other": N_("YAML error: {detail}"),
         },
         always=True,
@@ -56,11 +57,24 @@ RULES = [
         "unreadable",
         "error",
         N_("The file cannot be read."),
-        N_("The path does not exist, is a broken symbolic link, or cannot be read."),
+        N_(
+            "The path does not exist, is a broken symbolic link, is not a regular file (a "
+            "directory, a named pipe, a device), or cannot be read. A symbolic link is followed "
+            "only to a file inside the directory being checked (for a file named on the "
+            "command line: its own directory), so that a measure cannot bring a file from "
+            "elsewhere into the findings."
+        ),
         {
             "missing": N_("no such file or directory"),
             "broken_link": N_("broken symbolic link"),
+            "outside": N_("symbolic link out of the directory being checked; not followed"),
+            "not_file_directory": N_("a directory, not a file"),
+            "not_file_fifo": N_("a named pipe (FIFO), not a file"),
+            "not_file_socket": N_("a socket, not a file"),
+            "not_file_device": N_("a device, not a file"),
+            "not_file_other": N_("not a regular file"),
             "unreadable": N_("cannot read: {reason}"),
+            "unreadable_directory": N_("cannot list the directory: {reason}"),
         },
         always=True,
     ),
@@ -106,15 +120,20 @@ RULES = [
         "error",
         N_("The file uses YAML features a measure must not use."),
         N_(
-            "Tags such as !!python/object, merge keys, alias bombs, very deep nesting and very "
-            "large files are refused: a measure is plain data."
+            "Tags such as !!python/object, merge keys, alias bombs (counted in values and in "
+            "characters), very deep nesting, numbers too long to read and very large files are "
+            "refused: a measure is plain data."
         ),
         {
             "size": N_("file is {size:,} bytes; a measure is at most {limit:,}"),
             "tag": N_("tag {tag} is not allowed in a measure file"),
             "merge": N_("merge keys (<<) are not allowed"),
             "bomb": N_("more than {limit:,} values after expanding aliases (alias bomb?)"),
-            "deep": N_("nesting is too deep"),
+            "bomb_chars": N_(
+                "more than {limit:,} characters after expanding aliases (alias bomb?)"
+            ),
+            "deep": N_("nesting is deeper than {limit} levels"),
+            "number": N_("a number of more than {limit:,} digits"),
         },
         always=True,
     ),
@@ -172,6 +191,26 @@ RULES = [
             "configured": N_("no plan.yaml in this directory: chapters are not checked"),
         },
         always=True,
+    ),
+    Rule(
+        "E011",
+        "too-many-findings",
+        "error",
+        N_("The file has more findings than are reported."),
+        N_(
+            "At most 100 findings are reported per file (before --select and --ignore), so "
+            "that one file cannot flood the output or the memory; this finding says how many "
+            "more there were. Fix the ones reported and lint again."
+        ),
+        {
+            "more": N_(
+                "{count:,} more finding(s) in this file not reported (at most {limit} per file)"
+            ),
+            "stopped": N_(
+                "more than {count:,} more findings in this file not reported (at most {limit} "
+                "per file); checking stopped"
+            ),
+        },
     ),
 ]
 

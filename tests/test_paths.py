@@ -1,0 +1,202 @@
+"""Paths (issue 11, items 14–16): a file named twice is checked once, SARIF names files with
+percent-encoded URI references, and the shipped action and example workflow pass file names
+whole and find duplicate ids across the whole measures directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from kpiaudit.cli import main
+
+from .conftest import FIXTURES, ROOT
+
+EXAMPLE = ROOT / "examples" / "measures"
+
+
+def lint_json(args: list[str], capsys) -> list[dict]:
+    code = main(["lint", *args, "-f", "json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+# --- 14: a path named twice ---------------------------------------------------------------------
+
+
+def test_a_file_named_twice_is_checked_once(tmp_path: Path, capsys, monkeypatch) -> None:
+    """It used to be "also defined" in itself (E008), with every finding twice."""
+    shutil.copytree(EXAMPLE, tmp_path / "measures")
+    (tmp_path / "alias").symlink_to(tmp_path / "measures")
+    monkeypatch.chdir(tmp_path)
+    once = lint_json(["measures"], capsys)
+    for args in (
+        ["measures/01-02.yaml", "measures/01-02.yaml"],
+        ["measures", "measures/01-02.yaml", "./measures/01-02.yaml"],
+        ["measures", "alias", "alias/01-02.yaml"],
+    ):
+        findings = lint_json(args, capsys)
+        assert [f["code"] for f in findings] == [f["code"] for f in once], args
+
+
+# --- 15: SARIF URIs -----------------------------------------------------------------------------
+
+NAMES = ["a b.yaml", "a#b.yaml", "50%.yaml", "施策.yaml", "x?y.yaml"]
+
+
+def test_sarif_uris_are_percent_encoded_references(tmp_path: Path, capsys, monkeypatch) -> None:
+    work = tmp_path / "work"
+    d = work / "m e"
+    shutil.copytree(EXAMPLE, d)
+    good = (EXAMPLE / "01-01.yaml").read_text(encoding="utf-8")
+    for name in NAMES:
+        (d / name).write_text(good, encoding="utf-8")  # E007 (and E008): one finding at least
+    elsewhere = tmp_path / "other plan"  # outside the checkout: an absolute file URI
+    shutil.copytree(EXAMPLE, elsewhere)
+    (work / ".git").mkdir()  # the checkout's root, as code scanning's %SRCROOT%
+    monkeypatch.chdir(work)
+    main(["lint", "m e", str(elsewhere / "01-02.yaml"), "-f", "sarif"])
+    doc = json.loads(capsys.readouterr().out)
+    schema = json.loads((FIXTURES / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    locations = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"] for r in doc["runs"][0]["results"]
+    ]
+    relative = {loc["uri"] for loc in locations if loc.get("uriBaseId") == "%SRCROOT%"}
+    assert {
+        "m%20e/a%20b.yaml",
+        "m%20e/a%23b.yaml",
+        "m%20e/50%25.yaml",
+        "m%20e/%E6%96%BD%E7%AD%96.yaml",
+        "m%20e/x%3Fy.yaml",
+    } <= relative
+    assert all(
+        set(uri) <= set("abcdefghijklmnopqrstuvwxyz0123456789-._~/%ABCDEF") for uri in relative
+    )
+    absolute = {loc["uri"] for loc in locations if "uriBaseId" not in loc}
+    assert absolute == {(elsewhere / "01-02.yaml").as_uri()}
+    assert {unquote(uri) for uri in relative} >= {f"m e/{n}" for n in NAMES}
+
+
+# --- 16: the action and the example workflow ------------------------------------------------------
+
+PLAN = """\
+title: 計画
+base_date: '2022-06-07'
+chapters:
+  - {number: 1, title: 一}
+  - {number: 8, title: 八}
+"""
+
+
+def measure(mid: str) -> str:
+    good = (EXAMPLE / "01-01.yaml").read_text(encoding="utf-8")
+    return good.replace("id: 1-1", f"id: {mid}").replace("chapter: 1", f"chapter: {mid[0]}")
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def step(document: Path, where: list[str | int], **match: str) -> dict:
+    """A step of a workflow or action file, as shipped."""
+    node = YAML(typ="safe").load(document.read_text(encoding="utf-8"))
+    for key in where:
+        node = node[key]
+    return next(s for s in node if all(s.get(k) == v for k, v in match.items()))
+
+
+def bash(script: str, repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    bin_dir = str(Path(sys.executable).parent)  # where this kpiaudit is installed
+    full = {**os.environ, **env, "PATH": bin_dir + os.pathsep + os.environ["PATH"]}
+    full.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        ["bash", "-c", script], cwd=repo, env=full, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None, reason="git, bash")
+@pytest.mark.parametrize(
+    ("base", "added"),
+    [
+        ({"08-01.yaml"}, {"08-01.yml", "施策 一.yaml"}),
+        ({"08-01.yml"}, {"08-01.yaml", "施策 一.yaml"}),  # the duplicate lands on the old file
+    ],
+)
+def test_the_shipped_workflow_and_action(tmp_path: Path, base: set[str], added: set[str]) -> None:
+    """Changed files were passed space-separated and git-quoted: a non-ASCII name became E003,
+    and a duplicate of an unchanged file's id passed, since only changed files were linted."""
+    repo = tmp_path / "repo"
+    measures = repo / "measures"
+    measures.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (measures / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    (measures / "01-02.yaml").write_text(  # existing debt in a file the PR does not touch
+        (EXAMPLE / "01-02.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    for name in base:
+        (measures / name).write_text(measure("8-1"), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "checkout", "-qb", "pr")
+    for name in added:
+        (measures / name).write_text(measure("8-1" if "08" in name else "1-9"), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "pr")
+
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    output = tmp_path / "github-output"
+    changed = step(
+        ROOT / "examples/github/workflows/kpiaudit.yml", ["jobs", "lint", "steps"], id="changed"
+    )
+    done = bash(
+        changed["run"],
+        repo,
+        {"BASE_REF": "main", "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "any=true" in output.read_text(encoding="utf-8")
+    listed = (temp / "kpiaudit-changed").read_bytes().split(b"\0")
+    assert {os.fsdecode(p) for p in listed if p} == {f"measures/{n}" for n in added}
+
+    lint = step(ROOT / "action.yml", ["runs", "steps"], name="Lint (annotations)")
+    env = {
+        "PATHS": "measures",
+        "CHANGED": str(temp / "kpiaudit-changed"),
+        "BASELINE": "",
+        "SARIF": "kpiaudit.sarif",
+    }
+    done = bash(lint["run"], repo, env)
+    assert done.returncode == 1, done.stderr
+    annotations = done.stdout.splitlines()
+    titles = sorted(
+        (ln.split("file=")[1].split(",")[0], ln.split("title=")[1].split(" ")[0])
+        for ln in annotations
+    )
+    # 08-01.yml sorts after 08-01.yaml: the duplicate id is reported there, changed or not.
+    assert titles == [("measures/08-01.yml", "E008"), ("measures/施策 一.yaml", "E007")], done
+    sarif = json.loads((repo / "kpiaudit.sarif").read_text(encoding="utf-8"))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert "measures/%E6%96%BD%E7%AD%96%20%E4%B8%80.yaml" in uris
+    assert not [u for u in uris if "01-02" in u]  # unchanged debt is not reported
