@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from kpiaudit.audit import audit
 from kpiaudit.config import Config
-from kpiaudit.lint import audit
 from kpiaudit.model import measure_filename
 
 ROOT = Path(__file__).resolve().parent.parent
