@@ -16,6 +16,7 @@ from . import (
     progress,
     report,
     rules,
+    show,
     status,
 )
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
@@ -58,6 +59,7 @@ app.command()(due.due)
 app.command()(report.report)
 app.command("diff", help=diff.help_text())(diff.diff)
 app.command()(progress.progress)
+app.command()(show.show)
 
 actuals = typer.Typer(
     help="Actual values (実績): record them in the measure files, from a table, the RS system "
