@@ -11,6 +11,7 @@ from . import (
     actuals_suggest,
     diff,
     due,
+    export,
     fix,
     import_plan,
     progress,
@@ -60,6 +61,7 @@ app.command()(report.report)
 app.command("diff", help=diff.help_text())(diff.diff)
 app.command()(progress.progress)
 app.command()(show.show)
+app.command()(export.export)
 
 actuals = typer.Typer(
     help="Actual values (実績): record them in the measure files, from a table, the RS system "
