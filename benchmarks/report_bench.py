@@ -96,7 +96,8 @@ def main() -> None:
     run(f"bundled plan, median of {args.runs}", ROOT / "measures", args.runs)
     if args.large:
         with tempfile.TemporaryDirectory() as tmp:
-            plan = generate(Path(tmp) / "measures", args.large)
+            plan = Path(tmp) / "measures"
+            generate(plan, args.large)  # returns the index of copies, not the directory
             run(f"{args.large} measures, median of {args.runs}", plan, args.runs)
 
 

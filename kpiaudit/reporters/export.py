@@ -115,24 +115,25 @@ def write_xlsx(document: Export, out: Path, language: Headers = "en") -> list[Pa
         names = headers(table, language)
         sheet.append(names)
         widths = [_width(h) + 2 for h in names]  # room for the filter button
-        dates = [f.type == "date" for f in table.fields]
         enums = [f.type == "enum" for f in table.fields]
-        for row in table.rows:
+        for r, row in enumerate(table.rows, 2):
             cells = [xlsx_cell(v, enum) for v, enum in zip(row, enums, strict=True)]
             sheet.append(cells)
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":  # only a closed value ("="): text, never a formula
-                    cell.data_type = "s"
             for i, value in enumerate(cells):
-                if value is not None:
-                    shown = value.isoformat() if isinstance(value, date) else str(value)
-                    widths[i] = max(widths[i], _width(shown))
-        for i, field_is_date in enumerate(dates, 1):
-            letter = get_column_letter(i)
-            sheet.column_dimensions[letter].width = max(_MIN_WIDTH, min(_MAX_WIDTH, widths[i - 1]))
-            if field_is_date:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "yyyy-mm-dd"
+                if value is None:
+                    continue
+                if isinstance(value, date):
+                    sheet.cell(row=r, column=i + 1).number_format = "yyyy-mm-dd"
+                    widths[i] = max(widths[i], 10)
+                    continue
+                if isinstance(value, str) and value.startswith("="):
+                    # only a closed value ("="): text, never a formula
+                    sheet.cell(row=r, column=i + 1).data_type = "s"
+                widths[i] = max(widths[i], _width(str(value)))
+        for i, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(
+                _MIN_WIDTH, min(_MAX_WIDTH, width)
+            )
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "B2"  # the header row and the key column stay in view
