@@ -295,6 +295,7 @@ def test_csv_pair_is_written_together(tmp_path: Path, monkeypatch, capsys) -> No
         (["--out", "x.csv", "--headers", "fr"], "--headers: 'fr' is not en or ja"),
         (["--out", str(EXAMPLES / "01-01.yaml"), "-f", "csv"], "is a measure file"),
         (["--out", str(EXAMPLES), "-f", "sqlite"], "is a directory"),
+        ([str(MEASURES), "--out", "never-written.db"], "the files belong to 2 plans"),
     ],
 )
 def test_bad_arguments_are_usage_errors(args: list[str], message: str, capsys) -> None:
