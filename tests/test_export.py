@@ -8,18 +8,24 @@ import csv
 import json
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from kpiaudit.audit import audit
 from kpiaudit.cli import main
+from kpiaudit.config import Config
 from kpiaudit.reporters import export as export_module
+from kpiaudit.reporters.export import csv_cell
+from kpiaudit.views.export import export
 
 from .conftest import MEASURES, ROOT
 
 EXAMPLES = ROOT / "examples" / "measures"
 TODAY = "2024-06-01"
+TODAY_DATE = date(2024, 6, 1)
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:
@@ -159,15 +165,21 @@ def test_csv_starts_with_a_bom_and_round_trips(bundled: Path, capsys) -> None:
     kpis = read_csv(bundled / "plan.csv")
     milestones = read_csv(bundled / "plan-milestones.csv")
     assert len(kpis) == 377 and len(milestones) > 200
-    # What the database holds, the CSV holds: the same rows, read back as text.
+    # Read back, every cell is what was written: commas, quotes and line breaks in the
+    # plan's text survive, and each row is the database's row.
+    tables = export(audit([MEASURES], Config(), TODAY_DATE).single(), TODAY_DATE)
+    for name, rows in (("kpis", kpis), ("milestones", milestones)):
+        table = tables.tables[name]
+        assert [list(r.values()) for r in rows] == [
+            [csv_cell(v, f.type == "enum") for v, f in zip(row, table.fields, strict=True)]
+            for row in table.rows
+        ]
+        assert list(rows[0]) == table.keys
+    assert any("\n" in r["notes"] for r in kpis) and any("," in r["text"] for r in kpis)
     db = sqlite3.connect(bundled / "plan.db")
-    db.row_factory = sqlite3.Row
-    for table, rows in (("kpis", kpis), ("milestones", milestones)):
-        stored = [dict(r) for r in db.execute(f"SELECT * FROM {table}")]
-        assert len(stored) == len(rows)
-        for want, got in zip(stored, rows, strict=True):
-            assert got.keys() == want.keys()
-            assert got["kpi"] == want["kpi"] and got.get("text") == want.get("text")
+    assert [r["kpi"] for r in kpis] == [
+        r[0] for r in db.execute("SELECT kpi FROM kpis ORDER BY rowid")
+    ]
     e1 = next(r for r in kpis if r["kpi"] == "6-4.E1")
     assert (e1["status"], e1["unset"], e1["compliant"]) == ("unset", "true", "false")
     assert e1["unset_reason"] == "未設定"
