@@ -31,11 +31,12 @@ def show(
     ] = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """One measure (or one KPI) as a whole: title, chapter, each KPI with its kind, status,
-    text, notes, baselines, milestones, actuals, the progress of each milestone and the
-    findings lint reports for it.
+    """One measure or KPI with everything known about it: kpiaudit show 6-4.
 
-    An ID that names nothing exits 2 and names the nearest ids.
+    Its title and chapter, and each KPI with its kind, status, text, notes, baselines,
+    milestones (target, deadline, wording), actuals, each milestone's state, grade and rate as
+    kpiaudit progress judges it on --today, and the findings lint reports for it. An ID that
+    names nothing exits 2 and names the nearest ids.
 
     Examples: kpiaudit show 6-4 · kpiaudit show 6-4.E1 · kpiaudit show 06-04.yaml -f json ·
     kpiaudit show 1-7 --today 2026-11-27
