@@ -283,3 +283,28 @@ def _unmake(made: list[tuple[Path, int]]) -> None:
             if os.stat(path).st_ino == inode:
                 os.unlink(path)
     made.clear()
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` for a writer that wants a file name (sqlite3,
+    openpyxl); when the block ends without an exception the file is synced and renamed onto
+    ``path``, otherwise removed, so ``path`` is the old file or the whole new one."""
+    umask = os.umask(0)
+    os.umask(umask)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

@@ -159,6 +159,19 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
+def visible_block(text: str) -> str:
+    """:func:`visible` for text shown as several lines (a KPI's text in ``kpiaudit show``, a
+    spreadsheet cell): its line breaks are kept, every other character that acts is shown."""
+    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell of a spreadsheet people open (XLSX, CSV for Excel): a formula neutralised
+    (:func:`spreadsheet_cell`) and characters that act shown as escapes, line breaks kept (an
+    XLSX cell cannot even hold a control character)."""
+    return str(spreadsheet_cell(visible_block(text)))
+
+
 def table_cell(value: Any, *, pipes: bool = False) -> Any:
     """A cell of a table people read: text made visible (a cell can start a line), and with
     ``pipes`` (markdown, github) a ``|`` escaped so that it cannot split the row into more

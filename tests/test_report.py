@@ -156,6 +156,49 @@ def test_progress_chart_once_the_plan_records_actuals(tmp_path: Path) -> None:
     assert ">achieved<" in chart and ">2 / 3<" in chart and ">1 / 3<" in chart
 
 
+def test_progress_table_beside_the_chart_is_status_json(tmp_path: Path, capsys) -> None:
+    """The progress chart's text equivalent: a table per chapter with status's own counts."""
+    out = tmp_path / "site"
+    args = [str(EXAMPLES), "--today", "2026-11-27"]
+    assert main(["report", *args, "--out", str(out)]) == 0
+    assert main(["status", *args, "-f", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    html = (out / "index.html").read_text(encoding="utf-8").split('id="progress-table"')[1]
+    html = html.split("</table>")[0]
+    keys = {"achieved": "achieved", "on-track": "on_track", "behind": "behind"}
+    keys |= {"missed": "missed", "no-data": "no_data", "not-measurable": "not_measurable"}
+    for c in [*status["chapters"], {**status["total"], "chapter": "total"}]:
+        row = re.search(rf'<tr data-chapter="{c["chapter"]}">(.*?)</tr>', html, re.S)
+        assert row, c["chapter"]
+        cells = dict(re.findall(r'data-key="([\w-]+)">(\d+)<', row.group(1)))
+        assert {keys[k]: int(v) for k, v in cells.items()} == {key: c[key] for key in keys.values()}
+
+
+def test_measure_page_shows_actuals_on_the_timeline_and_in_a_table(
+    tmp_path: Path, document: ReportDocument
+) -> None:
+    """1-1.E1 asked for 50 ％ by 2026-03-31 and measured 46.5 ％ (令和7年度): the timeline
+    marks the actual beside the deadline, and the tables say the same in words."""
+    out = tmp_path / "site"
+    assert main(["report", str(EXAMPLES), "--out", str(out), "--today", "2026-11-27"]) == 0
+    html = (out / "measure-1-1.html").read_text(encoding="utf-8")
+    chart = html.split('<svg class="chart" id="chart-1-1"')[1].split("</svg>")[0]
+    assert '<title id="chart-1-1-t">Milestones and actual values of 1-1 over time' in chart
+    actuals = re.findall(r'<rect class="mark actual"[^>]*><title>([^<]*)</title>', chart)
+    assert actuals == ["P1: 22手続 (令和6年度, 2025-03-31)", "E1: 46.5％ (令和7年度, 2026-03-31)"]
+    assert "E1: 46.5％ (令和7年度, 2026-03-31)" in chart.split("</desc>")[0]  # in words too
+    assert ">actual value</text>" in chart  # the legend names the marker
+    e1 = html.split('id="kpi-E1"')[1]
+    assert '<td data-state="missed">missed (B) · overdue</td>' in e1
+    table = e1.split("Actual values of E1</caption>")[1].split("</table>")[0]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", table)
+    assert cells == ["令和7年度", "2026-03-31", "46.5％", "例示市 業務統計（架空の例）", "—"]
+    # A plan without actuals keeps the milestone-only chart and no actuals table.
+    page = build_site(document, "en")["measure-1-7.html"].decode("utf-8")
+    assert "Milestones of 1-7 over time" in page and "mark actual" not in page
+    assert "Actual values of" not in page
+
+
 def test_progress_section_only_when_progress_data_exists(document: ReportDocument) -> None:
     assert 'id="chart-progress"' not in build_site(document, "en")["index.html"].decode()
     states = ("achieved", "on-track", "behind", "missed", "no-data")

@@ -238,8 +238,8 @@ def test_pages_fit_the_screen_and_overview_screenshots_are_kept(
         reader.close()
 
 
-@pytest.mark.parametrize("name", ["index.html", "chapter-6.html", "measure-1-7.html"])
-def test_axe_finds_no_serious_or_critical_violation(browser: Any, site: Path, name: str) -> None:
+def serious_violations(browser: Any, site: Path, name: str) -> list[Any]:
+    """What axe-core finds serious or critical on one page."""
     if not AXE.is_file():
         unavailable(f"axe-core is not installed at {AXE}: run scripts/install-test-deps")
     # axe is injected as an inline script, which the report's own CSP rightly forbids.
@@ -250,13 +250,62 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, site: Path, na
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     finally:
         reader.close()
-    bad = [
+    assert result["testEngine"]["version"]  # axe did run
+    return [
         (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"][:3]])
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert bad == []
-    assert result["testEngine"]["version"]  # axe did run
+
+
+@pytest.mark.parametrize("name", ["index.html", "chapter-6.html", "measure-1-7.html"])
+def test_axe_finds_no_serious_or_critical_violation(browser: Any, site: Path, name: str) -> None:
+    assert serious_violations(browser, site, name) == []
+
+
+@pytest.fixture(scope="session")
+def measured_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plan, which records actual values: progress chart, actuals on timelines."""
+    out = tmp_path_factory.mktemp("measured") / "site"
+    plan = ROOT / "examples" / "measures"
+    with contextlib.redirect_stderr(io.StringIO()):
+        code = main(["report", str(plan), "--out", str(out), "--lang", "ja", "--today", MEASURED])
+    assert code == 0
+    return out
+
+
+MEASURED = "2026-11-27"
+
+
+def test_actuals_and_progress_are_drawn_where_the_plan_records_them(
+    browser: Any, measured_site: Path
+) -> None:
+    reader = Reader(browser, measured_site)
+    try:
+        overview = {c["id"]: c for c in reader.open("index.html").evaluate(PAGE_FACTS)["charts"]}
+        progress = overview["chart-progress"]
+        # Two bars: achieved (1-1.P1, 1-2.P1) and missed (1-1.E1); the other states are 0.
+        assert progress["labelledby"] and progress["drawn"] == 2 and progress["height"] > 20
+        page = reader.open("measure-1-1.html")
+        (chart,) = page.evaluate(PAGE_FACTS)["charts"]
+        assert chart["labelledby"] and chart["width"] > 100
+        marks = page.eval_on_selector_all(
+            "svg.chart .mark.actual",
+            # the legend's marker has no title; every drawn one names its value
+            "ms => ms.filter(m => m.querySelector('title'))"
+            ".map(m => [m.getBoundingClientRect().width, m.textContent])",
+        )
+        assert [text for _w, text in marks] == [
+            "P1: 22手続 (令和6年度, 2025-03-31)",
+            "E1: 46.5％ (令和7年度, 2026-03-31)",
+        ]
+        assert all(width > 3 for width, _t in marks)
+        assert page.locator("table.actuals").count() == 2
+    finally:
+        reader.close()
+    assert reader.errors == [] and reader.outside == []
+    for name in ("index.html", "measure-1-1.html"):
+        assert serious_violations(browser, measured_site, name) == [], name
 
 
 def test_tables_sort_with_script_and_stay_plain_without(browser: Any, site: Path) -> None:

@@ -17,11 +17,13 @@ from . import (
     actuals_suggest,
     diff,
     due,
+    export,
     fix,
     import_plan,
     progress,
     report,
     rules,
+    show,
     status,
 )
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
@@ -89,6 +91,8 @@ app.command()(due.due)
 app.command()(report.report)
 app.command("diff", help=diff.help_text())(diff.diff)
 app.command()(progress.progress)
+app.command()(show.show)
+app.command()(export.export)
 
 actuals = typer.Typer(
     help="Actual values (実績): record them in the measure files, from a table, the RS system "

@@ -106,13 +106,13 @@ def audit_paths(paths: list[Path], config: Config, today: date | None = None) ->
     return result
 
 
-def one_plan(paths: list[Path], config: Config) -> Audit:
-    """The audit of the one plan a command reads (status, due); a usage error naming the plans
-    when the files belong to several."""
+def one_plan(paths: list[Path], config: Config, today: date | None = None) -> Audit:
+    """The audit of the one plan a command reads (status, due), the dated rules judged on
+    ``today``; a usage error naming the plans when the files belong to several."""
     from ..audit import TwoPlansError
 
     try:
-        return audit_paths(paths, config).single()
+        return audit_paths(paths, config, today).single()
     except TwoPlansError as exc:
         two_plans(exc.directories)
 

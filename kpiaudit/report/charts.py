@@ -147,14 +147,15 @@ def count_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, i
 class Point:
     row: str  # the KPI id the point belongs to
     when: date
-    state: str  # due | past: which marker is drawn
-    note: str  # tooltip: what is due then
+    state: str  # due | past (a milestone's deadline) | actual (a measured value): the marker
+    note: str  # tooltip: what is due then, or what was measured
 
 
-# Marker shapes, so that "deadline passed" does not depend on its colour.
+# Marker shapes, so that neither "deadline passed" nor "measured" depends on its colour.
 _MARKERS = {
     "due": ("#0072B2", "circle"),
     "past": ("#D55E00", "diamond"),
+    "actual": ("#009E73", "square"),
 }
 
 
@@ -165,6 +166,11 @@ def _marker(state: str, x: float, y: float, note: str = "") -> str:
         return (
             f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"'
             f' stroke="{INK}" stroke-width="1">{tip}</circle>'
+        )
+    if shape == "square":  # smaller than a deadline's marker, which stays visible behind it
+        return (
+            f'<rect class="mark actual" x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7"'
+            f' fill="{colour}" stroke="{INK}" stroke-width="1">{tip}</rect>'
         )
     d = f"M{x:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z"
     return (
@@ -181,8 +187,8 @@ def timeline(
     today: date,
     legend: dict[str, str],
 ) -> Markup:
-    """Milestones on a time axis, one row per KPI, with today marked. ``legend`` names the
-    marker states and ``today`` (already translated)."""
+    """Milestones and actual values on a time axis, one row per KPI, with today marked.
+    ``legend`` names the marker states and ``today`` (already translated)."""
     left, right, row_h, top = 34, WIDTH - 16, 24, 22
     first = min([p.when.year for p in points] + [today.year])
     last = max([p.when.year for p in points] + [today.year]) + 1
@@ -212,9 +218,9 @@ def timeline(
         out.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{TRACK_EDGE}"/>'
         )
-        for p in points:
-            if p.row == row:
-                out.append(_marker(p.state, x(p.when), y, p.note))
+        # Deadlines first, actuals on top: an actual on its deadline's day stays visible.
+        for p in sorted((p for p in points if p.row == row), key=lambda p: p.state == "actual"):
+            out.append(_marker(p.state, x(p.when), y, p.note))
     tx = x(today)
     out.append(
         f'<line class="today" x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{bottom}"'
@@ -231,5 +237,8 @@ def timeline(
     out.append(f'<text x="16" y="{ly:.1f}" class="tick">{esc(legend["due"])}</text>')
     out.append(_marker("past", 126, ly - 4))
     out.append(f'<text x="136" y="{ly:.1f}" class="tick">{esc(legend["past"])}</text>')
+    if any(p.state == "actual" for p in points):
+        out.append(_marker("actual", 252, ly - 4))
+        out.append(f'<text x="262" y="{ly:.1f}" class="tick">{esc(legend["actual"])}</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -18,7 +18,8 @@ from dateutil.relativedelta import relativedelta
 
 from ..audit import Audit
 from ..i18n import _
-from ..model import Finding
+from ..model import Actual, Finding, Milestone
+from ..progress import Judgement, amount, judge_plan
 from ..views.due import DueRow, due
 from ..views.status import Row, status
 
@@ -92,6 +93,23 @@ class MilestoneDoc:
     deadline_text: str
     recurring: bool
     overdue: bool
+    # How it stands as of the report's day: ``kpiaudit progress``'s judgement of it; None
+    # when it has no deadline to be judged by.
+    state: str | None = None
+    grade: str | None = None
+    rate: float | None = None  # percent
+
+
+@dataclass(frozen=True)
+class ActualDoc:
+    """One measured value of a KPI (実績), as its measure file records it."""
+
+    period: str
+    as_of: date
+    value: str  # the number with its unit (1,234件), "" for a binary actual
+    achieved: bool | None  # a binary actual: was the milestone reached
+    source: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,7 @@ class KpiDoc:
     milestones: tuple[MilestoneDoc, ...]
     baselines: tuple[str, ...]
     findings: tuple[FindingDoc, ...]
+    actuals: tuple[ActualDoc, ...] = ()
 
     @property
     def compliant(self) -> bool:
@@ -203,6 +222,7 @@ def build_document(result: Audit, today: date) -> ReportDocument:
     overdue = overdue_milestones(result, today)
     late = {(d.kpi, d.deadline, d.deadline_text) for d in overdue}
     codes = result.kpi_codes()
+    judged = {(str(j.kpi), j.index): j for j in judge_plan(plan, today)}
     by_kpi, by_measure = _findings(result.findings)
     measures = tuple(
         MeasureDoc(
@@ -223,18 +243,12 @@ def build_document(result: Audit, today: date) -> ReportDocument:
                     unset_reason=k.unset_reason,
                     flags=tuple(c for c in FLAGS if c in codes.get(str(m.kpi_ref(k)), set())),
                     milestones=tuple(
-                        MilestoneDoc(
-                            target=ms.target.text if ms.target else "",
-                            deadline=ms.deadline.date if ms.deadline else None,
-                            deadline_text=ms.deadline.text if ms.deadline else "",
-                            recurring=bool(ms.deadline and ms.deadline.recurring),
-                            overdue=ms.deadline is not None
-                            and (str(m.kpi_ref(k)), ms.deadline.date, ms.deadline.text) in late,
-                        )
-                        for ms in k.milestones
+                        _milestone(ms, judged.get((str(m.kpi_ref(k)), i)), late, str(m.kpi_ref(k)))
+                        for i, ms in enumerate(k.milestones)
                     ),
                     baselines=tuple(b.text for b in k.baselines),
                     findings=by_kpi.get(str(m.kpi_ref(k)), ()),
+                    actuals=tuple(_actual(a) for a in k.actuals),
                 )
                 for k in m.kpis
             ),
@@ -258,6 +272,26 @@ def build_document(result: Audit, today: date) -> ReportDocument:
         files_left_out=len({f.path for f in result.findings if f.code in LEFT_OUT}),
         progress=_progress(chapter_rows, total) if overall.measured else None,
     )
+
+
+def _milestone(
+    ms: Milestone, j: Judgement | None, late: set[tuple[str, date, str]], ref: str
+) -> MilestoneDoc:
+    return MilestoneDoc(
+        target=ms.target.text if ms.target else "",
+        deadline=ms.deadline.date if ms.deadline else None,
+        deadline_text=ms.deadline.text if ms.deadline else "",
+        recurring=bool(ms.deadline and ms.deadline.recurring),
+        overdue=ms.deadline is not None and (ref, ms.deadline.date, ms.deadline.text) in late,
+        state=j.state if j else None,
+        grade=j.grade if j else None,
+        rate=j.rate if j else None,
+    )
+
+
+def _actual(a: Actual) -> ActualDoc:
+    value = amount(a.value, a.unit) if a.value is not None else ""
+    return ActualDoc(a.period, a.as_of, value, a.achieved, a.source, a.note)
 
 
 # status's JSON keys for the progress states (achieved counts achieved-late too: both met it)

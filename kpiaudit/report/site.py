@@ -27,7 +27,7 @@ from markupsafe import Markup
 from .. import __version__, i18n
 from ..i18n import N_, _
 from . import charts
-from .document import ChapterDoc, KpiDoc, MeasureDoc, ReportDocument
+from .document import ActualDoc, ChapterDoc, KpiDoc, MeasureDoc, ReportDocument
 from .safe import clean
 
 MARKER = ".kpiaudit-report"  # tells a later run that the directory holds a report it may replace
@@ -206,31 +206,53 @@ def _progress_chart(document: ReportDocument) -> Markup | None:
 
 
 def _timeline(measure: MeasureDoc, today: date) -> Markup | None:
+    """Each KPI's dated milestones and its actual values, one row per KPI."""
     points: list[charts.Point] = []
     rows: list[str] = []
     for k in measure.kpis:
         dated = [ms for ms in k.milestones if ms.deadline is not None]
-        if dated and k.id not in rows:
+        if (dated or k.actuals) and k.id not in rows:
             rows.append(k.id)
         for ms in dated:
             assert ms.deadline is not None
             note = f"{k.id}: {ms.target or ms.deadline_text} ({ms.deadline.isoformat()})"
             points.append(charts.Point(k.id, ms.deadline, "past" if ms.overdue else "due", note))
+        for a in k.actuals:
+            note = f"{k.id}: {_actual_text(a)} ({a.period}, {a.as_of.isoformat()})"
+            points.append(charts.Point(k.id, a.as_of, "actual", note))
     if not points:
         return None
-    desc = "; ".join(
-        (
-            _("{kpi} by {date} (deadline passed)") if p.state == "past" else _("{kpi} by {date}")
-        ).format(kpi=p.row, date=p.when.isoformat())
-        for p in points
-    )
+
+    def said(p: charts.Point) -> str:
+        if p.state == "actual":
+            return p.note
+        if p.state == "past":
+            return _("{kpi} by {date} (deadline passed)").format(kpi=p.row, date=p.when.isoformat())
+        return _("{kpi} by {date}").format(kpi=p.row, date=p.when.isoformat())
+
+    desc = "; ".join(said(p) for p in points)
     legend = {
         "due": _("upcoming"),
         "past": _("deadline passed"),
+        "actual": _("actual value"),
         "today": _("today {date}").format(date=today.isoformat()),
     }
-    title = _("Milestones of {measure} over time").format(measure=measure.id)
+    measured = any(p.state == "actual" for p in points)
+    title = (
+        _("Milestones and actual values of {measure} over time")
+        if measured
+        else _("Milestones of {measure} over time")
+    ).format(measure=measure.id)
     return charts.timeline(f"chart-{measure.id}", title, desc, rows, points, today, legend)
+
+
+def _actual_text(a: ActualDoc) -> str:
+    """An actual as people read it: its value, or whether the milestone was reached."""
+    if a.value:
+        return a.value
+    if a.achieved is None:
+        return "—"
+    return _("achieved") if a.achieved else _("not achieved")
 
 
 # --- environment ----------------------------------------------------------------------------
@@ -273,6 +295,7 @@ def _environment() -> Environment:
     env.filters["pct"] = lambda x: f"{x:.0%}"
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["flags"] = _flag_text
+    env.filters["actual"] = _actual_text
     return env
 
 
