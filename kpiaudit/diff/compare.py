@@ -10,14 +10,17 @@ the way each half of a milestone moved.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from ..model import Deadline, Kpi, Measure, Milestone, Plan, Target
 from .changes import Change
 from .pairing import pair_kpis, pair_measures
 from .ranking import deadline_change, deadline_value, level, target_change, target_json
 from .similarity import Pair, normalise
+
+T = TypeVar("T", Target, Deadline)
 
 
 def compare(old: Plan, new: Plan) -> list[Change]:
@@ -167,8 +170,8 @@ def _kpi_changes(om: Measure, ok: Kpi, nm: Measure, j: int, pair: Pair) -> Itera
         n = nk.milestones[i_new] if i_new is not None else Milestone(None, None)
         number = (i_new if i_new is not None else i_old or 0) + 1
         node = (*at, "milestones", i_new) if i_new is not None else (*at, "milestones")
-        yield from _target_change(o.target, n.target, number, node, base)
-        yield from _deadline_change(o.deadline, n.deadline, number, node, base)
+        yield from _part_change(_TARGET, o.target, n.target, number, node, base)
+        yield from _part_change(_DEADLINE, o.deadline, n.deadline, number, node, base)
 
 
 def _key(m: Milestone) -> tuple[object, object]:
@@ -191,9 +194,29 @@ def _aligned(old: list[Milestone], new: list[Milestone]) -> Iterator[tuple[int |
             yield (olds[k] if k < len(olds) else None, news[k] if k < len(news) else None)
 
 
-def _target_change(
-    o: Target | None,
-    n: Target | None,
+@dataclass(frozen=True)
+class _Part(Generic[T]):
+    """How one part of a milestone (its target or its deadline) is compared."""
+
+    name: str  # the key in the file, for the node a change points at
+    added: str  # the change when NEW has it and OLD had not
+    removed: str
+    ranked: Callable[[T, T], str | None]  # the change between two, or None when equal
+    value: Callable[[T], Any]  # how it is shown as before/after values
+
+
+_TARGET: _Part[Target] = _Part(
+    "target", "target-raised", "target-lowered", target_change, target_json
+)
+_DEADLINE: _Part[Deadline] = _Part(
+    "deadline", "deadline-added", "deadline-removed", deadline_change, deadline_value
+)
+
+
+def _part_change(
+    part: _Part[T],
+    o: T | None,
+    n: T | None,
     number: int,
     node: tuple[str | int, ...],
     base: dict[str, Any],
@@ -201,47 +224,19 @@ def _target_change(
     if o is None and n is None:
         return
     if o is None or n is None:
-        kind = "target-raised" if o is None else "target-lowered"
+        kind = part.added if o is None else part.removed
     else:
-        found = target_change(o, n)
+        found = part.ranked(o, n)
         if found is None:
             return
         kind = found
     yield Change(
         kind,
-        before=o.text if o else None,
-        after=n.text if n else None,
-        before_value=target_json(o) if o else None,
-        after_value=target_json(n) if n else None,
+        before=o.text if o is not None else None,
+        after=n.text if n is not None else None,
+        before_value=part.value(o) if o is not None else None,
+        after_value=part.value(n) if n is not None else None,
         milestone=number,
-        node=(*node, "target") if n is not None and len(node) > 3 else node,
-        **base,
-    )
-
-
-def _deadline_change(
-    o: Deadline | None,
-    n: Deadline | None,
-    number: int,
-    node: tuple[str | int, ...],
-    base: dict[str, Any],
-) -> Iterator[Change]:
-    if o is None and n is None:
-        return
-    if o is None or n is None:
-        kind = "deadline-added" if o is None else "deadline-removed"
-    else:
-        found = deadline_change(o, n)
-        if found is None:
-            return
-        kind = found
-    yield Change(
-        kind,
-        before=o.text if o else None,
-        after=n.text if n else None,
-        before_value=deadline_value(o) if o else None,
-        after_value=deadline_value(n) if n else None,
-        milestone=number,
-        node=(*node, "deadline") if n is not None and len(node) > 3 else node,
+        node=(*node, part.name) if n is not None and len(node) > 3 else node,
         **base,
     )

@@ -93,7 +93,8 @@ _COLUMNS = [
 ]
 
 
-def _shown_actual(a: Actual | None) -> str:
+def shown_actual(a: Actual | None) -> str:
+    """An actual as a table cell shows it: the amount with its unit, or achieved/not."""
     if a is None:
         return ""
     if a.value is None:
@@ -115,7 +116,7 @@ def progress_table(rows: list[Judgement], today: date) -> Table:
             j.type,
             j.target.text if j.target else "",
             _deadline(j),
-            _shown_actual(j.actual),
+            shown_actual(j.actual),
             j.actual.as_of.isoformat() if j.actual else "",
             f"{j.rate:.1f}%" if j.rate is not None else "",
             j.state,

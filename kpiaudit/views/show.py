@@ -19,8 +19,8 @@ from typing import Any
 from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Actual, Baseline, Chapter, Finding, Kpi, KpiRef, Measure, Milestone
-from ..progress import Judgement, amount, judge_kpi
-from .progress import row_json
+from ..progress import Judgement, judge_kpi
+from .progress import row_json, shown_actual
 from .table import Column, Table
 
 # The three flags of audit-rules.md, with status's JSON keys.
@@ -256,14 +256,6 @@ _ACTUALS = [
     Column(N_("source"), wrap=True),
     Column(N_("note"), wrap=True),
 ]
-
-
-def shown_actual(a: Actual | None) -> str:
-    if a is None:
-        return ""
-    if a.value is None:
-        return _("achieved") if a.achieved else _("not achieved")
-    return amount(a.value, a.unit)
 
 
 def _deadline(v: MilestoneView) -> str:
