@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import fail, one_plan, setup
 from .options import ConfigOpt, PathsArg, TodayOpt, today_date
 
@@ -20,13 +20,32 @@ if TYPE_CHECKING:
 FORMATS = ("table", "rs")
 
 
+HELP = N_(
+    """Record actual values (実績) in the measure files of the KPIs they measure.
+
+A table has the columns kpi, period, value, unit, source, note, achieved (or KPI, 期間,
+実績値, 単位, 出典, 備考, 達成). With --from rs and --map, the 3.実績値 of each mapped RS
+indicator are imported and its targets recorded under the KPI's rs: key (lint compares
+them with the plan: K305). A row that cannot be used is reported with its file and row and
+skipped; the others are written, surgically (comments and layout kept), all files
+atomically or none. The same period and source is the same actual: importing twice changes
+nothing, and a changed value is an update (shown by --diff). Exit 0 all recorded, 1 rows
+skipped, 2 a file that cannot be read or a usage error.
+
+Examples: kpiaudit actuals import actuals.csv --diff · kpiaudit actuals import
+3-1_RS_2024_効果発現経路_目標・実績.csv --map rs-map.yaml"""
+)
+
+
 def import_actuals(
     file: Annotated[
         Path,
         typer.Argument(
             metavar="FILE",
-            help="A table of actuals (CSV or XLSX), or the RS system's "
-            "3-1_RS_{year}_効果発現経路_目標・実績.csv.",
+            help=N_(
+                "A table of actuals (CSV or XLSX), or the RS system's "
+                "3-1_RS_{year}_効果発現経路_目標・実績.csv."
+            ),
             show_default=False,
         ),
     ],
@@ -36,7 +55,7 @@ def import_actuals(
         typer.Option(
             "--from",
             metavar="table|rs",
-            help="What FILE is. Default: rs when its header is the RS 3-1 layout, else table.",
+            help=N_("What FILE is. Default: rs when its header is the RS 3-1 layout, else table."),
         ),
     ] = None,
     map_file: Annotated[
@@ -44,36 +63,24 @@ def import_actuals(
         typer.Option(
             "--map",
             metavar="MAP",
-            help="With --from rs: the YAML file saying which RS indicator measures which KPI "
-            "(kpiaudit actuals suggest-map proposes one).",
+            help=N_(
+                "With --from rs: the YAML file saying which RS indicator measures which KPI "
+                "(kpiaudit actuals suggest-map proposes one)."
+            ),
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be imported; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Say what would be imported; write nothing."))
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Print the changes as a unified diff; write nothing.")
+        bool, typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing."))
     ] = False,
     today: TodayOpt = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar while a long file is read.")
+        bool, typer.Option("--quiet", "-q", help=N_("No progress bar while a long file is read."))
     ] = False,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Record actual values (実績) in the measure files of the KPIs they measure.
-
-    A table has the columns kpi, period, value, unit, source, note, achieved (or KPI, 期間,
-    実績値, 単位, 出典, 備考, 達成). With --from rs and --map, the 3.実績値 of each mapped RS
-    indicator are imported and its targets recorded under the KPI's rs: key (lint compares
-    them with the plan: K305). A row that cannot be used is reported with its file and row and
-    skipped; the others are written, surgically (comments and layout kept), all files
-    atomically or none. The same period and source is the same actual: importing twice changes
-    nothing, and a changed value is an update (shown by --diff). Exit 0 all recorded, 1 rows
-    skipped, 2 a file that cannot be read or a usage error.
-
-    Examples: kpiaudit actuals import actuals.csv --diff · kpiaudit actuals import
-    3-1_RS_2024_効果発現経路_目標・実績.csv --map rs-map.yaml
-    """
     from ..actuals.records import ActualsFileError
     from ..actuals.write import plan_writes
     from .recording import finish

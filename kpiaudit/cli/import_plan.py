@@ -15,11 +15,25 @@ if TYPE_CHECKING:
     from ..importer import Written
 
 
+HELP = N_(
+    """Turn the published plan text into measures/: one YAML file per measure plus plan.yaml.
+
+The same text gives the same files on any day: relative dates (今年度) are read against
+the plan's own date, from --base-date or from the text. What import wrote is recorded in
+OUT/.kpiaudit-import.json.
+
+Example: kpiaudit import sources/digital-plan-2022-measures.txt --out measures
+--base-date 2022-06-07"""
+)
+
+
 def import_plan(
     source_file: Annotated[
-        Path, typer.Argument(metavar="SOURCE", help="Plan text extracted from the PDF (UTF-8).")
+        Path, typer.Argument(metavar="SOURCE", help=N_("Plan text extracted from the PDF (UTF-8)."))
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write the measures to.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help=N_("Directory to write the measures to."))
+    ],
     base_date: Annotated[
         str | None,
         typer.Option(
@@ -32,9 +46,10 @@ def import_plan(
             ),
         ),
     ] = None,
-    edition: Annotated[str, typer.Option(help="Edition label stored in plan.yaml.")] = "",
+    edition: Annotated[str, typer.Option(help=N_("Edition label stored in plan.yaml."))] = "",
     schema_ref: Annotated[
-        str, typer.Option(help="Schema path written in each file's yaml-language-server comment.")
+        str,
+        typer.Option(help=N_("Schema path written in each file's yaml-language-server comment.")),
     ] = ("../schema/measure.schema.json"),
     force: Annotated[
         bool,
@@ -48,15 +63,6 @@ def import_plan(
         ),
     ] = False,
 ) -> None:
-    """Turn the published plan text into measures/: one YAML file per measure plus plan.yaml.
-
-    The same text gives the same files on any day: relative dates (今年度) are read against
-    the plan's own date, from --base-date or from the text. What import wrote is recorded in
-    OUT/.kpiaudit-import.json.
-
-    Example: kpiaudit import sources/digital-plan-2022-measures.txt --out measures
-    --base-date 2022-06-07
-    """
     from .. import importer, source
     from ..fsutil import PartialWrite
     from ..safe_text import visible, visible_line

@@ -28,8 +28,10 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table (rich, default on a terminal), plain "
-        "(default when piped), markdown, github, csv or json.",
+        help=N_(
+            "table (rich, default on a terminal), plain "
+            "(default when piped), markdown, github, csv or json."
+        ),
     ),
 ]
 KindOpt = Annotated[
@@ -49,7 +51,7 @@ AllowBrokenOpt = Annotated[
     ),
 ]
 ChapterOpt = Annotated[
-    str | None, typer.Option("--chapter", "-c", metavar="N", help="Chapter number: 6, Ⅵ or VI.")
+    str | None, typer.Option("--chapter", "-c", metavar="N", help=N_("Chapter number: 6, Ⅵ or VI."))
 ]
 
 
@@ -57,7 +59,7 @@ TodayOpt = Annotated[
     str | None,
     typer.Option(
         metavar="YYYY-MM-DD",
-        help="Judge as of this day: what was known then, and what had passed. Default: today.",
+        help=N_("Judge as of this day: what was known then, and what had passed. Default: today."),
     ),
 ]
 

@@ -10,17 +10,18 @@ import typer
 from ..i18n import N_, _
 from .common import EXIT_OK, fail
 
+HELP = N_("""List the rules, or explain one: kpiaudit rules K102.""")
+
 
 def rules(
     code: Annotated[
         str | None,
-        typer.Argument(help="A rule code or name (K102, no-quantitative-target) to explain."),
+        typer.Argument(help=N_("A rule code or name (K102, no-quantitative-target) to explain.")),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help=N_("text or json."))
     ] = "text",
 ) -> int:
-    """List the rules, or explain one: kpiaudit rules K102."""
     from ..reporters.json_out import dump_json
     from ..rules import RULES, Rule, example, resolve
 
