@@ -86,13 +86,13 @@ def add(
     from .recording import finish
 
     if dry_run and diff:
-        fail("--dry-run and --diff: choose one")
+        fail(_("--dry-run and --diff: choose one"))
     if not period.strip():
-        fail("--period is required: the period the value is for (令和5年度, 2024年3月 …)")
+        fail(_("--period is required: the period the value is for (令和5年度, 2024年3月 …)"))
     if not source.strip():
-        fail("--source is required: where the value comes from (出典)")
+        fail(_("--source is required: where the value comes from (出典)"))
     if value is None and achieved is None:
-        fail("give --value (with --unit) or, for a binary milestone, --achieved/--not-achieved")
+        fail(_("give --value (with --unit) or, for a binary milestone, --achieved/--not-achieved"))
     day = today_date(today)
     try:
         ref = parse_kpi_ref(kpi)

@@ -86,15 +86,19 @@ def import_actuals(
     from .recording import finish
 
     if dry_run and diff:
-        fail("--dry-run and --diff: choose one")
+        fail(_("--dry-run and --diff: choose one"))
     if source_format is not None and source_format not in FORMATS:
-        fail(f"--from: {source_format!r} is not table or rs")
+        fail(_("--from: {value!r} is not table or rs").format(value=source_format))
     day = today_date(today)
     kind = source_format or _sniff(file)
     if kind == "table" and map_file is not None:
-        fail("--map goes with --from rs")
+        fail(_("--map goes with --from rs"))
     if kind == "rs" and map_file is None:
-        fail(f"{file.as_posix()} is an RS file: say with --map which indicator measures which KPI")
+        fail(
+            _("{file} is an RS file: say with --map which indicator measures which KPI").format(
+                file=file.as_posix()
+            )
+        )
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
     try:
@@ -127,7 +131,11 @@ def _sniff(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.readline(1 << 16).decode("utf-8-sig", errors="replace")
     except OSError as exc:
-        fail(f"{path.as_posix()}: cannot read: {exc.strerror or exc}")
+        fail(
+            _("{path}: cannot read: {reason}").format(
+                path=path.as_posix(), reason=exc.strerror or exc
+            )
+        )
     return "rs" if PROJECT_ID in head and ROW_KIND in head else "table"
 
 
@@ -143,7 +151,11 @@ def _read_rs(
 
     mapping = load_mapping(map_file)
     if not mapping:
-        fail(f"{map_file.as_posix()} maps no indicator (are its entries still commented out?)")
+        fail(
+            _("{file} maps no indicator (are its entries still commented out?)").format(
+                file=map_file.as_posix()
+            )
+        )
     linked: list[tuple[MappingEntry, RsIndicator]] = []
     unmapped: list[RowProblem] = []
     with reading(path, quiet=quiet) as progress:

@@ -71,13 +71,17 @@ def import_plan(
     try:
         raw = source_file.read_bytes()
     except OSError as exc:
-        fail(f"{source_file}: cannot read: {exc.strerror or exc}")
+        fail(
+            _("{path}: cannot read: {reason}").format(path=source_file, reason=exc.strerror or exc)
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         fail(
-            f"{source_file}: byte {exc.start}: not UTF-8 ({exc.reason}); convert the file "
-            "to UTF-8 first (e.g. iconv -f SHIFT_JIS -t UTF-8)"
+            _(
+                "{path}: byte {byte}: not UTF-8 ({reason}); convert the file to UTF-8 first "
+                "(e.g. iconv -f SHIFT_JIS -t UTF-8)"
+            ).format(path=source_file, byte=exc.start, reason=exc.reason)
         )
     stated = source.stated_date(text)
     if given is not None:
@@ -109,7 +113,11 @@ def import_plan(
             ).format(source=source_file.as_posix(), count=len(summary.errors))
         )
     if summary.measures == 0:
-        fail(f"{source_file}: no measures found (expected headings like [No.６－４] title)")
+        fail(
+            _("{path}: no measures found (expected headings like [No.６－４] title)").format(
+                path=source_file
+            )
+        )
     try:
         written = importer.write(out, files, force=force)
     except PartialWrite as exc:
@@ -120,13 +128,19 @@ def import_plan(
             ).format(out=out, path=exc.failed.name, reason=exc.strerror, count=len(exc.written))
         )
     except OSError as exc:
-        fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
+        fail(
+            _("{out}: cannot write: {reason}; nothing was changed").format(
+                out=out, reason=exc.strerror or exc
+            )
+        )
     existing = written.refused
     if existing:
         shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
         fail(
-            f"{out}: {len(existing)} file(s) already exist ({shown}); nothing was written. "
-            "Use --force to overwrite."
+            _(
+                "{out}: {count} file(s) already exist ({shown}); nothing was written. "
+                "Use --force to overwrite."
+            ).format(out=out, count=len(existing), shown=shown)
         )
     err = sys.stderr
     for line in importer.summary_lines(summary):

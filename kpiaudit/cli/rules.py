@@ -31,7 +31,7 @@ def rules(
     if code is not None:
         rule = resolve(code)
         if rule is None:
-            fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
+            fail(_("unknown rule {code!r}; `kpiaudit rules` lists them").format(code=code))
         chosen = [rule]
 
     def as_json(r: Rule) -> dict[str, Any]:
