@@ -55,7 +55,7 @@ revision or change type, a missing directory).
 
 
 def help_text() -> str:
-    types = "\n".join(f"- **{kind}**: {_(meaning)}" for kind, meaning in CHANGE_TYPES.items())
+    types = "\n".join("- **" + kind + "**: " + _(meaning) for kind, meaning in CHANGE_TYPES.items())
     return _(HELP).format(types=types)
 
 

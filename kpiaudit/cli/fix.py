@@ -104,6 +104,7 @@ def fix(
             for f in report.changed
         ]
     verb = _("would fix") if diff else _("fixed")
+    not_fixed = _("not fixed")
     unwritten = {id(f) for f, _why in left}
     for f in fixes:
         name = visible_line(shown_path(f.path.as_posix(), config.root))
@@ -111,10 +112,10 @@ def fix(
             for item in f.fixed:
                 print(f"{name}: {verb} {visible(item)}", file=err)
         for item in f.skipped:
-            print(f"{name}: {_('not fixed')}: {visible(item)}", file=err)
+            print(f"{name}: {not_fixed}: {visible(item)}", file=err)
     for f, why in left:
         name = visible_line(shown_path(f.path.as_posix(), config.root))
-        print(f"{name}: {_('not fixed')}: {visible(why)}", file=err)
+        print(f"{name}: {not_fixed}: {visible(why)}", file=err)
     kpis = sum(len(f.fixed) for f in done)
     by_hand = sum(len(f.skipped) for f in fixes) + sum(len(f.fixed) for f, _why in left)
     summary = _("kpiaudit: {verb} {kpis} KPI(s) in {files} file(s)").format(

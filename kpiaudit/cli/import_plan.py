@@ -106,7 +106,8 @@ def import_plan(
     if summary.errors:
         shown_source = visible_line(source_file.as_posix())
         for line_no, message in summary.errors:
-            print(f"{shown_source}:{line_no}: {_('error')}: {visible(message)}", file=sys.stderr)
+            label = _("error")
+            print(f"{shown_source}:{line_no}: {label}: {visible(message)}", file=sys.stderr)
         fail(
             _(
                 "{source}: {count} problem(s) in the plan text (listed above); nothing was written"
@@ -154,7 +155,8 @@ def import_plan(
     _say(written, out)
     shown_source = visible_line(source_file.as_posix())
     for line_no, message in summary.warnings:
-        print(f"{shown_source}:{line_no}: {_('warning')}: {visible(message)}", file=err)
+        label = _("warning")
+        print(f"{shown_source}:{line_no}: {label}: {visible(message)}", file=err)
 
 
 def _say(written: Written, out: Path) -> None:

@@ -23,7 +23,7 @@ def rules(
     ] = "text",
 ) -> int:
     from ..reporters.json_out import dump_json
-    from ..rules import RULES, Rule, example, resolve
+    from ..rules import RULES, Rule, cases, example, resolve
 
     if output_format not in ("text", "json"):
         fail(_("--format: {value!r} is not text or json").format(value=output_format))
@@ -61,9 +61,14 @@ def rules(
             if r.always
             else ""
         )
+        severity = _("default severity")
+        caption = _("Example:")
+        note = cases(r.code)["fail"].get("note")
+        if note:  # what the example shows, when the snippet alone cannot say it
+            caption = _("Example ({note}):").format(note=_(str(note)))
         print(
-            f"{r.code} {r.name} ({_('default severity')}: {r.severity})\n\n{_(r.summary)}\n\n"
-            f"{_(r.explanation)}{always}\n\n{_('Example:')}\n"
+            f"{r.code} {r.name} ({severity}: {r.severity})\n\n{_(r.summary)}\n\n"
+            f"{_(r.explanation)}{always}\n\n{caption}\n"
             + "\n".join("    " + ln for ln in example(r.code).split("\n"))
         )
         return EXIT_OK
