@@ -283,3 +283,17 @@ def test_japanese_tables_fit_80_columns_with_whole_headers(
     for header in headers:
         assert any(re.search(rf"(^|\s){header}(\s|$)", ln) for ln in header_lines), header
     assert "…" not in "".join(header_lines)
+
+
+def test_the_compiled_catalogue_is_package_data() -> None:
+    """A non-editable install reads the .mo from the wheel: pyproject must ship it."""
+    import fnmatch
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = data["tool"]["setuptools"]["package-data"]["kpiaudit"]
+    shipped = MO.relative_to(PACKAGE).as_posix()
+    assert any(fnmatch.fnmatch(shipped, g) for g in globs)
