@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .i18n import _
+
 # The plan numbers its chapters with the full-width Roman numerals of Unicode (Ⅰ．… Ⅹ．).
 FULLWIDTH_ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 _ASCII_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -23,5 +25,5 @@ def parse_chapter(value: str) -> int:
         return int(v)
     number = roman_to_int(v)
     if number is None:
-        raise ValueError(f"{value!r} is not a chapter number (6, Ⅵ or VI)")
+        raise ValueError(_("{value!r} is not a chapter number (6, Ⅵ or VI)").format(value=value))
     return number

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .i18n import _
+from .i18n import LANGUAGES, _
 from .load import Problem, read_bounded
 from .model import SEVERITIES, Severity
 from .rules import RULES, always_rule, is_selector, resolve
@@ -25,7 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-KEYS = {"select", "ignore", "severity", "per-file-ignores", "measures", "base-date"}
+KEYS = {"select", "ignore", "severity", "per-file-ignores", "measures", "base-date", "lang"}
 
 
 class ConfigError(Exception):
@@ -40,6 +40,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     measures: Path | None = None
     base_date: date | None = None
+    lang: str | None = None  # the project's language (see kpiaudit.i18n.choose_language)
     source: str = ""  # the file the settings came from, for messages
     # The project root (see the module's docstring); None when none was found up to /.
     root: Path | None = None
@@ -73,7 +74,7 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except ValueError as exc:  # not UTF-8, TOMLDecodeError, or a number too long to convert
-        raise ConfigError(f"{path}: {exc}") from exc
+        raise ConfigError(f"{path}: {exc}") from exc  # the TOML parser's own words
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
@@ -81,7 +82,7 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     found: tuple[Path, dict[str, Any]] | None
     if explicit is not None:
         if not explicit.is_file():
-            raise ConfigError(f"{explicit}: no such configuration file")
+            raise ConfigError(_("{path}: no such configuration file").format(path=explicit))
         raw = _read(explicit)
         if explicit.name == "pyproject.toml":
             tool = raw.get("tool", {})
@@ -97,6 +98,12 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     return config
 
 
+def configured_language(explicit: Path | None = None) -> str | None:
+    """``lang`` of the configuration a command run here would read, checked as the command
+    will check it (a ConfigError otherwise)."""
+    return load_config(explicit=explicit).lang
+
+
 def parse_config(raw: Any, path: Path) -> Config:
     where = str(path)
     if not isinstance(raw, dict):  # [tool] kpiaudit = 5
@@ -108,7 +115,9 @@ def parse_config(raw: Any, path: Path) -> Config:
     unknown = sorted(set(raw) - KEYS)
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}"
+            _("{where}: unknown key(s) {keys}; known: {known}").format(
+                where=where, keys=", ".join(unknown), known=", ".join(sorted(KEYS))
+            )
         )
     cfg = Config(source=where)
     if "select" in raw:
@@ -118,27 +127,35 @@ def parse_config(raw: Any, path: Path) -> Config:
     sev = raw.get("severity", {})
     if not isinstance(sev, dict):
         raise ConfigError(
-            f'{where}: severity must be a table, e.g. severity = {{ K103 = "warning" }}'
+            _('{where}: severity must be a table, e.g. severity = {{ K103 = "warning" }}').format(
+                where=where
+            )
         )
     for key, level in sev.items():
         rule = resolve(key)
         if rule is None:
-            raise ConfigError(f"{where}: severity: unknown rule {key!r}")
+            raise ConfigError(
+                _("{where}: severity: unknown rule {key!r}").format(where=where, key=key)
+            )
         if rule.always:
             raise ConfigError(f"{where}: severity: {always_message(rule.code)}")
         if level not in SEVERITIES:
             raise ConfigError(
-                f"{where}: severity.{key}: {level!r} is not one of {', '.join(SEVERITIES)}"
+                _("{where}: severity.{key}: {level!r} is not one of {choices}").format(
+                    where=where, key=key, level=level, choices=", ".join(SEVERITIES)
+                )
             )
         cfg.severity[rule.code] = level
     pfi = raw.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
-        raise ConfigError(f"{where}: per-file-ignores must be a table of glob = [codes]")
+        raise ConfigError(
+            _("{where}: per-file-ignores must be a table of glob = [codes]").format(where=where)
+        )
     for glob, codes in pfi.items():
         cfg.per_file_ignores[glob] = _codes(codes, f"per-file-ignores.{glob}", where, skipping=True)
     if "measures" in raw:
         if not isinstance(raw["measures"], str):
-            raise ConfigError(f"{where}: measures must be a path string")
+            raise ConfigError(_("{where}: measures must be a path string").format(where=where))
         cfg.measures = (path.parent / raw["measures"]).resolve()
     if "base-date" in raw:
         value = raw["base-date"]
@@ -155,7 +172,19 @@ def parse_config(raw: Any, path: Path) -> Config:
             try:
                 cfg.base_date = date.fromisoformat(str(value))
             except ValueError as exc:
-                raise ConfigError(f"{where}: base-date: {value!r} is not YYYY-MM-DD") from exc
+                raise ConfigError(
+                    _("{where}: base-date: {value!r} is not YYYY-MM-DD").format(
+                        where=where, value=value
+                    )
+                ) from exc
+    if "lang" in raw:
+        if raw["lang"] not in LANGUAGES:
+            raise ConfigError(
+                _("{where}: lang: {value!r} is not one of {choices}").format(
+                    where=where, value=raw["lang"], choices=", ".join(LANGUAGES)
+                )
+            )
+        cfg.lang = raw["lang"]
     return cfg
 
 
@@ -173,10 +202,18 @@ def _codes(value: Any, key: str, where: str, *, skipping: bool = False) -> list[
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f'{where}: {key} must be a list of rule codes, e.g. ["K102"]')
+        raise ConfigError(
+            _('{where}: {key} must be a list of rule codes, e.g. ["K102"]').format(
+                where=where, key=key
+            )
+        )
     for v in value:
         if not is_selector(v):
-            raise ConfigError(f"{where}: {key}: unknown rule {v!r} (see `kpiaudit rules`)")
+            raise ConfigError(
+                _("{where}: {key}: unknown rule {value!r} (see `kpiaudit rules`)").format(
+                    where=where, key=key, value=v
+                )
+            )
         rule = always_rule(v) if skipping else None
         if rule is not None:
             raise ConfigError(f"{where}: {key}: {always_message(rule.code)}")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "kpiaudit"
@@ -25,17 +27,40 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
 
 
-def language_from_env(environ: dict[str, str] | os._Environ[str] | None = None) -> str | None:
-    """KPIAUDIT_LANG, then the POSIX locale variables in their order of precedence
-    (LC_ALL, LC_MESSAGES, LANG): ``ja_JP.UTF-8`` → ``ja``. None when none of them names a
-    language kpiaudit speaks."""
+def choose_language(
+    flag: str | None,
+    environ: Mapping[str, str] | None = None,
+    configured: Callable[[], str | None] = lambda: None,
+) -> str:
+    """The language to speak, from the most deliberate choice to the least:
+
+    1. ``--lang`` on the command line (this run);
+    2. ``KPIAUDIT_LANG`` (this person, whatever project they are in);
+    3. ``lang`` in ``[tool.kpiaudit]`` (this project: a Japanese team's repository speaks
+       Japanese in CI, whose locale is C.UTF-8 or en_US, an accident of the runner image);
+    4. the POSIX locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): ``ja_JP.UTF-8`` → ja;
+    5. English.
+
+    ``configured`` is called only when 1 and 2 say nothing, so that the configuration is not
+    looked for when it cannot matter. A value naming no language kpiaudit speaks counts as
+    unset (``--lang`` is checked by the command line before it gets here)."""
     env = os.environ if environ is None else environ
-    explicit = env.get("KPIAUDIT_LANG", "").strip()
-    if explicit:
-        return normalise(explicit)
+    for value in (flag, env.get("KPIAUDIT_LANG", "")):
+        if value and normalise(value.strip()):
+            return normalise(value.strip()) or DEFAULT_LANGUAGE
+    project = configured()
+    if project and normalise(project):
+        return normalise(project) or DEFAULT_LANGUAGE
+    return language_from_locale(env) or DEFAULT_LANGUAGE
+
+
+def language_from_locale(environ: Mapping[str, str] | None = None) -> str | None:
+    """LC_ALL, LC_MESSAGES, LANG in their order of precedence: the first one set decides, as
+    in setlocale(3), so ``LC_ALL=C`` is English whatever ``LANG`` says."""
+    env = os.environ if environ is None else environ
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "").strip()
-        if value:  # the first one set decides, as in setlocale(3)
+        if value:
             return normalise(value)
     return None
 
@@ -49,15 +74,34 @@ def normalise(value: str) -> str | None:
 def set_language(language: str) -> None:
     """Use ``language`` (one of LANGUAGES) for every message from now on."""
     global _translation, _language
+    _translation = _catalogue(language)
+    _language = language
+
+
+def _catalogue(language: str) -> gettext.NullTranslations:
     if language not in LANGUAGES:
         raise ValueError(f"{language!r} is not one of {', '.join(LANGUAGES)}")
-    _language = language
     if language == DEFAULT_LANGUAGE:
-        _translation = gettext.NullTranslations()
-    else:
-        _translation = gettext.translation(
-            DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
-        )
+        return gettext.NullTranslations()
+    # gettext caches the parsed catalogue, so switching back and forth costs nothing.
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """A gettext function for ``language`` that leaves the current language alone (Japanese
+    CSV headers for Excel while messages stay English)."""
+    return _catalogue(language).gettext
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """``language`` inside the block, the language before it afterwards."""
+    before = _language
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def current_language() -> str:

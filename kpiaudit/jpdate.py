@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
+from .i18n import _
 from .model import Granularity
 
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
@@ -416,7 +417,7 @@ def parse_date(text: str, base: date | None = None) -> JpDate:
     Raises :class:`DateParseError`."""
     raw = text.strip()
     if not raw:
-        raise DateParseError("empty date")
+        raise DateParseError(_("empty date"))
     core, last_day = _argument(raw)
     found = _period(raw, core, base)
     if last_day and found.end is not None:
@@ -435,7 +436,9 @@ def _period(raw: str, core: str, base: date | None) -> JpDate:
             if iso["m"]:
                 month = int(iso["m"])
                 if not 1 <= month <= 12:
-                    raise DateParseError(f"{raw}: month {month} is not 1–12")
+                    raise DateParseError(
+                        _("{date}: month {month} is not 1–12").format(date=raw, month=month)
+                    )
                 return JpDate(raw, date(y, month, 1), _month_end(y, month), "month", 0, len(raw))
             return JpDate(raw, date(y, 1, 1), date(y, 12, 31), "year", 0, len(raw))
         except ValueError as exc:  # 0000 included: year 0 is outside the calendar
@@ -446,6 +449,10 @@ def _period(raw: str, core: str, base: date | None) -> JpDate:
         if jd.mismatch:
             raise DateParseError(f"{raw}: {jd.mismatch}")
         if jd.granularity == "recurring":
-            raise DateParseError(f"{raw}: a recurring period has no single date")
+            raise DateParseError(
+                _("{date}: a recurring period has no single date").format(date=raw)
+            )
         return jd
-    raise DateParseError(f"cannot read {raw!r} as a date; use {_FORMS}")
+    raise DateParseError(
+        _("cannot read {date!r} as a date; use {forms}").format(date=raw, forms=_FORMS)
+    )

@@ -74,7 +74,13 @@ class KpiRef:
         trailing newline included)."""
         m = _REF.fullmatch(text) if isinstance(text, str) else None
         if m is None:
-            raise ValueError(f"{text!r} is not a measure or KPI reference such as 6-4 or 6-4.E1")
+            from .i18n import _
+
+            raise ValueError(
+                _("{text!r} is not a measure or KPI reference such as 6-4 or 6-4.E1").format(
+                    text=text
+                )
+            )
         kpi = f"{m[3]}{m[4]}" if m[3] else None
         return cls(int(m[1]), int(m[2]), kpi)
 

@@ -40,6 +40,11 @@ def terminal_independent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in TERMINAL_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "dumb")
+    # A test that ran kpiaudit in Japanese leaves the language set in this process: every test
+    # starts in English, as a run with none of the variables above does.
+    from kpiaudit.i18n import set_language
+
+    set_language("en")
     yield
 
 

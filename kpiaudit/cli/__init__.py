@@ -6,6 +6,8 @@ had enough; a Unix tool killed by SIGPIPE gives the shell the same 141, and says
 
 ``kpiaudit lint`` runs on every commit, so it is dispatched here before typer (and the pydantic
 it imports) is loaded; every other command goes through the typer application in :mod:`.app`.
+The language is chosen here, first (``--lang`` anywhere, see :mod:`.language`), so that every
+message, table and ``--help`` of the run speaks it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import NoReturn
 from ..i18n import _
 from ..safe_text import visible
 from .common import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from .language import apply_language
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     stdout_was = _stdout_identity()
     try:
+        args = apply_language(args)
         if args[:1] == ["lint"]:
             from .lint import main as lint
 
@@ -57,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("kpiaudit: interrupted", file=sys.stderr)
+        print(_("kpiaudit: interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # the boundary: any other exception is our bug
         if debug:

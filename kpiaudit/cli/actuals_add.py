@@ -7,36 +7,53 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import fail, one_plan, setup
 from .options import ConfigOpt, PathsArg, TodayOpt, today_date
 
 FROM_COMMAND_LINE = "(command line)"
 
 
+HELP = N_(
+    """Record one actual value (実績) of a KPI in its measure file.
+
+The value and its unit for a KPI with a numeric target, --achieved / --not-achieved for a
+binary milestone; --period and --source always. The same period and source as an actual
+already recorded updates it. The file is edited surgically (comments and layout kept) and
+written atomically. Exit 0 recorded (or already there), 1 not usable for that KPI (the
+reason is printed), 2 usage error.
+
+Examples: kpiaudit actuals add 1-7.E2 --period 令和5年度 --value 98.1 --unit ％ --source
+https://www.soumu.go.jp/… · kpiaudit actuals add 9-18.P1 --period 2022年9月 --achieved
+--source デジタル庁"""
+)
+
+
 def add(
-    kpi: Annotated[str, typer.Argument(metavar="KPI", help="The KPI: 6-4.P1.", show_default=False)],
+    kpi: Annotated[
+        str, typer.Argument(metavar="KPI", help=N_("The KPI: 6-4.P1."), show_default=False)
+    ],
     paths: PathsArg = None,
     period: Annotated[
         str,
         typer.Option(
             metavar="PERIOD",
-            help="The period measured: 令和5年度, 2024年3月, 2023-12-31, R5年度, FY2023.",
+            help=N_("The period measured: 令和5年度, 2024年3月, 2023-12-31, R5年度, FY2023."),
             show_default=False,
         ),
     ] = "",
     value: Annotated[
         str | None,
-        typer.Option(metavar="NUMBER", help="The value: 2100, 2,100, 40万, 97.5."),
+        typer.Option(metavar="NUMBER", help=N_("The value: 2100, 2,100, 40万, 97.5.")),
     ] = None,
     unit: Annotated[
-        str, typer.Option(metavar="UNIT", help="Its unit, the target's: か所, ％, 件.")
+        str, typer.Option(metavar="UNIT", help=N_("Its unit, the target's: か所, ％, 件."))
     ] = "",
     achieved: Annotated[
         bool | None,
         typer.Option(
             "--achieved/--not-achieved",
-            help="For a milestone with no numeric target (策定, 確立): reached or not.",
+            help=N_("For a milestone with no numeric target (策定, 確立): reached or not."),
             show_default=False,
         ),
     ] = None,
@@ -44,32 +61,20 @@ def add(
         str,
         typer.Option(
             metavar="SOURCE",
-            help="Where the value comes from (出典): the statistic, document or URL. Required.",
+            help=N_("Where the value comes from (出典): the statistic, document or URL. Required."),
             show_default=False,
         ),
     ] = "",
-    note: Annotated[str, typer.Option(metavar="TEXT", help="A note to keep with it.")] = "",
+    note: Annotated[str, typer.Option(metavar="TEXT", help=N_("A note to keep with it."))] = "",
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be recorded; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Say what would be recorded; write nothing."))
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Print the change as a unified diff; write nothing.")
+        bool, typer.Option("--diff", help=N_("Print the change as a unified diff; write nothing."))
     ] = False,
     today: TodayOpt = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Record one actual value (実績) of a KPI in its measure file.
-
-    The value and its unit for a KPI with a numeric target, --achieved / --not-achieved for a
-    binary milestone; --period and --source always. The same period and source as an actual
-    already recorded updates it. The file is edited surgically (comments and layout kept) and
-    written atomically. Exit 0 recorded (or already there), 1 not usable for that KPI (the
-    reason is printed), 2 usage error.
-
-    Examples: kpiaudit actuals add 1-7.E2 --period 令和5年度 --value 98.1 --unit ％ --source
-    https://www.soumu.go.jp/… · kpiaudit actuals add 9-18.P1 --period 2022年9月 --achieved
-    --source デジタル庁
-    """
     from ..actuals.records import (
         ActualRow,
         CellError,
@@ -81,13 +86,13 @@ def add(
     from .recording import finish
 
     if dry_run and diff:
-        fail("--dry-run and --diff: choose one")
+        fail(_("--dry-run and --diff: choose one"))
     if not period.strip():
-        fail("--period is required: the period the value is for (令和5年度, 2024年3月 …)")
+        fail(_("--period is required: the period the value is for (令和5年度, 2024年3月 …)"))
     if not source.strip():
-        fail("--source is required: where the value comes from (出典)")
+        fail(_("--source is required: where the value comes from (出典)"))
     if value is None and achieved is None:
-        fail("give --value (with --unit) or, for a binary milestone, --achieved/--not-achieved")
+        fail(_("give --value (with --unit) or, for a binary milestone, --achieved/--not-achieved"))
     day = today_date(today)
     try:
         ref = parse_kpi_ref(kpi)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import fail, one_plan, setup
 from .options import ConfigOpt, PathsArg, TodayOpt, today_date
 
@@ -20,13 +20,32 @@ if TYPE_CHECKING:
 FORMATS = ("table", "rs")
 
 
+HELP = N_(
+    """Record actual values (実績) in the measure files of the KPIs they measure.
+
+A table has the columns kpi, period, value, unit, source, note, achieved (or KPI, 期間,
+実績値, 単位, 出典, 備考, 達成). With --from rs and --map, the 3.実績値 of each mapped RS
+indicator are imported and its targets recorded under the KPI's rs: key (lint compares
+them with the plan: K305). A row that cannot be used is reported with its file and row and
+skipped; the others are written, surgically (comments and layout kept), all files
+atomically or none. The same period and source is the same actual: importing twice changes
+nothing, and a changed value is an update (shown by --diff). Exit 0 all recorded, 1 rows
+skipped, 2 a file that cannot be read or a usage error.
+
+Examples: kpiaudit actuals import actuals.csv --diff · kpiaudit actuals import
+3-1_RS_2024_効果発現経路_目標・実績.csv --map rs-map.yaml"""
+)
+
+
 def import_actuals(
     file: Annotated[
         Path,
         typer.Argument(
             metavar="FILE",
-            help="A table of actuals (CSV or XLSX), or the RS system's "
-            "3-1_RS_{year}_効果発現経路_目標・実績.csv.",
+            help=N_(
+                "A table of actuals (CSV or XLSX), or the RS system's "
+                "3-1_RS_{year}_効果発現経路_目標・実績.csv."
+            ),
             show_default=False,
         ),
     ],
@@ -36,7 +55,7 @@ def import_actuals(
         typer.Option(
             "--from",
             metavar="table|rs",
-            help="What FILE is. Default: rs when its header is the RS 3-1 layout, else table.",
+            help=N_("What FILE is. Default: rs when its header is the RS 3-1 layout, else table."),
         ),
     ] = None,
     map_file: Annotated[
@@ -44,50 +63,42 @@ def import_actuals(
         typer.Option(
             "--map",
             metavar="MAP",
-            help="With --from rs: the YAML file saying which RS indicator measures which KPI "
-            "(kpiaudit actuals suggest-map proposes one).",
+            help=N_(
+                "With --from rs: the YAML file saying which RS indicator measures which KPI "
+                "(kpiaudit actuals suggest-map proposes one)."
+            ),
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be imported; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Say what would be imported; write nothing."))
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Print the changes as a unified diff; write nothing.")
+        bool, typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing."))
     ] = False,
     today: TodayOpt = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar while a long file is read.")
+        bool, typer.Option("--quiet", "-q", help=N_("No progress bar while a long file is read."))
     ] = False,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Record actual values (実績) in the measure files of the KPIs they measure.
-
-    A table has the columns kpi, period, value, unit, source, note, achieved (or KPI, 期間,
-    実績値, 単位, 出典, 備考, 達成). With --from rs and --map, the 3.実績値 of each mapped RS
-    indicator are imported and its targets recorded under the KPI's rs: key (lint compares
-    them with the plan: K305). A row that cannot be used is reported with its file and row and
-    skipped; the others are written, surgically (comments and layout kept), all files
-    atomically or none. The same period and source is the same actual: importing twice changes
-    nothing, and a changed value is an update (shown by --diff). Exit 0 all recorded, 1 rows
-    skipped, 2 a file that cannot be read or a usage error.
-
-    Examples: kpiaudit actuals import actuals.csv --diff · kpiaudit actuals import
-    3-1_RS_2024_効果発現経路_目標・実績.csv --map rs-map.yaml
-    """
     from ..actuals.records import ActualsFileError
     from ..actuals.write import plan_writes
     from .recording import finish
 
     if dry_run and diff:
-        fail("--dry-run and --diff: choose one")
+        fail(_("--dry-run and --diff: choose one"))
     if source_format is not None and source_format not in FORMATS:
-        fail(f"--from: {source_format!r} is not table or rs")
+        fail(_("--from: {value!r} is not table or rs").format(value=source_format))
     day = today_date(today)
     kind = source_format or _sniff(file)
     if kind == "table" and map_file is not None:
-        fail("--map goes with --from rs")
+        fail(_("--map goes with --from rs"))
     if kind == "rs" and map_file is None:
-        fail(f"{file.as_posix()} is an RS file: say with --map which indicator measures which KPI")
+        fail(
+            _("{file} is an RS file: say with --map which indicator measures which KPI").format(
+                file=file.as_posix()
+            )
+        )
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
     try:
@@ -120,7 +131,11 @@ def _sniff(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.readline(1 << 16).decode("utf-8-sig", errors="replace")
     except OSError as exc:
-        fail(f"{path.as_posix()}: cannot read: {exc.strerror or exc}")
+        fail(
+            _("{path}: cannot read: {reason}").format(
+                path=path.as_posix(), reason=exc.strerror or exc
+            )
+        )
     return "rs" if PROJECT_ID in head and ROW_KIND in head else "table"
 
 
@@ -136,7 +151,11 @@ def _read_rs(
 
     mapping = load_mapping(map_file)
     if not mapping:
-        fail(f"{map_file.as_posix()} maps no indicator (are its entries still commented out?)")
+        fail(
+            _("{file} maps no indicator (are its entries still commented out?)").format(
+                file=map_file.as_posix()
+            )
+        )
     linked: list[tuple[MappingEntry, RsIndicator]] = []
     unmapped: list[RowProblem] = []
     with reading(path, quiet=quiet) as progress:

@@ -9,9 +9,21 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import EXIT_OK, fail, one_plan, setup
 from .options import ConfigOpt, PathsArg
+
+HELP = N_(
+    """Propose which RS indicator measures which KPI, each with its evidence.
+
+First the indicators whose 閣議決定等の名称/該当箇所 cite the plan and a measure number,
+then those whose name resembles a KPI's text (and whose unit is its target's). Printed as
+YAML on stdout with every entry commented out: remove the '# ' before the one entry you
+confirm for each indicator and pass the file to actuals import --map. Nothing is mapped
+until a person has read it.
+
+Example: kpiaudit actuals suggest-map 3-1_RS_2024_効果発現経路_目標・実績.csv > rs-map.yaml"""
+)
 
 
 def suggest_map(
@@ -19,26 +31,16 @@ def suggest_map(
         Path,
         typer.Argument(
             metavar="RS.csv",
-            help="The RS system's 3-1_RS_{year}_効果発現経路_目標・実績.csv.",
+            help=N_("The RS system's 3-1_RS_{year}_効果発現経路_目標・実績.csv."),
             show_default=False,
         ),
     ],
     paths: PathsArg = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar while the file is read.")
+        bool, typer.Option("--quiet", "-q", help=N_("No progress bar while the file is read."))
     ] = False,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Propose which RS indicator measures which KPI, each with its evidence.
-
-    First the indicators whose 閣議決定等の名称/該当箇所 cite the plan and a measure number,
-    then those whose name resembles a KPI's text (and whose unit is its target's). Printed as
-    YAML on stdout with every entry commented out: remove the '# ' before the one entry you
-    confirm for each indicator and pass the file to actuals import --map. Nothing is mapped
-    until a person has read it.
-
-    Example: kpiaudit actuals suggest-map 3-1_RS_2024_効果発現経路_目標・実績.csv > rs-map.yaml
-    """
     from ..actuals.mapping import format_suggestions, suggest_mapping
     from ..actuals.records import ActualsFileError
     from ..actuals.rs import read_rs

@@ -1,15 +1,23 @@
 """The typer application: one command per module of this package (pre-commit keeps
-``pre_commit/commands/`` the same way); ``lint`` is listed here but runs without typer."""
+``pre_commit/commands/`` the same way); ``lint`` is listed here but runs without typer.
+
+typer reads help when it builds its click commands, so the help here is English (marked with
+``N_``) and :func:`build` translates the built commands, every run, in the language
+:mod:`.language` chose: a module imported earlier in another language changes nothing."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
+import re
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, get_type_hints
 
 import typer
 
-from ..i18n import N_
+from ..i18n import N_, _
 from ..safe_text import visible
 from . import (
     actuals_add,
@@ -27,21 +35,54 @@ from . import (
     status,
 )
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .language import LANG_HELP
 from .lint import SUMMARY as LINT_SUMMARY
+
+HELP_OPTIONS = ["-h", "--help"]
+
+HELP = N_(
+    "Audit the KPIs of a public policy plan: unset KPIs, KPIs without a quantitative target or a "
+    "deadline, compliance per chapter."
+)
+LINT_HELP = N_("{summary} Options: kpiaudit lint --help.")
+ACTUALS_HELP = N_(
+    "Actual values (実績): record them in the measure files, from a table, the RS system or the "
+    "command line."
+)
 
 app = typer.Typer(
     name="kpiaudit",
-    help=(
-        "Audit the KPIs of a public policy plan: unset KPIs, KPIs without a quantitative "
-        "target or a deadline, compliance per chapter.\n\n"
-        "政策計画のKPIを点検（未設定・定量目標なし・期限なし、章ごとの達成状況）。"
-    ),
+    help=HELP,
     no_args_is_help=True,
     rich_markup_mode="markdown",  # a docstring wrapped in the source reads as one paragraph
     add_completion=False,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTIONS},
 )
+
+LangOpt = Annotated[str | None, typer.Option("--lang", metavar="LANG", help=LANG_HELP)]
+
+
+def with_lang(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` with a ``--lang`` option in its help. The option is never parsed here:
+    kpiaudit.cli.main has taken it out of the arguments and set the language already."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, lang: str | None = None, **kwargs: Any) -> Any:
+        return command(*args, **kwargs)
+
+    signature = inspect.signature(command, eval_str=True)
+    parameter = inspect.Parameter(
+        "lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOpt
+    )
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), parameter]
+    )
+    wrapper.__annotations__ = {
+        **get_type_hints(command, include_extras=True),
+        "lang": LangOpt,
+    }
+    return wrapper
 
 
 def _version(show: bool) -> None:
@@ -64,15 +105,16 @@ def _options(
             help=N_("Print kpiaudit's version and exit."),
         ),
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Options of kpiaudit itself, before the command."""
 
 
-app.command("import")(import_plan.import_plan)
+app.command("import", help=import_plan.HELP)(with_lang(import_plan.import_plan))
 
 
 @app.command(
-    help=f"{LINT_SUMMARY} Options: kpiaudit lint --help.",
+    help=LINT_HELP,
     add_help_option=False,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
@@ -84,33 +126,81 @@ def lint(ctx: typer.Context) -> int:
     return lint_main(list(ctx.args))
 
 
-app.command()(fix.fix)
-app.command()(rules.rules)
-app.command()(status.status)
-app.command()(due.due)
-app.command()(report.report)
-app.command("diff", help=diff.help_text())(diff.diff)
-app.command()(progress.progress)
-app.command()(show.show)
-app.command()(export.export)
+app.command(help=fix.HELP)(with_lang(fix.fix))
+app.command(help=rules.HELP)(with_lang(rules.rules))
+app.command()(with_lang(status.status))
+app.command()(with_lang(due.due))
+app.command(help=report.HELP)(with_lang(report.report))
+app.command("diff", help=diff.HELP)(with_lang(diff.diff))
+app.command()(with_lang(progress.progress))
+app.command()(with_lang(show.show))
+app.command(help=export.HELP)(with_lang(export.export))
 
 actuals = typer.Typer(
-    help="Actual values (実績): record them in the measure files, from a table, the RS system "
-    "or the command line.",
+    help=ACTUALS_HELP,
     no_args_is_help=True,
     rich_markup_mode="markdown",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTIONS},
 )
-actuals.command("import")(actuals_import.import_actuals)
-actuals.command("add")(actuals_add.add)
-actuals.command("suggest-map")(actuals_suggest.suggest_map)
+actuals.command("import", help=actuals_import.HELP)(with_lang(actuals_import.import_actuals))
+actuals.command("add", help=actuals_add.HELP)(with_lang(actuals_add.add))
+actuals.command("suggest-map", help=actuals_suggest.HELP)(with_lang(actuals_suggest.suggest_map))
 app.add_typer(actuals, name="actuals")
+
+# Help whose English text is filled in before it is translated: the id is the template.
+_FILLED: dict[str, Callable[[], str]] = {
+    LINT_HELP: lambda: _(LINT_HELP).format(summary=_(LINT_SUMMARY)),
+    diff.HELP: diff.help_text,
+}
+
+# typer's own words in its help screens (rich_utils reads these module constants when it
+# draws a screen): marked here, so that the catalogue has them.
+_TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+}
+_HELP_OPTION = N_("Show this message and exit.")
+
+
+def build() -> Any:
+    """The click command typer builds from :data:`app`, its help in the run's language."""
+    from typer import rich_utils
+
+    for name, word in _TYPER_WORDS.items():
+        setattr(rich_utils, name, _(word))
+    command = typer.main.get_command(app)
+    _translate(command)
+    return command
+
+
+def _translate(command: Any) -> None:
+    if command.help:
+        filled = _FILLED.get(command.help)
+        command.help = filled() if filled else _(command.help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    if command.add_help_option:
+        from typer._click import Context
+
+        # The help option is made on first use and kept; made here, with the names every
+        # command of the app has, so that its line is translated too.
+        context = Context(command, help_option_names=HELP_OPTIONS)
+        option = command.get_help_option(context)
+        if option is not None:
+            option.help = _(_HELP_OPTION)
+    for sub in getattr(command, "commands", {}).values():
+        _translate(sub)
 
 
 def invoke(args: list[str]) -> int:
     """Run the typer application and turn click's outcomes into exit codes."""
     try:
-        result = app(args=args, prog_name="kpiaudit", standalone_mode=False)
+        result = build()(args=args, prog_name="kpiaudit", standalone_mode=False)
     except SystemExit:
         # click meets a closed pipe by wrapping stdout and exiting 1; report it as the closed
         # pipe it is, so that every command ends the same way (kpiaudit.cli.main).
@@ -129,8 +219,61 @@ def invoke(args: list[str]) -> int:
             # click quotes what was typed (an option name, a value) as it is: made visible.
             buffer = io.StringIO()
             show(file=buffer)
-            for line in buffer.getvalue().splitlines():
+            for line in shown_error(buffer.getvalue(), exc):
                 print(visible(line), file=sys.stderr)
             return EXIT_USAGE
         raise
     return result if isinstance(result, int) else EXIT_OK
+
+
+# click's usage errors are English f-strings in typer's copy of click: the ones people meet
+# are recognised by their words and said again in the run's language; any other stays English.
+_CLICK_ERRORS = [
+    (
+        re.compile(r"No such option: (?P<name>.+) Did you mean (?P<option>\S+)\?"),
+        N_("No such option: {name} Did you mean {option}?"),
+    ),
+    (
+        re.compile(r"No such option: (?P<name>.+) \(Possible options: (?P<options>.+)\)"),
+        N_("No such option: {name} (Possible options: {options})"),
+    ),
+    (re.compile(r"No such option: (?P<name>.+)"), N_("No such option: {name}")),
+    (
+        re.compile(r"Option '(?P<name>.+)' requires an argument\."),
+        N_("Option '{name}' requires an argument."),
+    ),
+    (re.compile(r"Missing option '(?P<name>.+)'\."), N_("Missing option '{name}'.")),
+    (re.compile(r"Missing argument '(?P<name>.+)'\."), N_("Missing argument '{name}'.")),
+    (
+        re.compile(r"Got unexpected extra argument \((?P<args>.*)\)"),
+        N_("Got unexpected extra argument ({args})"),
+    ),
+    (
+        re.compile(r"Got unexpected extra arguments \((?P<args>.*)\)"),
+        N_("Got unexpected extra arguments ({args})"),
+    ),
+    (re.compile(r"No such command '(?P<name>.+)'\."), N_("No such command '{name}'.")),
+]
+_TRY = re.compile(r"Try '(?P<command>.+)' for help\.")
+
+
+def shown_error(shown: str, exc: Exception) -> list[str]:
+    """The lines click showed for a usage error, in the run's language."""
+    english = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = english
+    for pattern, template in _CLICK_ERRORS:
+        match = pattern.fullmatch(english)
+        if match:
+            message = _(template).format(**match.groupdict())
+            break
+    lines = []
+    for line in shown.splitlines():
+        try_line = _TRY.fullmatch(line)
+        if try_line:
+            line = _("Try '{command}' for help.").format(command=try_line["command"])
+        elif line == f"Error: {english}":
+            line = _("Error: {message}").format(message=message)
+        elif line.startswith("Usage: "):
+            line = _("Usage: {usage}").format(usage=line.removeprefix("Usage: "))
+        lines.append(line)
+    return lines

@@ -48,7 +48,11 @@ def parse_iso(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
+        fail(
+            _("{option}: {value!r} is not a date in the form YYYY-MM-DD").format(
+                option=option, value=value
+            )
+        )
 
 
 def for_terminal(stream: object) -> bool:
@@ -197,6 +201,8 @@ def shown_findings(
 
 def two_plans(directories: list[str]) -> NoReturn:
     fail(
-        f"the files belong to {len(directories)} plans ({', '.join(directories)}); this command "
-        "reads one plan: name one directory"
+        _(
+            "the files belong to {count} plans ({directories}); this command reads one plan: "
+            "name one directory"
+        ).format(count=len(directories), directories=", ".join(directories))
     )

@@ -55,7 +55,7 @@ revision or change type, a missing directory).
 
 
 def help_text() -> str:
-    types = "\n".join(f"- **{kind}**: {_(meaning)}" for kind, meaning in CHANGE_TYPES.items())
+    types = "\n".join("- **" + kind + "**: " + _(meaning) for kind, meaning in CHANGE_TYPES.items())
     return _(HELP).format(types=types)
 
 
@@ -126,7 +126,7 @@ def diff(
     try:
         gate = parse_fail_on(fail_on or [])
     except ValueError as exc:
-        fail(f"--fail-on: {exc}")
+        fail(_("--fail-on: {reason}").format(reason=exc))
     try:
         config = load_config(explicit=config_file)
         report = run_diff(old, new, config=config, fail_on=gate, cwd=Path.cwd())

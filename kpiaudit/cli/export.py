@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_
 from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup
 from .options import AllowBrokenOpt, ConfigOpt, PathsArg, TodayOpt, today_date
 
@@ -16,8 +17,29 @@ _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".db": "sqlite", ".sqlite": "sqlite
 _SUFFIXES[".sqlite3"] = "sqlite"
 
 
+HELP = N_(
+    """Export the plan: one row per KPI and per milestone, with flags and states.
+
+KPI rows carry the flags status counts (unset, no_target, no_deadline, compliant);
+milestone rows the state, grade, rate and overdue of kpiaudit progress as of --today.
+
+csv: two files, UTF-8 with a BOM for Excel: FILE, one row per KPI, and beside it one row
+per milestone (kpis.csv → kpis-milestones.csv). xlsx: one sheet per table (kpis,
+milestones, actuals, findings, measures, chapters, plan). sqlite: the same tables with
+primary and foreign keys, for sqlite3 or datasette. Text a spreadsheet would run as a
+formula (= + - @) is prefixed with an apostrophe in csv and xlsx. Files are replaced whole
+or not at all. Exit 1, writing nothing, when files of the plan could not be read or
+validated or are duplicates (--allow-broken exports the rest anyway).
+
+Examples: kpiaudit export --out kpis.csv · kpiaudit export -f xlsx --out plan.xlsx
+--headers ja · kpiaudit export --out measures.db && datasette measures.db"""
+)
+
+
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The file to write.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help=N_("The file to write."))
+    ],
     paths: PathsArg = None,
     output_format: Annotated[
         str | None,
@@ -25,37 +47,25 @@ def export(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="csv, xlsx or sqlite. Default: from FILE's suffix (.csv, .xlsx, .db, .sqlite).",
+            help=N_(
+                "csv, xlsx or sqlite. Default: from FILE's suffix (.csv, .xlsx, .db, .sqlite)."
+            ),
         ),
     ] = None,
     headers: Annotated[
         str,
         typer.Option(
             metavar="LANG",
-            help="Column headers of csv and xlsx: en (the stable keys, default) or ja (for "
-            "people). SQLite columns are always the English keys.",
+            help=N_(
+                "Column headers of csv and xlsx: en (the stable keys, default) or ja (for "
+                "people). SQLite columns are always the English keys."
+            ),
         ),
     ] = "en",
     today: TodayOpt = None,
     config_file: ConfigOpt = None,
     allow_broken: AllowBrokenOpt = False,
 ) -> int:
-    """Export the plan: one row per KPI and per milestone, with flags and states.
-
-    KPI rows carry the flags status counts (unset, no_target, no_deadline, compliant);
-    milestone rows the state, grade, rate and overdue of kpiaudit progress as of --today.
-
-    csv: two files, UTF-8 with a BOM for Excel: FILE, one row per KPI, and beside it one row
-    per milestone (kpis.csv → kpis-milestones.csv). xlsx: one sheet per table (kpis,
-    milestones, actuals, findings, measures, chapters, plan). sqlite: the same tables with
-    primary and foreign keys, for sqlite3 or datasette. Text a spreadsheet would run as a
-    formula (= + - @) is prefixed with an apostrophe in csv and xlsx. Files are replaced whole
-    or not at all. Exit 1, writing nothing, when files of the plan could not be read or
-    validated or are duplicates (--allow-broken exports the rest anyway).
-
-    Examples: kpiaudit export --out kpis.csv · kpiaudit export -f xlsx --out plan.xlsx
-    --headers ja · kpiaudit export --out measures.db && datasette measures.db
-    """
     from ..i18n import _
     from ..reporters.export import EXPORT_FORMATS, WRITERS, Headers, csv_paths
     from ..views.export import export as compute

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import N_
 from .common import EXIT_FINDINGS, EXIT_OK, fail, one_plan, setup, shown_path
 from .options import ConfigOpt, PathsArg
 
@@ -22,29 +23,32 @@ def _lines(text: str) -> list[str]:
     return [ln for ln in re.split(r"(?<=\n)", text) if ln]
 
 
+HELP = N_(
+    """Re-read the structure of each KPI whose structure disagrees with its text.
+
+Fixes the findings K202, K203, K204 and K206 that lint reports (after configuration and
+suppression comments) by reading status, unset_reason, milestones and baselines from the
+KPI's text again, as import does. Nothing else in the file changes: comments, key order
+and quoting stay as they were. A key with a comment on its lines is left for you and
+reported, and so is a file that could not be read or validated. A symbolic link is
+written through; a read-only file, or one edited while fix
+runs, is left as it is and reported. Each file is replaced atomically; an interrupted run
+changes no file, or (killed during the renames) some: run fix again to finish. Exit 0
+done, 1 something was left (or, with --diff, something would change), 2 usage or write
+error.
+
+Examples: kpiaudit fix --diff · kpiaudit fix measures/06-04.yaml"""
+)
+
+
 def fix(
     paths: PathsArg = None,
     diff: Annotated[
         bool,
-        typer.Option("--diff", help="Print the changes as a unified diff; write nothing."),
+        typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing.")),
     ] = False,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Re-read the structure of each KPI whose structure disagrees with its text.
-
-    Fixes the findings K202, K203, K204 and K206 that lint reports (after configuration and
-    suppression comments) by reading status, unset_reason, milestones and baselines from the
-    KPI's text again, as import does. Nothing else in the file changes: comments, key order
-    and quoting stay as they were. A key with a comment on its lines is left for you and
-    reported, and so is a file that could not be read or validated. A symbolic link is
-    written through; a read-only file, or one edited while fix
-    runs, is left as it is and reported. Each file is replaced atomically; an interrupted run
-    changes no file, or (killed during the renames) some: run fix again to finish. Exit 0
-    done, 1 something was left (or, with --diff, something would change), 2 usage or write
-    error.
-
-    Examples: kpiaudit fix --diff · kpiaudit fix measures/06-04.yaml
-    """
     from ..fix import fixes_for, write_fixes
     from ..fsutil import PartialWrite, remove_stale_temporaries
     from ..i18n import _
@@ -100,6 +104,7 @@ def fix(
             for f in report.changed
         ]
     verb = _("would fix") if diff else _("fixed")
+    not_fixed = _("not fixed")
     unwritten = {id(f) for f, _why in left}
     for f in fixes:
         name = visible_line(shown_path(f.path.as_posix(), config.root))
@@ -107,10 +112,10 @@ def fix(
             for item in f.fixed:
                 print(f"{name}: {verb} {visible(item)}", file=err)
         for item in f.skipped:
-            print(f"{name}: {_('not fixed')}: {visible(item)}", file=err)
+            print(f"{name}: {not_fixed}: {visible(item)}", file=err)
     for f, why in left:
         name = visible_line(shown_path(f.path.as_posix(), config.root))
-        print(f"{name}: {_('not fixed')}: {visible(why)}", file=err)
+        print(f"{name}: {not_fixed}: {visible(why)}", file=err)
     kpis = sum(len(f.fixed) for f in done)
     by_hand = sum(len(f.skipped) for f in fixes) + sum(len(f.fixed) for f, _why in left)
     summary = _("kpiaudit: {verb} {kpis} KPI(s) in {files} file(s)").format(

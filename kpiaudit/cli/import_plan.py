@@ -15,11 +15,25 @@ if TYPE_CHECKING:
     from ..importer import Written
 
 
+HELP = N_(
+    """Turn the published plan text into measures/: one YAML file per measure plus plan.yaml.
+
+The same text gives the same files on any day: relative dates (今年度) are read against
+the plan's own date, from --base-date or from the text. What import wrote is recorded in
+OUT/.kpiaudit-import.json.
+
+Example: kpiaudit import sources/digital-plan-2022-measures.txt --out measures
+--base-date 2022-06-07"""
+)
+
+
 def import_plan(
     source_file: Annotated[
-        Path, typer.Argument(metavar="SOURCE", help="Plan text extracted from the PDF (UTF-8).")
+        Path, typer.Argument(metavar="SOURCE", help=N_("Plan text extracted from the PDF (UTF-8)."))
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write the measures to.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help=N_("Directory to write the measures to."))
+    ],
     base_date: Annotated[
         str | None,
         typer.Option(
@@ -32,9 +46,10 @@ def import_plan(
             ),
         ),
     ] = None,
-    edition: Annotated[str, typer.Option(help="Edition label stored in plan.yaml.")] = "",
+    edition: Annotated[str, typer.Option(help=N_("Edition label stored in plan.yaml."))] = "",
     schema_ref: Annotated[
-        str, typer.Option(help="Schema path written in each file's yaml-language-server comment.")
+        str,
+        typer.Option(help=N_("Schema path written in each file's yaml-language-server comment.")),
     ] = ("../schema/measure.schema.json"),
     force: Annotated[
         bool,
@@ -48,15 +63,6 @@ def import_plan(
         ),
     ] = False,
 ) -> None:
-    """Turn the published plan text into measures/: one YAML file per measure plus plan.yaml.
-
-    The same text gives the same files on any day: relative dates (今年度) are read against
-    the plan's own date, from --base-date or from the text. What import wrote is recorded in
-    OUT/.kpiaudit-import.json.
-
-    Example: kpiaudit import sources/digital-plan-2022-measures.txt --out measures
-    --base-date 2022-06-07
-    """
     from .. import importer, source
     from ..fsutil import PartialWrite
     from ..safe_text import visible, visible_line
@@ -65,13 +71,17 @@ def import_plan(
     try:
         raw = source_file.read_bytes()
     except OSError as exc:
-        fail(f"{source_file}: cannot read: {exc.strerror or exc}")
+        fail(
+            _("{path}: cannot read: {reason}").format(path=source_file, reason=exc.strerror or exc)
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         fail(
-            f"{source_file}: byte {exc.start}: not UTF-8 ({exc.reason}); convert the file "
-            "to UTF-8 first (e.g. iconv -f SHIFT_JIS -t UTF-8)"
+            _(
+                "{path}: byte {byte}: not UTF-8 ({reason}); convert the file to UTF-8 first "
+                "(e.g. iconv -f SHIFT_JIS -t UTF-8)"
+            ).format(path=source_file, byte=exc.start, reason=exc.reason)
         )
     stated = source.stated_date(text)
     if given is not None:
@@ -96,14 +106,19 @@ def import_plan(
     if summary.errors:
         shown_source = visible_line(source_file.as_posix())
         for line_no, message in summary.errors:
-            print(f"{shown_source}:{line_no}: {_('error')}: {visible(message)}", file=sys.stderr)
+            label = _("error")
+            print(f"{shown_source}:{line_no}: {label}: {visible(message)}", file=sys.stderr)
         fail(
             _(
                 "{source}: {count} problem(s) in the plan text (listed above); nothing was written"
             ).format(source=source_file.as_posix(), count=len(summary.errors))
         )
     if summary.measures == 0:
-        fail(f"{source_file}: no measures found (expected headings like [No.６－４] title)")
+        fail(
+            _("{path}: no measures found (expected headings like [No.６－４] title)").format(
+                path=source_file
+            )
+        )
     try:
         written = importer.write(out, files, force=force)
     except PartialWrite as exc:
@@ -114,13 +129,19 @@ def import_plan(
             ).format(out=out, path=exc.failed.name, reason=exc.strerror, count=len(exc.written))
         )
     except OSError as exc:
-        fail(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed")
+        fail(
+            _("{out}: cannot write: {reason}; nothing was changed").format(
+                out=out, reason=exc.strerror or exc
+            )
+        )
     existing = written.refused
     if existing:
         shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
         fail(
-            f"{out}: {len(existing)} file(s) already exist ({shown}); nothing was written. "
-            "Use --force to overwrite."
+            _(
+                "{out}: {count} file(s) already exist ({shown}); nothing was written. "
+                "Use --force to overwrite."
+            ).format(out=out, count=len(existing), shown=shown)
         )
     err = sys.stderr
     for line in importer.summary_lines(summary):
@@ -134,7 +155,8 @@ def import_plan(
     _say(written, out)
     shown_source = visible_line(source_file.as_posix())
     for line_no, message in summary.warnings:
-        print(f"{shown_source}:{line_no}: {_('warning')}: {visible(message)}", file=err)
+        label = _("warning")
+        print(f"{shown_source}:{line_no}: {label}: {visible(message)}", file=err)
 
 
 def _say(written: Written, out: Path) -> None:

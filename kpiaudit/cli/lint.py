@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from ..audit.known import Scope
     from ..model import Finding
 
-from ..i18n import _
+from ..i18n import LANGUAGES, N_, _, ngettext
 from ..rules import ALWAYS, RULES, matches
 from .common import (
     CONFIG_HELP,
@@ -30,18 +32,20 @@ from .common import (
     shown_findings,
     use_color,
 )
+from .language import LANG_HELP
 
-SUMMARY = (
+SUMMARY = N_(
     "Check measure files: schema, unset KPIs (K101), no quantitative target (K102), "
     "no deadline (K103), consistency (K2xx) and actual values (K3xx)."
 )
 
-_DESCRIPTION = """Check measure files: schema, unset KPIs (K101), no quantitative target (K102),
-no deadline (K103), consistency between text and structure (K2xx) and actual values (K3xx).
-施策ファイルを点検します：スキーマ、KPI未設定（K101）、定量目標なし（K102）、期限なし（K103）、
-記述と構造の整合性（K2xx）、実績値（K3xx）。"""
+_DESCRIPTION = N_(
+    """Check measure files: schema, unset KPIs (K101), no quantitative target (K102),
+no deadline (K103), consistency between text and structure (K2xx) and actual values (K3xx)."""
+)
 
-_EPILOG = """exit status:
+_EPILOG = N_(
+    """exit status:
   0    no findings at error severity (or --exit-zero, --write-baseline)
   1    findings at error severity; a file that could not be read or validated is always one
   2    usage, configuration or internal error; a path that does not exist; a directory
@@ -57,6 +61,23 @@ examples:
   kpiaudit lint --baseline .kpiaudit-baseline.json  # fail only on new findings
 
 `kpiaudit rules` lists the rules; `kpiaudit rules K102` explains one."""
+)
+
+# argparse's own words (its usage line, headings and errors), looked up in kpiaudit's catalogue
+# while lint's arguments are parsed (see _argparse_speaks); listed here so that they are
+# extracted. Those of other Python versions that differ stay English.
+_ARGPARSE = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("not allowed with argument %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,69 +88,94 @@ class _Parser(argparse.ArgumentParser):
         super().error(visible(message))
 
 
+@contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """argparse's words in the run's language while the parser is built and used: argparse
+    looks its module's ``_`` and ``ngettext`` up each time it says something."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
 def _parser(formats: list[str]) -> argparse.ArgumentParser:
     ap = _Parser(
         prog="kpiaudit lint",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
+        description=_(_DESCRIPTION),
+        epilog=_(_EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    ap.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=PATHS_HELP)
-    rules = ap.add_argument_group("choosing rules")
+    ap.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=_(PATHS_HELP))
+    # Taken out of the arguments before lint sees them (kpiaudit.cli.language); listed here so
+    # that lint --help shows it like every other command's.
+    ap.add_argument("--lang", metavar="LANG", choices=LANGUAGES, help=_(LANG_HELP))
+    rules = ap.add_argument_group(_("choosing rules"))
     rules.add_argument(
         "--select",
         action="append",
         metavar="CODES",
-        help="only these rules: codes, prefixes or names, comma-separated (K102,K103 or K1)",
+        help=_("only these rules: codes, prefixes or names, comma-separated (K102,K103 or K1)"),
     )
-    rules.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
-    rules.add_argument("--config", type=Path, metavar="FILE", help=CONFIG_HELP)
+    rules.add_argument("--ignore", action="append", metavar="CODES", help=_("skip these rules"))
+    rules.add_argument("--config", type=Path, metavar="FILE", help=_(CONFIG_HELP))
     rules.add_argument(
         "--today",
         metavar="YYYY-MM-DD",
-        help="the day K302 (actual after today) and K304 (no actual a year after a deadline) "
-        "are judged against; default: today",
+        help=_(
+            "the day K302 (actual after today) and K304 (no actual a year after a deadline) "
+            "are judged against; default: today"
+        ),
     )
-    output = ap.add_argument_group("output")
+    output = ap.add_argument_group(_("output"))
     output.add_argument(
         "-f",
         "--format",
         default="text",
         choices=formats,
         metavar="FORMAT",
-        help="text (default), json, github (workflow annotations) or sarif (code scanning)",
+        help=_("text (default), json, github (workflow annotations) or sarif (code scanning)"),
     )
     output.add_argument(
         "--statistics",
         action="store_true",
-        help="print how many findings each rule gave instead of the findings (json with -f json)",
+        help=_(
+            "print how many findings each rule gave instead of the findings (json with -f json)"
+        ),
     )
     output.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when there are errors"
+        "--exit-zero", action="store_true", help=_("exit 0 even when there are errors")
     )
     output.add_argument(
         "--changed-from",
         type=Path,
         metavar="FILE",
-        help="report only findings about the files FILE lists, NUL-separated as `git diff -z "
-        "--name-only` writes them (or one per line): the PATHS are still checked whole, so a "
-        "duplicate id with an unchanged file is found; a listed plan.yaml reports its plan",
+        help=_(
+            "report only findings about the files FILE lists, NUL-separated as `git diff -z "
+            "--name-only` writes them (or one per line): the PATHS are still checked whole, so a "
+            "duplicate id with an unchanged file is found; a listed plan.yaml reports its plan"
+        ),
     )
-    debt = ap.add_argument_group("existing findings").add_mutually_exclusive_group()
+    debt = ap.add_argument_group(_("existing findings")).add_mutually_exclusive_group()
     debt.add_argument(
         "--baseline",
         type=Path,
         metavar="FILE",
-        help="report only findings not recorded in FILE; its entries of the files checked are "
-        "judged (fixed, or gone with their KPI), the others only counted",
+        help=_(
+            "report only findings not recorded in FILE; its entries of the files checked are "
+            "judged (fixed, or gone with their KPI), the others only counted"
+        ),
     )
     debt.add_argument(
         "--write-baseline",
         type=Path,
         metavar="FILE",
-        help="record the findings of the files checked in FILE, keeping its entries of other "
-        "files, and exit 0 (1 when a file could not be checked)",
+        help=_(
+            "record the findings of the files checked in FILE, keeping its entries of other "
+            "files, and exit 0 (1 when a file could not be checked)"
+        ),
     )
     return ap
 
@@ -141,7 +187,11 @@ def _codes(values: list[str] | None, option: str) -> list[str]:
     codes = [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
     for code in codes:
         if not is_selector(code):
-            fail(f"{option}: unknown rule {code!r}; `kpiaudit rules` lists them")
+            fail(
+                _("{option}: unknown rule {code!r}; `kpiaudit rules` lists them").format(
+                    option=option, code=code
+                )
+            )
         rule = always_rule(code) if option == "--ignore" else None
         if rule is not None:
             fail(f"{option}: {always_message(rule.code)}")
@@ -185,7 +235,7 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     try:
         known.write(path, {**judged.keep, **recorded})
     except OSError as exc:
-        fail(f"{path}: cannot write: {exc.strerror or exc}")
+        fail(_("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror or exc))
     message = _("kpiaudit: recorded {count} finding(s) in {path}").format(
         count=sum(recorded.values()), path=path
     )
@@ -264,7 +314,8 @@ def _listed(path: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     from ..reporters import REPORTERS
 
-    args = _parser(list(REPORTERS)).parse_args(argv)
+    with _argparse_speaks():
+        args = _parser(list(REPORTERS)).parse_args(argv)
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
     targets, config = setup(args.paths, args.config)
     if select:
@@ -296,8 +347,9 @@ def main(argv: list[str]) -> int:
     if text:
         warnings = sum(f.severity == "warning" for f in findings)
         print(
-            f"{len(findings)} finding(s): {errors} error(s), {warnings} warning(s) in "
-            f"{result.files} file(s)",
+            _(
+                "{count} finding(s): {errors} error(s), {warnings} warning(s) in {files} file(s)"
+            ).format(count=len(findings), errors=errors, warnings=warnings, files=result.files),
             file=sys.stderr,
         )
     return EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK

@@ -28,8 +28,10 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table (rich, default on a terminal), plain "
-        "(default when piped), markdown, github, csv or json.",
+        help=N_(
+            "table (rich, default on a terminal), plain "
+            "(default when piped), markdown, github, csv or json."
+        ),
     ),
 ]
 KindOpt = Annotated[
@@ -49,7 +51,7 @@ AllowBrokenOpt = Annotated[
     ),
 ]
 ChapterOpt = Annotated[
-    str | None, typer.Option("--chapter", "-c", metavar="N", help="Chapter number: 6, Ⅵ or VI.")
+    str | None, typer.Option("--chapter", "-c", metavar="N", help=N_("Chapter number: 6, Ⅵ or VI."))
 ]
 
 
@@ -57,7 +59,7 @@ TodayOpt = Annotated[
     str | None,
     typer.Option(
         metavar="YYYY-MM-DD",
-        help="Judge as of this day: what was known then, and what had passed. Default: today.",
+        help=N_("Judge as of this day: what was known then, and what had passed. Default: today."),
     ),
 ]
 
@@ -68,7 +70,11 @@ def table_format(fmt: str | None, stream: object) -> str:
     if fmt is None:
         return "table" if for_terminal(stream) else "plain"
     if fmt not in TABLE_FORMATS:
-        fail(f"--format: {fmt!r} is not one of {', '.join(TABLE_FORMATS)}")
+        fail(
+            _("--format: {value!r} is not one of {choices}").format(
+                value=fmt, choices=", ".join(TABLE_FORMATS)
+            )
+        )
     return fmt
 
 
@@ -80,7 +86,7 @@ def chapter_number(value: str | None) -> int | None:
     try:
         return parse_chapter(value)
     except ValueError as exc:
-        fail(f"--chapter: {exc}")
+        fail(_("--chapter: {reason}").format(reason=exc))
 
 
 def date_start(value: str | None, option: str) -> date | None:
@@ -104,7 +110,7 @@ def _period(value: str | None, option: str) -> tuple[date, date] | None:
     try:
         jd = parse_date(value)
     except DateParseError as exc:
-        fail(f"{option}: {exc}")
+        fail(_("{option}: {reason}").format(option=option, reason=exc))
     assert jd.start is not None and jd.end is not None  # parse_date refuses recurring periods
     return jd.start, jd.end
 
@@ -115,7 +121,7 @@ def plan_chapter(number: int | None, plan: Plan) -> None:
         return
     known = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
     if number not in known:
-        listed = ", ".join(str(n) for n in known) or "none"
+        listed = ", ".join(str(n) for n in known) or _("none")
         fail(
             _("--chapter: the plan has no chapter {number} (its chapters: {listed})").format(
                 number=number, listed=listed

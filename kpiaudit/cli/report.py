@@ -9,53 +9,47 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_
 from .common import EXIT_OK, fail, parse_iso, setup, two_plans
 from .options import ConfigOpt, PathsArg
+
+HELP = N_(
+    """Write a static HTML report: compliance per chapter, deadlines, one page per measure.
+
+The site makes no network request: open DIR/index.html from disk or publish DIR on any
+static host. DIR is replaced as a whole, in one step; it must be new, empty or a previous
+report (or use --force).
+
+Examples: kpiaudit report --out site · kpiaudit report --out site --lang ja --today 2024-04-01"""
+)
 
 
 def report(
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="DIR", help="Directory to write the site to.")
+        Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Directory to write the site to."))
     ],
     paths: PathsArg = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            metavar="LANG", help="ja or en. Default: KPIAUDIT_LANG, else the locale, else en."
-        ),
-    ] = None,
     today: Annotated[
         str | None,
         typer.Option(
-            metavar="YYYY-MM-DD", help="The date deadlines are judged against. Default: today."
+            metavar="YYYY-MM-DD", help=N_("The date deadlines are judged against. Default: today.")
         ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace DIR even if it holds something other than a report."),
+        typer.Option(
+            "--force", help=N_("Replace DIR even if it holds something other than a report.")
+        ),
     ] = False,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Write a static HTML report: compliance per chapter, deadlines, one page per measure.
-
-    The site makes no network request: open DIR/index.html from disk or publish DIR on any
-    static host. DIR is replaced as a whole, in one step; it must be new, empty or a previous
-    report (or use --force).
-
-    Examples: kpiaudit report --out site · kpiaudit report --out site --lang ja --today 2024-04-01
-    """
     from ..audit import TwoPlansError
-    from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language_from_env
+    from ..i18n import _, current_language
     from ..report.make import make_report
     from ..report.write import OutputRefused
 
-    language = lang or language_from_env() or DEFAULT_LANGUAGE
-    if language not in LANGUAGES:
-        fail(
-            _("--lang: {lang!r} is not one of {choices}").format(
-                lang=lang, choices=", ".join(LANGUAGES)
-            )
-        )
+    # --lang, like every command's (kpiaudit.cli.language): the pages speak the run's language.
+    language = current_language()
     day = parse_iso(today, "--today") if today else date.today()
     targets, config = setup(paths, config_file)
     try:

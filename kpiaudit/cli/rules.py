@@ -10,19 +10,20 @@ import typer
 from ..i18n import N_, _
 from .common import EXIT_OK, fail
 
+HELP = N_("""List the rules, or explain one: kpiaudit rules K102.""")
+
 
 def rules(
     code: Annotated[
         str | None,
-        typer.Argument(help="A rule code or name (K102, no-quantitative-target) to explain."),
+        typer.Argument(help=N_("A rule code or name (K102, no-quantitative-target) to explain.")),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help=N_("text or json."))
     ] = "text",
 ) -> int:
-    """List the rules, or explain one: kpiaudit rules K102."""
     from ..reporters.json_out import dump_json
-    from ..rules import RULES, Rule, example, resolve
+    from ..rules import RULES, Rule, cases, example, resolve
 
     if output_format not in ("text", "json"):
         fail(_("--format: {value!r} is not text or json").format(value=output_format))
@@ -30,7 +31,7 @@ def rules(
     if code is not None:
         rule = resolve(code)
         if rule is None:
-            fail(f"unknown rule {code!r}; `kpiaudit rules` lists them")
+            fail(_("unknown rule {code!r}; `kpiaudit rules` lists them").format(code=code))
         chosen = [rule]
 
     def as_json(r: Rule) -> dict[str, Any]:
@@ -60,9 +61,14 @@ def rules(
             if r.always
             else ""
         )
+        severity = _("default severity")
+        caption = _("Example:")
+        note = cases(r.code)["fail"].get("note")
+        if note:  # what the example shows, when the snippet alone cannot say it
+            caption = _("Example ({note}):").format(note=_(str(note)))
         print(
-            f"{r.code} {r.name} ({_('default severity')}: {r.severity})\n\n{_(r.summary)}\n\n"
-            f"{_(r.explanation)}{always}\n\n{_('Example:')}\n"
+            f"{r.code} {r.name} ({severity}: {r.severity})\n\n{_(r.summary)}\n\n"
+            f"{_(r.explanation)}{always}\n\n{caption}\n"
             + "\n".join("    " + ln for ln in example(r.code).split("\n"))
         )
         return EXIT_OK

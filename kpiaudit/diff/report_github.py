@@ -32,7 +32,7 @@ def report(diff: DiffReport, out: TextIO, terminal: bool = False, color: bool = 
         before, after = values(c)
         message = f"{ref(c)}: {before} → {after}"
         if c.score is not None:
-            message += f" ({_('score')} {c.score:.2f})"
+            message += " (" + _("score") + f" {c.score:.2f})"
         if c.gated:
             message += " — " + _("fails --fail-on")
         elif c.justification is not None:

@@ -73,9 +73,10 @@ def report(diff: DiffReport, out: TextIO, terminal: bool = False, color: bool = 
         lines.append(gate)
     if diff.changes:
         lines.append("")
+    score_word = _("score")
     for c in diff.changes:
         where = _where(diff, c)
-        score = f" ({_('score')} {c.score:.2f})" if c.score is not None else ""
+        score = f" ({score_word} {c.score:.2f})" if c.score is not None else ""
         verdict = f" [{_verdict(c)}]" if _verdict(c) else ""
         lines.append(
             f"{where + ': ' if where else ''}{_what(c)} {ref(c)}: "

@@ -41,7 +41,7 @@ def document(findings: list[Finding]) -> dict[str, Any]:
             "name": r.name,
             "shortDescription": {"text": _(r.summary)},
             "fullDescription": {"text": _(r.explanation)},
-            "help": {"text": f"{_(r.explanation)}\n\n{_('Example:')}\n{example(r.code)}"},
+            "help": {"text": _(r.explanation) + "\n\n" + _("Example:") + "\n" + example(r.code)},
             "defaultConfiguration": {"level": _LEVEL[r.severity]},
         }
         for r in RULES.values()

@@ -10,11 +10,11 @@ otherwise kept as data."""
 from __future__ import annotations
 
 import csv
-from typing import TextIO
+from typing import Any, TextIO
 
-from ..i18n import _
+from ..i18n import _, translator
 from ..safe_text import spreadsheet_cell, table_cell, visible_line
-from ..views.table import Table
+from ..views.table import Table, shown_cell
 
 TABLE_FORMATS = ("table", "plain", "markdown", "github", "csv", "json")
 
@@ -25,16 +25,24 @@ def bar(fraction: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def render(table: Table, out: TextIO, fmt: str, *, color: bool = False) -> None:
-    """``fmt`` table (rich), plain, markdown, github or csv."""
-    headers = [_(h) for h in table.headers]
+def render(
+    table: Table, out: TextIO, fmt: str, *, color: bool = False, csv_headers: str = "en"
+) -> None:
+    """``fmt`` table (rich), plain, markdown, github or csv. csv keeps the English column names
+    and words for machines; ``csv_headers="ja"`` gives Japanese column names instead, for
+    people opening the file in Excel (the cells stay as they are)."""
     if fmt == "csv":
+        header_words = table.headers
+        if csv_headers != "en":
+            header_words = [translator(csv_headers)(h) for h in header_words]
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(table.headers)  # machine-readable: the English column names
-        writer.writerows([spreadsheet_cell(c) for c in row] for row in table.rows)
+        writer.writerow(header_words)
+        writer.writerows([spreadsheet_cell(str(c)) for c in row] for row in table.rows)
         return
+    headers = [_(h) for h in table.headers]
+    rows = [[shown_cell(c, _) for c in row] for row in table.rows]
     if fmt == "table":
-        _rich(table, headers, out, color)
+        _rich(table, headers, rows, out, color)
     else:
         from tabulate import tabulate
 
@@ -45,8 +53,8 @@ def render(table: Table, out: TextIO, fmt: str, *, color: bool = False) -> None:
             out.write(title + "\n\n")
         elif title:
             out.write(f"**{title}**\n\n")
-        rows = [[table_cell(c, pipes=pipes) for c in row] for row in table.rows]
-        out.write(tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True) + "\n")
+        shown = [[table_cell(c, pipes=pipes) for c in row] for row in rows]
+        out.write(tabulate(shown, headers=headers, tablefmt=style, disable_numparse=True) + "\n")
     if table.footnotes:
         bullet = "- " if fmt in ("markdown", "github") else ""
         pipes = fmt in ("markdown", "github")
@@ -54,32 +62,99 @@ def render(table: Table, out: TextIO, fmt: str, *, color: bool = False) -> None:
         out.write("\n" + "".join(f"{bullet}{note}\n" for note in notes))
 
 
-def _rich(table: Table, headers: list[str], out: TextIO, color: bool) -> None:
+_BAR = 10  # the width of a compliance bar
+_GAP = 1  # between two columns: the space of the (invisible) vertical rule
+_NARROWEST = 12  # a folded column (titles, wordings) is not made narrower than this
+
+
+def _rich(
+    table: Table, headers: list[str], rows: list[list[Any]], out: TextIO, color: bool
+) -> None:
+    """A rich table that fits the console (see :func:`fit`): columns one space apart, no
+    vertical rules, so that an 80-column terminal holds the status table in Japanese."""
+    from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
 
     from .console import rich_console
 
     console = rich_console(out, color)
+    cells = [[str(table_cell(c)) for c in row] for row in rows]
+    wraps = [c.wrap for c in table.columns]
+    bars = table.bars is not None
+    widths, fits = fit(headers, cells, wraps, console.width - (_BAR + _GAP if bars else 0))
+    if bars and not fits:  # the bars only if everything fits beside them
+        bars = False
+        widths, fits = fit(headers, cells, wraps, console.width)
     title = Text(visible_line(table.title)) if table.title else None
-    shown = RichTable(title=title, header_style="bold")
-    for column, header in zip(table.columns, headers, strict=True):
+    shown = RichTable(
+        title=title,
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=0,
+    )
+    for column, header, width in zip(table.columns, headers, widths, strict=True):
         shown.add_column(
-            Text(header), justify=column.align, overflow="fold" if column.wrap else "ellipsis"
+            Text(header, overflow="fold"), justify=column.align, overflow="fold", width=width
         )
-    if table.bars is not None:
-        shown.add_column("", no_wrap=True)
-    last = len(table.rows) - 1
-    for i, row in enumerate(table.rows):
-        cells = [Text(str(table_cell(c))) for c in row]
-        if table.bars is not None:
+    if bars:
+        shown.add_column("", no_wrap=True, width=_BAR)
+    last = len(cells) - 1
+    for i, row in enumerate(cells):
+        texts = [Text(c) for c in row]
+        if bars and table.bars is not None:
             f = table.bars[i]
             style = "green" if f >= 0.8 else "yellow" if f >= 0.5 else "red"
-            cells.append(Text(bar(f), style=style))
+            texts.append(Text(bar(f, _BAR), style=style))
         is_total = table.total and i == last
         shown.add_row(
-            *cells,
+            *texts,
             style="bold" if is_total else None,
             end_section=table.total and i == last - 1,
         )
     console.print(shown)
+
+
+def fit(
+    headers: list[str], cells: list[list[str]], wraps: list[bool], room: int
+) -> tuple[list[int], bool]:
+    """Column widths (in cells: a Japanese character counts 2) for ``room``, and whether they
+    fit in it.
+
+    Every column starts as wide as its widest cell and header. Then, while the table is too
+    wide, the widest folding column (titles, wordings) gives up a cell, down to
+    ``_NARROWEST`` or its header's longest word; then a header wider than its column's cells
+    wraps at its spaces (``no deadline`` over two lines), never inside a word; then, as a last
+    resort, folding columns go down to their header's longest word. Numbers, dates and ids are
+    never folded, and no header is ever cut to ``cha…``."""
+    from rich.cells import cell_len
+
+    n = len(headers)
+    widths = _widest(headers, cells, wraps)
+    word = [max((cell_len(w) for w in h.split()), default=1) for h in headers]
+    content = [max((cell_len(row[i]) for row in cells), default=0) for i in range(n)]
+    passes = [
+        [max(word[i], min(widths[i], _NARROWEST)) if wraps[i] else widths[i] for i in range(n)],
+        [
+            max(word[i], min(widths[i], _NARROWEST)) if wraps[i] else max(word[i], content[i])
+            for i in range(n)
+        ],
+        [word[i] if wraps[i] else max(word[i], content[i]) for i in range(n)],
+    ]
+    excess = sum(widths) + _GAP * (n - 1) - room
+    for least in passes:
+        while excess > 0:
+            shrinkable = [i for i in range(n) if widths[i] > least[i]]
+            if not shrinkable:
+                break
+            i = max(shrinkable, key=lambda k: widths[k])
+            widths[i] -= 1
+            excess -= 1
+    return widths, excess <= 0
+
+
+def _widest(headers: list[str], cells: list[list[str]], wraps: list[bool]) -> list[int]:
+    from rich.cells import cell_len
+
+    return [max([cell_len(h), *(cell_len(row[i]) for row in cells)]) for i, h in enumerate(headers)]

@@ -70,7 +70,11 @@ RULES = [
             "outcome KPI (KPI（効果）); a KPI whose text is ― is unset (K101), not missing. A "
             "measure file without one has lost it: deleting a KPI does not fix its findings."
         ),
-        {"default": N_("measure {measure} has no {kind} KPI ({label})")},
+        # One template per kind, so that the kind is a word of the sentence in every language.
+        {
+            "progress": N_("measure {measure} has no progress KPI ({label})"),
+            "outcome": N_("measure {measure} has no outcome KPI ({label})"),
+        },
     ),
 ]
 
@@ -95,5 +99,5 @@ def check_kpi_kinds(measure: Measure) -> Iterator[Hit]:
     present = {k.kind for k in measure.kpis}
     for kind in KINDS:
         if kind not in present:
-            args = {"measure": measure.id, "kind": kind, "label": _LABELS[kind]}
-            yield Hit("K104", args=args, node=("kpis",))
+            args = {"measure": measure.id, "label": _LABELS[kind]}
+            yield Hit("K104", kind, args=args, node=("kpis",))

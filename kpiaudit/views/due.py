@@ -16,7 +16,7 @@ from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Deadline, Kind, KpiRef, State
 from ..progress import judge_plan
-from .table import Column, Table
+from .table import Column, Table, Term
 
 RowType = Literal["target", "set-by"]
 ROW_TYPES: tuple[RowType, ...] = get_args(RowType)
@@ -127,8 +127,8 @@ _COLUMNS = [
     Column(N_("type")),
     Column(N_("measure")),
     Column(N_("KPI")),
-    Column(N_("target")),
-    Column(N_("wording")),
+    Column(N_("target"), wrap=True),
+    Column(N_("wording"), wrap=True),
     Column(N_("state")),
     Column(N_("overdue"), "right"),
 ]
@@ -137,14 +137,14 @@ _COLUMNS = [
 def due_table(rows: list[DueRow]) -> Table:
     body = [
         [
-            r.deadline.isoformat() if r.deadline else _("recurring"),
-            r.type,
+            r.deadline.isoformat() if r.deadline else Term("recurring"),
+            Term(r.type),
             r.measure,
             str(r.kpi),
             r.target,
             r.deadline_text,
-            r.state,
-            _("overdue") if r.overdue else "",
+            Term(r.state),
+            Term("overdue") if r.overdue else "",
         ]
         for r in rows
     ]

@@ -11,7 +11,7 @@ from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Actual, State
 from ..progress import Judgement, amount, judge_plan
-from .table import Column, Table
+from .table import Column, Table, Term
 
 
 def progress(
@@ -98,14 +98,13 @@ def shown_actual(a: Actual | None) -> str:
     if a is None:
         return ""
     if a.value is None:
-        return _("achieved") if a.achieved else _("not achieved")
+        return Term("achieved") if a.achieved else Term("not achieved")
     return amount(a.value, a.unit)
 
 
 def _deadline(j: Judgement) -> str:
     if j.recurring:
-        fy = f" FY{j.fiscal_year}" if j.fiscal_year else ""
-        return _("recurring") + fy
+        return Term("recurring", f" FY{j.fiscal_year}" if j.fiscal_year else "")
     return j.deadline.date.isoformat() if j.deadline.date else j.deadline.text
 
 
@@ -113,15 +112,15 @@ def progress_table(rows: list[Judgement], today: date) -> Table:
     body = [
         [
             str(j.kpi),
-            j.type,
+            Term(j.type),
             j.target.text if j.target else "",
             _deadline(j),
             shown_actual(j.actual),
             j.actual.as_of.isoformat() if j.actual else "",
             f"{j.rate:.1f}%" if j.rate is not None else "",
-            j.state,
+            Term(j.state),
             j.grade,
-            _("overdue") if j.overdue else "",
+            Term("overdue") if j.overdue else "",
         ]
         for j in rows
     ]

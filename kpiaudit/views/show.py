@@ -275,7 +275,9 @@ def _judged(j: Judgement | None) -> list[str]:
     if actual and j.actual is not None:
         actual = f"{actual} ({j.actual.as_of.isoformat()})"
     rate = f"{j.rate:.1f}%" if j.rate is not None else ""
-    state = j.state if j.type == "target" else f"{j.state} ({_('set-by')})"
+    state = _(j.state)
+    if j.type != "target":
+        state += " (" + _("set-by") + ")"
     return [state, j.grade, rate, actual, _("overdue") if j.overdue else ""]
 
 

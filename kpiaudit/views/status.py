@@ -18,7 +18,7 @@ from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Measure, State
 from ..progress import Judgement, judge_plan
-from .table import Column, Table
+from .table import Column, Table, Term
 
 # status's progress keys: achieved-late counts as achieved (both are grade A, the target met).
 _PROGRESS_KEYS: dict[State, str] = {
@@ -142,7 +142,7 @@ def status(result: Audit, chapter: int | None = None, today: date | None = None)
         for n in numbers
     ]
     chosen = [m for m in plan.measures if chapter is None or m.chapter == chapter]
-    total = _row("total", "", chosen, codes, judged)
+    total = _row(Term("total"), "", chosen, codes, judged)
     measures = (
         [_row(m.id, m.title, [m], codes, judged) for m in chosen] if chapter is not None else []
     )
