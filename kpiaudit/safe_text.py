@@ -116,6 +116,13 @@ class Excerpt(str):
         self.shown = _short_repr(value)
         return self
 
+    @classmethod
+    def restore(cls, text: str, shown: str) -> Excerpt:
+        """The excerpt whose ``str`` is ``text`` and ``repr`` is ``shown``, as recorded."""
+        self = super().__new__(cls, text)
+        self.shown = shown
+        return self
+
     def __repr__(self) -> str:
         return self.shown
 

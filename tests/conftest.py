@@ -40,6 +40,11 @@ def terminal_independent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in TERMINAL_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "dumb")
+    # The result cache would be written in the project root of whatever a test lints (this
+    # repository, for measures/), and would answer later tests from earlier ones: off, except
+    # in the tests of the cache itself (tests/test_cache.py), which turn it on in a project of
+    # their own.
+    monkeypatch.setenv("KPIAUDIT_NO_CACHE", "1")
     # A test that ran kpiaudit in Japanese leaves the language set in this process: every test
     # starts in English, as a run with none of the variables above does.
     from kpiaudit.i18n import set_language

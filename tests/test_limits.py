@@ -290,14 +290,14 @@ def test_a_directory_that_cannot_be_listed_stops_no_other(
     """As root (CI) chmod 0 does not stop listing, so EACCES is simulated."""
     locked = tmp_path / "locked"
     locked.mkdir()
-    real = Path.iterdir
+    real = os.scandir
 
-    def iterdir(self: Path):  # type: ignore[no-untyped-def]
-        if self.name == "locked":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "scandir", scandir)
     code, out, _ = no_internal_error(["lint", str(locked), str(plan), "-f", "json"], capsys)
     findings = [(Path(f["path"]).name, f["code"], f["message"]) for f in json.loads(out)]
     assert code == 1

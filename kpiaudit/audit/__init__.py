@@ -8,29 +8,34 @@ cross-file rules → suppressions → selection and severities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ..codec import plan_from_data
 from ..config import Config
-from ..load import load_path
+from ..load import Problem, load_path, read_bounded
 from ..model import Finding, Plan, measure_id_of
-from ..rules import ALWAYS, CheckContext
+from ..rules import ALWAYS
 from ..schema import PLAN_SCHEMA
-from .check import FileResult, check_file, file_problems
+from . import pool, record
+from .cache import Cache, digest
+from .check import FileResult, check_file, file_problems, prepare_checks
 from .crossfile import duplicate_ids
-from .dated import add_dated_findings
+from .dated import dated_findings
 from .discover import PlanFiles, discover
-from .findings import finding
+from .findings import finding, from_problem
 from .known import Scope
-from .select import configure
+from .select import POSITION, configure
 from .suppress import apply_suppressions
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
 
 _K_FLAGS = ("K101", "K102", "K103")
+
+# Told the number of files done and the number of files in all, as a run goes.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -80,7 +85,7 @@ class AuditResult:
     @property
     def findings(self) -> list[Finding]:
         every = [f for a in self.plans for f in a.findings] + self.unreadable
-        return sorted(every, key=lambda f: (f.path, f.line, f.column, f.code))
+        return sorted(every, key=POSITION)
 
     @property
     def files(self) -> int:
@@ -94,13 +99,13 @@ class AuditResult:
                 named = measure_id_of(Path(r.path).name)
                 if named is not None:
                     scope.measures.add(named)
-                if r.measure is None:
+                if r.measure_id is None:
                     if named is not None:
                         scope.unreadable.add(named)
                     continue
-                scope.measures.add(r.measure.id)
-                scope.present.add(r.measure.id)
-                scope.present.update(str(r.measure.kpi_ref(k)) for k in r.measure.kpis)
+                scope.measures.add(r.measure_id)
+                scope.present.add(r.measure_id)
+                scope.present.update(r.kpi_refs)
         return scope
 
     def single(self) -> Audit:
@@ -115,12 +120,26 @@ class AuditResult:
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code))
+    return sorted(findings, key=POSITION)
 
 
-def audit(paths: Iterable[Path], config: Config, today: date | None = None) -> AuditResult:
+def audit(
+    paths: Iterable[Path],
+    config: Config,
+    today: date | None = None,
+    *,
+    models: bool = True,
+    cache: Cache | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> AuditResult:
     """Every plan the paths belong to, audited; ``today`` is the day the dated rules judge
-    against (default: the real date)."""
+    against (default: the real date).
+
+    ``models``: keep each measure's model (the views need them; lint does not, and keeps
+    only what it reports). ``cache``: the result cache to read and fill (see :mod:`.cache`).
+    ``jobs``: worker processes (default: both cores for a large plan; 1: this process only).
+    ``progress``: told how many files are done, and of how many, as the run goes."""
     day = today or date.today()
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
@@ -129,8 +148,20 @@ def audit(paths: Iterable[Path], config: Config, today: date | None = None) -> A
         for p, reason in found.unreadable
     ]
     result = AuditResult([], configure(missing, config), found.empty)
+    counter = _Counter(sum(len(f.measures) for f in found.plans), progress)
     for files in found.plans:
-        result.plans.append(audit_plan(files, config, day, whole=found.directories))
+        result.plans.append(
+            audit_plan(
+                files,
+                config,
+                day,
+                whole=found.directories,
+                models=models,
+                cache=cache,
+                jobs=jobs,
+                counter=counter,
+            )
+        )
     return result
 
 
@@ -151,22 +182,127 @@ def _load_plan(files: PlanFiles, config: Config, findings: list[Finding]) -> Pla
     return plan
 
 
-def audit_plan(files: PlanFiles, config: Config, today: date, *, whole: bool = False) -> Audit:
+def audit_plan(
+    files: PlanFiles,
+    config: Config,
+    today: date,
+    *,
+    whole: bool = False,
+    models: bool = True,
+    cache: Cache | None = None,
+    jobs: int | None = None,
+    counter: _Counter | None = None,
+) -> Audit:
     findings: list[Finding] = []
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
-    results: list[FileResult] = []
-    for path in files.measures:
-        loaded = load_path(path, files.directory)
-        checked = check_file(loaded, CheckContext(loaded.path, plan.base_date, chapters))
-        results.append(add_dated_findings(checked, today, plan.base_date))
+    checking = _Checking(files, plan.base_date, chapters, models, cache)
+    results = checking.run(jobs, counter or _Counter(0, None))
     paths: dict[str, list[str]] = {}
     duplicates = duplicate_ids(results)
     for r in results:
-        findings.extend(apply_suppressions(r, duplicates.get(r.path, [])))
-        if r.measure is not None:
-            paths.setdefault(r.measure.id, []).append(r.path)
-        if r.measure is not None and r.path not in duplicates:  # a copy is not counted twice
-            plan.measures.append(r.measure)
+        dated = dated_findings(r, today, plan.base_date)
+        findings.extend(apply_suppressions(r, dated + duplicates.get(r.path, [])))
+        if r.measure_id is not None:
+            paths.setdefault(r.measure_id, []).append(r.path)
+        if models and r.measure is not None and r.path not in duplicates:
+            plan.measures.append(r.measure)  # a copy is not counted twice
     plan.measures.sort(key=lambda m: m.ref.sort_key())
     return Audit(plan, configure(findings, config), results, whole, paths)
+
+
+class _Checking:
+    """The per-file results of one plan's measure files, in their order: from the cache
+    where it knows a file's bytes, else checked (in worker processes for a large plan)."""
+
+    def __init__(
+        self,
+        files: PlanFiles,
+        base_date: date | None,
+        chapters: frozenset[int] | None,
+        models: bool,
+        cache: Cache | None,
+    ) -> None:
+        self.files, self.base_date, self.chapters, self.models = files, base_date, chapters, models
+        self.store = None
+        if cache is not None:
+            settings = {
+                "base_date": base_date.isoformat() if base_date else None,
+                "chapters": sorted(chapters) if chapters is not None else None,
+            }
+            self.store = cache.plan(files.directory, settings)
+        self.results: list[FileResult | None] = [None] * len(files.measures)
+        self.digests: dict[int, str] = {}
+
+    def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
+        processes = pool.workers(len(self.files.measures), jobs)
+        if processes:
+            prepare_checks()  # imported and built once, before the workers are forked
+        done = pool.run(
+            self._jobs(counter),
+            base_date=self.base_date,
+            chapters=self.chapters,
+            models=self.models,
+            records=self.store is not None,
+            processes=processes,
+        )
+        for i, result, model, made in done:
+            if result is not None:
+                self.results[i] = result
+            kept = self.results[i]
+            assert kept is not None
+            if isinstance(model, bytes):
+                kept.data = model
+            elif model is not None:
+                kept.model = model
+            if self.store is not None and made is not None:
+                self.store.put(self.files.measures[i].name, self.digests[i], made)
+            counter.add()
+        if self.store is not None:
+            if self.files.whole:
+                self.store.keep_only(p.name for p in self.files.measures)
+            self.store.save()
+        return [r for r in self.results if r is not None]
+
+    def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
+        for i, path in enumerate(self.files.measures):
+            name = path.as_posix()
+            raw = read_bounded(path, self.files.directory)
+            if isinstance(raw, Problem):  # never cached: reading it again is the check
+                self.results[i] = FileResult(name, None, [from_problem(name, raw)])
+                counter.add()
+                continue
+            known = self._known(i, path, raw)
+            if known is None:
+                yield pool.Job(i, name, raw)
+                continue
+            self.results[i] = known
+            if self.models and known.checked:
+                yield pool.Job(i, name, raw, model_only=True)
+            else:
+                counter.add()
+
+    def _known(self, i: int, path: Path, raw: bytes) -> FileResult | None:
+        """The cached result of the file's bytes, if the cache has one it can read."""
+        if self.store is None:
+            return None
+        self.digests[i] = digest(raw)
+        known = self.store.get(path.name, self.digests[i])
+        if known is None:
+            return None
+        try:
+            return record.decode(path.as_posix(), known)
+        except (ValueError, KeyError, TypeError, IndexError):  # damaged: checked again
+            return None
+
+
+class _Counter:
+    """Files done across the plans of a run, for a progress bar."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def add(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)

@@ -14,14 +14,16 @@ file with that many findings fails the gate anyway.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from ..codec import measure_from_data
 from ..load import MAX_PROBLEMS, LoadedFile
 from ..model import Finding, Measure
-from ..rules import CheckContext, NodePath, check_measure
-from ..schema import MEASURE_SCHEMA, SchemaName, problems
+from ..rules import CheckContext, DatedFacts, NodePath, check_measure, dated_facts
+from ..schema import MEASURE_SCHEMA, SchemaName, prepared, problems
 from .findings import finding, from_problem
 
 MAX_FINDINGS = MAX_PROBLEMS
@@ -30,17 +32,43 @@ COUNTED = 10_000  # findings beyond the cap are counted up to this many, then ch
 
 @dataclass
 class FileResult:
+    """What the per-file step found in one file, and what the steps after it need: no model.
+
+    The measure's model is kept only when the step had it at hand (in this process) or as its
+    data (``data``, JSON, from another process); :attr:`measure` decodes it when first asked.
+    A result read from the cache has neither: the commands that need models ask the engine for
+    them (``audit(…, models=True)``)."""
+
     path: str
-    measure: Measure | None  # None when the file could not be read or is not schema-valid
+    measure_id: str | None  # None when the file could not be read or is not schema-valid
     findings: list[Finding] = field(default_factory=list)
     id_position: tuple[int, int] = (1, 1)  # where the measure's id is, for duplicate ids
-    # (line, column, text) of each comment that may be a suppression, and the first line of
-    # each KPI
+    # (line, column, text) of each comment that may be a suppression
     suppressions: list[tuple[int, int, str]] = field(default_factory=list)
-    kpi_lines: list[int] = field(default_factory=list)
+    kpi_refs: list[str] = field(default_factory=list)  # "6-4.P1", in the file's order
+    kpi_lines: list[int] = field(default_factory=list)  # the first line of each KPI
     # Where the nodes are that the dated step reports on (actuals' as_of, milestones' deadline),
     # so that it needs this result only, not the loaded file.
     positions: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+    dated: DatedFacts = field(default_factory=DatedFacts)
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    model: Measure | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def checked(self) -> bool:
+        """The file was read and is schema-valid: it holds a measure."""
+        return self.measure_id is not None
+
+    @property
+    def measure(self) -> Measure | None:
+        """The measure's model; None when the file holds none (not :attr:`checked`)."""
+        if self.model is None and self.data is not None:
+            self.model = measure_from_data(json.loads(self.data))
+            self.model.path = self.path
+            self.data = None  # decoded once: the model is what is kept
+        if self.model is None and self.measure_id is not None:
+            raise LookupError(f"{self.path}: audited without models (audit(models=True))")
+        return self.model
 
     def position(self, node: NodePath) -> tuple[int, int]:
         if node in self.positions:
@@ -74,6 +102,13 @@ def file_problems(loaded: LoadedFile, schema: SchemaName) -> list[Finding]:
     return capped(path, (from_problem(path, p) for p in problems(loaded, schema)))
 
 
+def prepare_checks() -> None:
+    """Import and build what checking a file needs (the validator, the extractor), so that
+    worker processes forked afterwards share it instead of each building their own."""
+    prepared(MEASURE_SCHEMA)
+    import_module("kpiaudit.extract")
+
+
 def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
     path = loaded.path
     wrong = file_problems(loaded, MEASURE_SCHEMA)
@@ -89,12 +124,15 @@ def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
 
     return FileResult(
         path,
-        measure,
+        measure.id,
         capped(path, hits()),
         id_position=loaded.position(("id",)),
         suppressions=loaded.suppressions,
+        kpi_refs=[str(measure.kpi_ref(k)) for k in measure.kpis],
         kpi_lines=[loaded.position(("kpis", i))[0] for i in range(len(measure.kpis))],
         positions={node: loaded.position(node) for node in _dated_nodes(measure)},
+        dated=dated_facts(measure),
+        model=measure,
     )
 
 

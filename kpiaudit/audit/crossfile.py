@@ -16,8 +16,8 @@ def duplicate_ids(results: Iterable[FileResult]) -> dict[str, list[Finding]]:
     its name sorts like), else the first in the order checked."""
     holders: dict[str, list[FileResult]] = {}
     for r in results:
-        if r.measure is not None:
-            holders.setdefault(r.measure.id, []).append(r)
+        if r.measure_id is not None:
+            holders.setdefault(r.measure_id, []).append(r)
     out: dict[str, list[Finding]] = {}
     for mid, files in holders.items():
         if len(files) < 2:

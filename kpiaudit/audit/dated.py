@@ -5,26 +5,23 @@ actual after today, K304 no actual a year after a deadline), run on a per-file r
 They are kept out of ``check_file`` on purpose: its result is a pure function of the file and
 can be cached per file (issue 16 plans that cache); these findings change with the calendar
 and ``--today``, so a cache must never hold them. This step needs the result only (the
-positions it reports at are in it), not the loaded file.
+positions it reports at, and the dates it judges, are in it), not the loaded file or the model.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
+from ..model import Finding
 from ..rules import check_dated
 from .check import FileResult
 from .findings import finding
 
 
-def add_dated_findings(result: FileResult, today: date, base: date | None) -> FileResult:
-    """``result`` with the findings of the date-dependent rules added."""
-    if result.measure is None:
-        return result
-    measure = result.measure
-    found = [
-        finding(result.path, *result.position(h.node), h.code, h.key, h.args, measure.id, h.kpi)
-        for h in check_dated(measure, today, base)
+def dated_findings(result: FileResult, today: date, base: date | None) -> list[Finding]:
+    """The findings of the date-dependent rules for one file, from its per-file result."""
+    mid = result.measure_id
+    return [
+        finding(result.path, *result.position(h.node), h.code, h.key, h.args, mid, h.kpi)
+        for h in check_dated(result.dated, today, base)
     ]
-    return replace(result, findings=result.findings + found) if found else result

@@ -20,6 +20,7 @@ class PlanFiles:
     directory: Path  # as given (or the parent of a file as given), for messages
     plan_file: Path | None = None
     measures: list[Path] = field(default_factory=list)
+    whole: bool = False  # the directory was named: ``measures`` are all its measure files
 
 
 @dataclass
@@ -36,6 +37,27 @@ def _identity(path: Path) -> str:
     return os.path.realpath(path)
 
 
+def _children(directory: Path) -> list[tuple[Path, str]]:
+    """The measure files of a directory, sorted by name, each with its identity (what it
+    resolves to). Only a symbolic link is resolved on its own: every other child is its
+    directory's identity plus its name (one realpath for the directory, not one per file)."""
+    real = _identity(directory)
+    found = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            name = entry.name
+            if (
+                os.path.splitext(name)[1] in MEASURE_SUFFIXES
+                and not name.startswith(".")
+                and name != PLAN_FILE
+            ):
+                child = directory / name
+                identity = _identity(child) if entry.is_symlink() else os.path.join(real, name)
+                found.append((name, child, identity))
+    found.sort(key=lambda item: item[0])
+    return [(child, identity) for _, child, identity in found]
+
+
 def discover(paths: Iterable[Path]) -> Discovery:
     groups: dict[str, PlanFiles] = {}
     seen: set[str] = set()
@@ -50,11 +72,11 @@ def discover(paths: Iterable[Path]) -> Discovery:
                 groups[key].plan_file = sibling
         return groups[key]
 
-    def add(path: Path) -> None:
+    def add(path: Path, identity: str | None = None) -> None:
         if path.name == PLAN_FILE:
             group(path.parent)
             return
-        identity = _identity(path)
+        identity = identity or _identity(path)
         if identity not in seen:
             seen.add(identity)
             group(path.parent).measures.append(path)
@@ -66,18 +88,12 @@ def discover(paths: Iterable[Path]) -> Discovery:
         try:
             if p.is_dir():
                 directories = True
-                children = [
-                    child
-                    for child in sorted(p.iterdir())
-                    if child.suffix in MEASURE_SUFFIXES
-                    and not child.name.startswith(".")
-                    and child.name != PLAN_FILE
-                ]
-                group(p)
+                children = _children(p)
+                group(p).whole = True
                 if not children:
                     empty.append(p)
-                for child in children:
-                    add(child)
+                for child, identity in children:
+                    add(child, identity)
             elif p.exists() or p.is_symlink():
                 add(p)
             else:

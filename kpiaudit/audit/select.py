@@ -11,11 +11,14 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable
+from operator import attrgetter
 from pathlib import Path
 
 from ..config import Config
 from ..model import PLAN_FILE, Finding, Severity
 from ..rules import ALWAYS, RULES, matches
+
+POSITION = attrgetter("path", "line", "column", "code")  # the order findings are listed in
 
 
 def selected(f: Finding, config: Config) -> bool:
@@ -48,9 +51,29 @@ def severity(f: Finding, config: Config) -> Severity:
 
 
 def configure(findings: Iterable[Finding], config: Config) -> list[Finding]:
-    """The selected findings at their configured severity, sorted by position."""
-    out = [f.with_severity(severity(f, config)) for f in findings if selected(f, config)]
-    out.sort(key=lambda f: (f.path, f.line, f.column, f.code))
+    """The selected findings at their configured severity, sorted by position. Decided once
+    per rule (and per file, for per-file-ignores), not once per finding: a large plan has
+    hundreds of thousands of findings and a handful of rules."""
+    by_rule: dict[str, Severity | None] = {}
+    by_file: dict[tuple[str, str], bool] = {}
+    out = []
+    for f in findings:
+        if f.code not in by_rule:
+            chosen = f.code in ALWAYS or (
+                matches(f.code, config.select) and not matches(f.code, config.ignore)
+            )
+            by_rule[f.code] = severity(f, config) if chosen else None
+        level = by_rule[f.code]
+        if level is None:
+            continue
+        if config.per_file_ignores and f.code not in ALWAYS:
+            key = (f.path, f.code)
+            if key not in by_file:
+                by_file[key] = selected(f, config)
+            if not by_file[key]:
+                continue
+        out.append(f if f.severity == level else f.with_severity(level))
+    out.sort(key=POSITION)
     return out
 
 

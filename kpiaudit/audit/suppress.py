@@ -68,21 +68,21 @@ def parse(line: int, column: int, comment: str) -> Suppression | None:
 
 def _kpi_at(line: int, r: FileResult) -> str | None:
     """The KPI whose lines hold ``line`` (a KPI runs to the next KPI's first line)."""
-    assert r.measure is not None
     ref = None
-    for start, kpi in zip(r.kpi_lines, r.measure.kpis, strict=True):
+    for start, kpi in zip(r.kpi_lines, r.kpi_refs, strict=True):
         if start <= line:
-            ref = str(r.measure.kpi_ref(kpi))
+            ref = kpi
     return ref
 
 
-def apply_suppressions(r: FileResult, cross_file: list[Finding]) -> list[Finding]:
-    """The file's findings (its own and ``cross_file`` ones) without the suppressed ones, plus
-    S001 for each suppression that hides nothing and S002 for each that is not one."""
-    kept = r.findings + cross_file
-    if not r.suppressions or r.measure is None:
+def apply_suppressions(r: FileResult, more: list[Finding]) -> list[Finding]:
+    """The file's findings (its own, and ``more`` of the steps after it: the dated and the
+    cross-file rules) without the suppressed ones, plus S001 for each suppression that hides
+    nothing and S002 for each that is not one."""
+    kept = r.findings + more
+    if not r.suppressions or r.measure_id is None:
         return kept
-    mid = r.measure.id
+    mid = r.measure_id
     for line, column, comment in r.suppressions:
         s = parse(line, column, comment)
         if s is None:

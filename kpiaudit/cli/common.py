@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from ..audit import Audit, AuditResult
+    from ..audit.cache import Cache
     from ..config import Config
     from ..model import Finding
 
@@ -34,6 +35,23 @@ CONFIG_HELP = N_(
     "Read settings from FILE instead of searching for .kpiaudit.toml or [tool.kpiaudit] in "
     "pyproject.toml."
 )
+
+TABLE_FORMAT_HELP = N_(
+    "table (rich, default on a terminal), plain (default when piped), markdown, github, csv "
+    "or json."
+)
+CHAPTER_HELP = N_("Chapter number: 6, Ⅵ or VI.")
+ALLOW_BROKEN_HELP = N_(
+    "Print numbers even when files of the plan could not be read or validated, or are "
+    "duplicates (they are left out, and listed); without it that is exit 1."
+)
+NO_CACHE_HELP = N_(
+    "Check every file again, without reading or writing the result cache (.kpiaudit_cache/ in "
+    "the project root; kpiaudit clean removes it)."
+)
+QUIET_HELP = N_("No progress bar.")
+TODAY_HELP = N_("Judge as of this day: what was known then, and what had passed. Default: today.")
+KIND_HELP = N_("progress (進捗, P) or outcome (効果, E) KPIs only.")
 
 
 class UsageError(Exception):
@@ -94,13 +112,28 @@ def setup(paths: list[Path] | None, config_file: Path | None) -> tuple[list[Path
     return list(paths), config
 
 
-def audit_paths(paths: list[Path], config: Config, today: date | None = None) -> AuditResult:
+def audit_paths(
+    paths: list[Path],
+    config: Config,
+    today: date | None = None,
+    *,
+    models: bool = True,
+    cached: bool = False,
+    jobs: int | None = None,
+    quiet: bool = False,
+) -> AuditResult:
     """The audit of the files named (the dated rules judged on ``today``, default the real
     date); a usage error when a directory named holds no measure files, since checking nothing
-    is not a pass."""
+    is not a pass. ``cached``: with the project's result cache (unless KPIAUDIT_NO_CACHE says
+    not); a progress bar on a terminal for thousands of files, unless ``quiet``."""
     from ..audit import audit
+    from .progressbar import counting
 
-    result = audit(paths, config, today)
+    cache = project_cache(config) if cached else None
+    with counting(quiet=quiet) as progress:
+        result = audit(
+            paths, config, today, models=models, cache=cache, jobs=jobs, progress=progress
+        )
     for directory in result.empty:
         fail(
             _("{directory}: no measure files (*.yaml) in this directory").format(
@@ -110,15 +143,32 @@ def audit_paths(paths: list[Path], config: Config, today: date | None = None) ->
     return result
 
 
-def one_plan(paths: list[Path], config: Config, today: date | None = None) -> Audit:
+def one_plan(
+    paths: list[Path],
+    config: Config,
+    today: date | None = None,
+    *,
+    cached: bool = False,
+    quiet: bool = False,
+) -> Audit:
     """The audit of the one plan a command reads (status, due), the dated rules judged on
     ``today``; a usage error naming the plans when the files belong to several."""
     from ..audit import TwoPlansError
 
     try:
-        return audit_paths(paths, config, today).single()
+        return audit_paths(paths, config, today, cached=cached, quiet=quiet).single()
     except TwoPlansError as exc:
         two_plans(exc.directories)
+
+
+def project_cache(config: Config) -> Cache | None:
+    """The result cache in the project root (else the current directory), unless
+    KPIAUDIT_NO_CACHE is set or it cannot be used here (see kpiaudit.audit.cache)."""
+    from ..audit.cache import Cache, disabled_by_environment
+
+    if disabled_by_environment():
+        return None
+    return Cache.at(config.root or Path.cwd())
 
 
 def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
@@ -183,19 +233,31 @@ def shown_findings(
     findings: Iterable[Finding], fmt: str, config: Config | None = None
 ) -> list[Finding]:
     """Findings with their paths as ``fmt`` shows them: relative to the repository root for
-    github and sarif (what GitHub resolves), else relative to the current directory."""
+    github and sarif (what GitHub resolves), else relative to the current directory. Each
+    path is worked out once, however many findings it has."""
     if fmt not in ("github", "sarif") or config is None:
         root = config.root if config is not None else None
-        return [replace(f, path=shown_path(f.path, root)) for f in findings]
-    root = repository_root(config)
+
+        def shown(path: str) -> str:
+            return shown_path(path, root)
+
+    else:
+        top = repository_root(config)
+
+        def shown(path: str) -> str:
+            absolute = Path(os.path.abspath(path))
+            try:
+                return absolute.relative_to(top).as_posix()
+            except ValueError:  # outside the repository: GitHub cannot place it anyway
+                return absolute.as_posix()
+
+    paths: dict[str, str] = {}
     out = []
     for f in findings:
-        absolute = Path(os.path.abspath(f.path))
-        try:
-            path = absolute.relative_to(root).as_posix()
-        except ValueError:  # outside the repository: GitHub cannot place it anyway
-            path = absolute.as_posix()
-        out.append(replace(f, path=path))
+        if f.path not in paths:
+            paths[f.path] = shown(f.path)
+        path = paths[f.path]
+        out.append(f if path == f.path else replace(f, path=path))
     return out
 
 

@@ -1,30 +1,29 @@
 """``kpiaudit lint``: the command that runs on every commit and every pull request.
 
-Its arguments are parsed with argparse rather than typer: typer 0.29 imports pydantic to
-coerce arguments, about 110 ms before any work starts, which would make a pre-commit run on one
-measure mostly our start-up. ``kpiaudit --help`` still lists lint (see :mod:`.app`).
+Its arguments are parsed with argparse (:mod:`.argfront`), so that a pre-commit run on one
+measure is not mostly typer's start-up.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ..audit.known import Scope
     from ..model import Finding
 
-from ..i18n import LANGUAGES, N_, _, ngettext
+from ..audit.pool import MIN_FILES
+from ..i18n import N_, _
 from ..rules import ALWAYS, RULES, matches
+from .argfront import parser, speaking
 from .common import (
     CONFIG_HELP,
     EXIT_FINDINGS,
     EXIT_OK,
-    PATHS_HELP,
+    NO_CACHE_HELP,
     audit_paths,
     fail,
     parse_iso,
@@ -32,7 +31,6 @@ from .common import (
     shown_findings,
     use_color,
 )
-from .language import LANG_HELP
 
 SUMMARY = N_(
     "Check measure files: schema, unset KPIs (K101), no quantitative target (K102), "
@@ -63,55 +61,9 @@ examples:
 `kpiaudit rules` lists the rules; `kpiaudit rules K102` explains one."""
 )
 
-# argparse's own words (its usage line, headings and errors), looked up in kpiaudit's catalogue
-# while lint's arguments are parsed (see _argparse_speaks); listed here so that they are
-# extracted. Those of other Python versions that differ stay English.
-_ARGPARSE = (
-    N_("usage: "),
-    N_("positional arguments"),
-    N_("options"),
-    N_("show this help message and exit"),
-    N_("%(prog)s: error: %(message)s\n"),
-    N_("unrecognized arguments: %s"),
-    N_("argument %(argument_name)s: %(message)s"),
-    N_("expected one argument"),
-    N_("not allowed with argument %s"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
-)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # argparse quotes unrecognised arguments as they were typed: made visible.
-        from ..safe_text import visible
-
-        super().error(visible(message))
-
-
-@contextmanager
-def _argparse_speaks() -> Iterator[None]:
-    """argparse's words in the run's language while the parser is built and used: argparse
-    looks its module's ``_`` and ``ngettext`` up each time it says something."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
-
 
 def _parser(formats: list[str]) -> argparse.ArgumentParser:
-    ap = _Parser(
-        prog="kpiaudit lint",
-        description=_(_DESCRIPTION),
-        epilog=_(_EPILOG),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
-    ap.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=_(PATHS_HELP))
-    # Taken out of the arguments before lint sees them (kpiaudit.cli.language); listed here so
-    # that lint --help shows it like every other command's.
-    ap.add_argument("--lang", metavar="LANG", choices=LANGUAGES, help=_(LANG_HELP))
+    ap = parser("lint", _DESCRIPTION, _EPILOG)
     rules = ap.add_argument_group(_("choosing rules"))
     rules.add_argument(
         "--select",
@@ -149,6 +101,12 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         "--exit-zero", action="store_true", help=_("exit 0 even when there are errors")
     )
     output.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help=_("print the findings only: no summary line, no progress bar"),
+    )
+    output.add_argument(
         "--changed-from",
         type=Path,
         metavar="FILE",
@@ -157,6 +115,18 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
             "--name-only` writes them (or one per line): the PATHS are still checked whole, so a "
             "duplicate id with an unchanged file is found; a listed plan.yaml reports its plan"
         ),
+    )
+    speed = ap.add_argument_group(_("speed"))
+    speed.add_argument("--no-cache", action="store_true", help=_(NO_CACHE_HELP))
+    speed.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help=_(
+            "worker processes that check files (default: one per core for {count} files or "
+            "more; 1: this process only)"
+        ).format(count=MIN_FILES),
     )
     debt = ap.add_argument_group(_("existing findings")).add_mutually_exclusive_group()
     debt.add_argument(
@@ -178,6 +148,18 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         ),
     )
     return ap
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is not a number of processes (1 or more)").format(value=value)
+        )
+    return jobs
 
 
 def _codes(values: list[str] | None, option: str) -> list[str]:
@@ -314,7 +296,7 @@ def _listed(path: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     from ..reporters import REPORTERS
 
-    with _argparse_speaks():
+    with speaking():
         args = _parser(list(REPORTERS)).parse_args(argv)
     select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
     targets, config = setup(args.paths, args.config)
@@ -322,7 +304,15 @@ def main(argv: list[str]) -> int:
         config.select = select
     config.ignore = [*config.ignore, *ignore]
     today = parse_iso(args.today, "--today") if args.today else None
-    result = audit_paths(targets, config, today)
+    result = audit_paths(
+        targets,
+        config,
+        today,
+        models=False,
+        cached=not args.no_cache,
+        jobs=args.jobs,
+        quiet=args.quiet,
+    )
     findings = result.findings
     scope = result.scope()
     scope.codes = frozenset(
@@ -344,7 +334,7 @@ def main(argv: list[str]) -> int:
     else:
         REPORTERS[args.format](findings, out, text and use_color(out))
     errors = sum(f.severity == "error" for f in findings)
-    if text:
+    if text and not args.quiet:
         warnings = sum(f.severity == "warning" for f in findings)
         print(
             _(

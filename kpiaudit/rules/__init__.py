@@ -18,11 +18,13 @@ from ..extract import extract
 from ..model import Measure
 from . import consistency, files, flags, progress, suppressions
 from .base import CheckContext, Hit, NodePath, Rule
+from .progress import DatedFacts
 
 __all__ = [
     "ALWAYS",
     "RULES",
     "CheckContext",
+    "DatedFacts",
     "Hit",
     "NodePath",
     "Rule",
@@ -30,6 +32,7 @@ __all__ = [
     "cases",
     "check_dated",
     "check_measure",
+    "dated_facts",
     "example",
     "matches",
     "resolve",
@@ -59,10 +62,16 @@ def check_measure(measure: Measure, ctx: CheckContext) -> Iterator[Hit]:
         yield from progress.check_actuals(kpi, ("kpis", i), ref)
 
 
-def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hit]:
+def dated_facts(measure: Measure) -> DatedFacts:
+    """What the checks that depend on the day need of a measure: part of its per-file result."""
+    return progress.dated_facts(measure)
+
+
+def check_dated(facts: DatedFacts, today: date, base: date | None) -> Iterator[Hit]:
     """The checks that depend on the day as well as the file (K302, K304): the engine runs
-    them after :func:`check_measure`, in a step of their own (see :mod:`kpiaudit.audit.dated`)."""
-    yield from progress.check_dated(measure, today, base)
+    them after :func:`check_measure`, in a step of their own (see :mod:`kpiaudit.audit.dated`),
+    on the facts the per-file result recorded."""
+    yield from progress.check_dated(facts, today, base)
 
 
 def resolve(code_or_name: str) -> Rule | None:

@@ -12,11 +12,12 @@ that lint on a plan without them (most commits) does not pay for it at start-up.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from ..i18n import N_
 from ..jpdate import fiscal_year, fiscal_year_span
-from ..model import Actual, Kpi, Measure, RsLink, Target
+from ..model import Kpi, Measure, RsLink, Target
 from .base import Hit, NodePath, Rule
 
 RULES = [
@@ -209,49 +210,94 @@ def _rs_mismatches(kpi: Kpi, link: RsLink) -> Iterator[tuple[str, dict[str, obje
         )
 
 
-def check_dated(measure: Measure, today: date, base: date | None) -> Iterator[Hit]:
-    """K302 and K304, which depend on ``today``: run after the per-file check, never cached
-    with it."""
-    year_ago = _year_before(today)
+@dataclass(frozen=True)
+class DatedActual:
+    """An actual, as K302 needs it: where it is and the day its period ends."""
+
+    node: NodePath
+    kpi: str
+    period: str
+    as_of: date
+
+
+@dataclass(frozen=True)
+class DatedMilestone:
+    """A set KPI's dated milestone, as K304 needs it: its deadline and the days on which the
+    actuals that count for it (a value in its units, or achieved for a binary one) end."""
+
+    node: NodePath
+    kpi: str
+    wording: str
+    deadline: date | None  # None when recurring
+    recorded_on: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class DatedFacts:
+    """What the rules that depend on the day need of one measure, and nothing else: read from
+    the file once, so that a cached or another process's result can be judged on any day
+    without the measure's model."""
+
+    actuals: tuple[DatedActual, ...] = ()
+    milestones: tuple[DatedMilestone, ...] = ()
+
+
+def dated_facts(measure: Measure) -> DatedFacts:
+    """The facts :func:`check_dated` judges; they depend on the file alone."""
+    actuals: list[DatedActual] = []
+    milestones: list[DatedMilestone] = []
     for i, kpi in enumerate(measure.kpis):
         ref = str(measure.kpi_ref(kpi))
         for j, actual in enumerate(kpi.actuals):
-            if actual.as_of > today:
-                future = {
-                    "period": actual.period,
-                    "as_of": actual.as_of.isoformat(),
-                    "today": today.isoformat(),
-                }
-                yield Hit("K302", args=future, node=("kpis", i, "actuals", j, "as_of"), kpi=ref)
+            node = ("kpis", i, "actuals", j, "as_of")
+            actuals.append(DatedActual(node, ref, actual.period, actual.as_of))
         if kpi.is_unset:
             continue  # its milestones are not judged: its promise to be set is (progress)
-        seen = [a for a in kpi.actuals if a.as_of <= today]
         for index, milestone in enumerate(kpi.milestones):
             deadline = milestone.deadline
             if deadline is None or not (deadline.recurring or deadline.date):
                 continue
+            counted = _recorded_on(kpi, milestone.target)
             node = ("kpis", i, "milestones", index, "deadline")
-            args: dict[str, object] = {"wording": deadline.text}
-            if deadline.recurring:  # the plan's first fiscal year is its first deadline
-                first = fiscal_year(base) if base else fiscal_year(today) - 1
-                late = fiscal_year_span(first)[1] < year_ago
-                key = "recurring"
-                args["year"] = first
-            else:
-                assert deadline.date is not None
-                late = deadline.date < year_ago
-                key = "default"
-                args["deadline"] = deadline.date.isoformat()
-            if late and not _recorded(kpi, milestone.target, seen):
-                yield Hit("K304", key, args, node, ref)
+            date_ = None if deadline.recurring else deadline.date
+            milestones.append(DatedMilestone(node, ref, deadline.text, date_, counted))
+    return DatedFacts(tuple(actuals), tuple(milestones))
 
 
-def _recorded(kpi: Kpi, target: Target | None, seen: list[Actual]) -> bool:
-    if not seen:
-        return False
+def check_dated(facts: DatedFacts, today: date, base: date | None) -> Iterator[Hit]:
+    """K302 and K304, which depend on ``today``: run after the per-file check, never cached
+    with it."""
+    for actual in facts.actuals:
+        if actual.as_of > today:
+            future = {
+                "period": actual.period,
+                "as_of": actual.as_of.isoformat(),
+                "today": today.isoformat(),
+            }
+            yield Hit("K302", args=future, node=actual.node, kpi=actual.kpi)
+    year_ago = _year_before(today)
+    for m in facts.milestones:
+        args: dict[str, object] = {"wording": m.wording}
+        if m.deadline is None:  # recurring: the plan's first fiscal year is its first deadline
+            first = fiscal_year(base) if base else fiscal_year(today) - 1
+            late = fiscal_year_span(first)[1] < year_ago
+            key = "recurring"
+            args["year"] = first
+        else:
+            late = m.deadline < year_ago
+            key = "default"
+            args["deadline"] = m.deadline.isoformat()
+        if late and not any(day <= today for day in m.recorded_on):
+            yield Hit("K304", key, args, m.node, m.kpi)
+
+
+def _recorded_on(kpi: Kpi, target: Target | None) -> tuple[date, ...]:
+    """The as_of of each actual of ``kpi`` that is for the milestone with ``target``."""
+    if not kpi.actuals:
+        return ()
     from ..progress.targets import recorded
 
-    return recorded(kpi, target, seen)
+    return tuple(a.as_of for a in kpi.actuals if recorded(kpi, target, [a]))
 
 
 def _year_before(day: date) -> date:

@@ -1,0 +1,298 @@
+"""The result cache: a run where nothing changed costs almost nothing (ruff's habit).
+
+What is kept: each measure file's per-file result (:mod:`.record`), keyed by the file's
+bytes and by everything else that changes that result: kpiaudit itself (its version and its
+code), the schema, the plan's base date and chapters. Selection, severities, suppressions,
+known findings, the cross-file rules (duplicate ids) and the rules that depend on the day
+apply after the cache and are always computed.
+
+Where: ``.kpiaudit_cache/`` in the project root, which ignores itself (its own ``.gitignore``)
+and is marked as a cache (``CACHEDIR.TAG``); one file per plan directory, holding one line per
+measure file. ``kpiaudit clean`` removes it; ``--no-cache`` (or ``KPIAUDIT_NO_CACHE=1``) runs
+without it.
+
+Why it cannot be used to fool the gate: a pull request can commit a ``.kpiaudit_cache/`` that
+says a broken file is clean. Every entry therefore carries a MAC made with a key that never
+leaves this machine's user (``~/.cache/kpiaudit/key``, made on first use, mode 0600), and an
+entry whose MAC does not match is ignored: a cache from anywhere else is a cache miss. A record
+is JSON, never pickle, so even a forged one could not run code. The directory must be a real
+directory of this user (never a symbolic link), files are read without following links, and
+written to a temporary beside them and renamed, so two runs sharing the cache never see a
+half-written file (the last one to finish wins) and a damaged file is a miss, not an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .record import FORMAT
+
+CACHE_DIR = ".kpiaudit_cache"
+DISABLE_ENV = "KPIAUDIT_NO_CACHE"
+_KEY_BYTES = 32
+_LARGEST = 1 << 30  # a cache file larger than this is not ours: a miss
+_STALE_TEMPORARY = 600  # seconds: a temporary this old belongs to a run that was killed
+
+_GITIGNORE = "# Created by kpiaudit: its result cache, never committed.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by kpiaudit.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+
+def digest(raw: bytes) -> str:
+    """The key of a file's bytes."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def disabled_by_environment() -> bool:
+    return os.environ.get(DISABLE_ENV, "") not in ("", "0", "false")
+
+
+class Cache:
+    """The cache of one project (its ``.kpiaudit_cache/``)."""
+
+    def __init__(self, directory: Path, key: bytes) -> None:
+        self.directory = directory
+        self._key = key
+
+    @classmethod
+    def at(cls, root: Path) -> Cache | None:
+        """The project's cache, made if needed; None when it cannot be used here (no user
+        cache directory for the key, a read-only project, or a ``.kpiaudit_cache`` that is
+        not a directory of this user). A run without a cache is only slower."""
+        key = _user_key()
+        if key is None:
+            return None
+        directory = root / CACHE_DIR
+        try:
+            os.mkdir(directory, 0o777)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        if not _own_directory(directory):
+            return None
+        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+            if not os.path.lexists(directory / name):
+                with contextlib.suppress(OSError):
+                    _write(directory, name, text.encode())
+        return cls(directory, key)
+
+    def plan(self, plan_directory: Path, settings: Mapping[str, object]) -> PlanCache:
+        """The cached results of one plan directory, under ``settings`` (what changes a
+        per-file result besides the file: base date, chapters)."""
+        where = os.path.realpath(plan_directory)
+        place = hashlib.blake2b(os.fsencode(where), digest_size=8).hexdigest()
+        everything = json.dumps(
+            {"format": FORMAT, "code": _code_fingerprint(), "settings": settings},
+            sort_keys=True,
+            default=str,
+        )
+        context = hashlib.blake2b(everything.encode(), digest_size=8).hexdigest()
+        return PlanCache(self.directory, f"{place}-{context}.cache", self._key)
+
+
+class PlanCache:
+    """One plan directory's entries: file name → (its bytes' digest, its record)."""
+
+    def __init__(self, directory: Path, name: str, key: bytes) -> None:
+        self.directory = directory
+        self.name = name
+        self._key = key
+        self._lines: dict[bytes, bytes] = {}  # file name (JSON) → the whole line as stored
+        self._changed = False
+        self._read()
+
+    def get(self, filename: str, file_digest: str) -> bytes | None:
+        """The record of ``filename`` if its bytes are still those of ``file_digest``."""
+        line = self._lines.get(_name(filename))
+        if line is None:
+            return None
+        mac, name, kept_digest, record = line.split(b"\t", 3)
+        if kept_digest.decode("ascii", "replace") != file_digest:
+            return None
+        if not hmac.compare_digest(mac, self._mac(name, kept_digest, record)):
+            return None  # not written by this user on this machine: never trusted
+        return record
+
+    def put(self, filename: str, file_digest: str, record: bytes) -> None:
+        name, kept_digest = _name(filename), file_digest.encode("ascii")
+        mac = self._mac(name, kept_digest, record)
+        self._lines[name] = b"\t".join((mac, name, kept_digest, record))
+        self._changed = True
+
+    def keep_only(self, filenames: Iterable[str]) -> None:
+        """Forget the entries of files no longer in the plan directory."""
+        keep = {_name(f) for f in filenames}
+        gone = [name for name in self._lines if name not in keep]
+        for name in gone:
+            del self._lines[name]
+        self._changed = self._changed or bool(gone)
+
+    def save(self) -> None:
+        """Write the entries if they changed; a failure (full disk, read-only) is a cache
+        that is not kept, never an error of the run."""
+        if not self._changed:
+            return
+        body = b"".join(line + b"\n" for line in self._lines.values())
+        with contextlib.suppress(OSError):
+            _write(self.directory, self.name, body)
+            self._changed = False
+            self._forget_others()
+
+    def _mac(self, name: bytes, file_digest: bytes, record: bytes) -> bytes:
+        # Keyed BLAKE2 is a MAC by design; each part is length-prefixed so that no two
+        # different entries read the same. The cache file's name (the plan directory and the
+        # settings) is part of it: an entry cannot be moved to another plan or settings.
+        mac = hashlib.blake2b(key=self._key, digest_size=16)
+        for part in (self.name.encode(), name, file_digest, record):
+            mac.update(len(part).to_bytes(8, "big"))
+            mac.update(part)
+        return mac.hexdigest().encode("ascii")
+
+    def _read(self) -> None:
+        raw = _read(self.directory / self.name)
+        for line in raw.split(b"\n") if raw else ():
+            parts = line.split(b"\t", 3)
+            if len(parts) == 4:
+                self._lines[parts[1]] = line
+
+    def _forget_others(self) -> None:
+        """Other cache files of the same plan directory (older settings or code) are stale."""
+        place = self.name.split("-", 1)[0]
+        now = time.time()
+        with contextlib.suppress(OSError), os.scandir(self.directory) as entries:
+            for entry in entries:
+                stale = entry.name.startswith(place + "-") and entry.name != self.name
+                temporary = entry.name.endswith(".tmp")
+                if temporary:
+                    with contextlib.suppress(OSError):
+                        temporary = now - entry.stat(follow_symlinks=False).st_mtime > (
+                            _STALE_TEMPORARY
+                        )
+                if stale or temporary:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+def clean(root: Path) -> bool:
+    """Remove the project's cache; True when there was one. A ``.kpiaudit_cache`` that is not
+    a directory kpiaudit could have made (a symbolic link) is left alone: ValueError."""
+    directory = root / CACHE_DIR
+    if not os.path.lexists(directory):
+        return False
+    if not _own_directory(directory):
+        raise ValueError(str(directory))
+    shutil.rmtree(directory)
+    return True
+
+
+def _name(filename: str) -> bytes:
+    # JSON escapes tab, newline and every control character: a name is one field of one line.
+    return json.dumps(filename, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _own_directory(path: Path) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    owner = getattr(os, "geteuid", lambda: st.st_uid)()
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == owner
+
+
+def _read(path: Path) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _LARGEST:
+            return b""
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _write(directory: Path, name: str, content: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, directory / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _user_key() -> bytes | None:
+    """This user's cache key, made on first use; None when there is no place for it."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    directory = Path(base) / "kpiaudit"
+    path = directory / "key"
+    key = _read(path)
+    if len(key) == _KEY_BYTES:
+        return key
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
+    except FileExistsError:  # another run made it meanwhile
+        key = _read(path)
+        return key if len(key) == _KEY_BYTES else None
+    except OSError:
+        return None
+    key = os.urandom(_KEY_BYTES)
+    try:
+        os.write(fd, key)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return key
+
+
+_fingerprint: str | None = None
+
+
+def _code_fingerprint() -> str:
+    """kpiaudit's version and the size and time of every file of the installed package
+    (code, schemas, catalogues): a changed rule or schema, even in an editable install whose
+    version has not moved, is another cache."""
+    global _fingerprint
+    if _fingerprint is None:
+        from .. import __version__
+
+        package = Path(__file__).resolve().parent.parent
+        h = hashlib.blake2b(__version__.encode(), digest_size=16)
+        for directory, dirs, files in os.walk(package):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".json", ".mo", ".yaml")):
+                    st = os.stat(os.path.join(directory, name))
+                    h.update(f"{directory}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        _fingerprint = h.hexdigest()
+    return _fingerprint

@@ -1,0 +1,152 @@
+"""Checking the files of a plan: in this process, or in worker processes for a large plan.
+
+The per-file step is pure (:func:`~.check.check_file`), so files can be checked anywhere and
+in any order; results come back in the order the files were given, so the output of a run is
+the same with one process or several. Workers are forked (Linux) once, before any thread
+exists, and send back each result as a record (:mod:`.record`): compact JSON, faster to pass
+between processes than the model. On other systems, and below :data:`MIN_FILES` files (where
+starting workers costs more than it saves), everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..codec import measure_from_data
+from ..load import load_bytes
+from ..model import Measure
+from ..rules import CheckContext
+from . import record
+from .check import FileResult, check_file
+
+MIN_FILES = 400  # fewer files are checked in this process (benchmarks/bench.py measured it)
+CHUNK = 32  # files per task: large enough to hide the hand-over, small enough to balance
+WINDOW = 4  # tasks in flight per worker: the files' bytes are held only for those
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to check, or (``model_only``: the cache knows its result) to load for its
+    model only."""
+
+    index: int
+    path: str
+    raw: bytes
+    model_only: bool = False
+
+
+# What a job gives back: its index; the result (None for a model-only job); the model (a
+# Measure, or its data as JSON from a worker; None when not wanted or not valid); the
+# result's record for the cache (None when not asked for).
+Done = tuple[int, FileResult | None, Measure | bytes | None, bytes | None]
+
+
+def workers(count: int, jobs: int | None) -> int:
+    """How many worker processes to use for ``count`` files (0: this process only)."""
+    if jobs is not None:
+        return 0 if jobs <= 1 else jobs
+    if count < MIN_FILES or not _can_fork():
+        return 0
+    return min(_cpus(), max(1, count // CHUNK))
+
+
+def run(
+    jobs: Iterable[Job],
+    *,
+    base_date: date | None,
+    chapters: frozenset[int] | None,
+    models: bool,
+    records: bool,
+    processes: int,
+) -> Iterator[Done]:
+    """Each job done, in the order given. ``models``: with each valid file's model;
+    ``records``: with each result's record, for the cache."""
+    if processes < 1:
+        for job in jobs:
+            yield _one(job, base_date, chapters, models, records)
+        return
+    yield from _in_workers(jobs, (base_date, chapters, models), processes)
+
+
+def _one(
+    job: Job, base_date: date | None, chapters: frozenset[int] | None, models: bool, records: bool
+) -> Done:
+    loaded = load_bytes(job.raw, job.path)
+    if job.model_only:
+        model = None if loaded.problems else measure_from_data(loaded.data)
+        if model is not None:
+            model.path = job.path
+        return job.index, None, model, None
+    result = check_file(loaded, CheckContext(job.path, base_date, chapters))
+    model, result.model = (result.model if models else None), None
+    return job.index, result, model, record.encode(result) if records else None
+
+
+Settings = tuple["date | None", "frozenset[int] | None", bool]
+
+
+def _work(task: tuple[list[Job], Settings]) -> list[tuple[int, bytes | None, bytes | None]]:
+    """In a worker: the record of each job of a chunk, and each model's data when wanted."""
+    jobs, (base_date, chapters, models) = task
+    out: list[tuple[int, bytes | None, bytes | None]] = []
+    for job in jobs:
+        loaded = load_bytes(job.raw, job.path)
+        made = None
+        valid = not loaded.problems
+        if not job.model_only:
+            result = check_file(loaded, CheckContext(job.path, base_date, chapters))
+            made, valid = record.encode(result), result.checked
+        data = record.encode_data(loaded.data) if models and valid else None
+        out.append((job.index, made, data))
+    return out
+
+
+def _in_workers(jobs: Iterable[Job], settings: Settings, processes: int) -> Iterator[Done]:
+    import multiprocessing
+
+    paths: dict[int, str] = {}
+
+    def chunks() -> Iterator[tuple[list[Job], Settings]]:
+        chunk: list[Job] = []
+        for job in jobs:
+            paths[job.index] = job.path
+            chunk.append(job)
+            if len(chunk) == CHUNK:
+                yield chunk, settings
+                chunk = []
+        if chunk:
+            yield chunk, settings
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as workers_pool:
+        pending: deque[Any] = deque()
+        for task in chunks():
+            pending.append(workers_pool.apply_async(_work, (task,)))
+            if len(pending) >= processes * WINDOW:
+                yield from _collect(pending.popleft().get(), paths)
+        while pending:
+            yield from _collect(pending.popleft().get(), paths)
+
+
+def _collect(
+    done: list[tuple[int, bytes | None, bytes | None]], paths: dict[int, str]
+) -> Iterator[Done]:
+    for index, made, data in done:
+        path = paths.pop(index)
+        result = record.decode(path, made) if made is not None else None
+        yield index, result, data, made
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def _cpus() -> int:
+    sched: Callable[[int], set[int]] | None = getattr(os, "sched_getaffinity", None)
+    return len(sched(0)) if sched else os.cpu_count() or 1

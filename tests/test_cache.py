@@ -1,0 +1,263 @@
+"""The result cache (issue 16): a run where nothing changed checks nothing and prints exactly
+what a run without the cache prints; a changed file, another base date or another day is never
+answered from it; a damaged cache is a miss; a cache from anywhere else (committed to a pull
+request) cannot hide a finding; it ignores itself in git; two runs can share it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpiaudit.audit import pool, record
+from kpiaudit.audit.cache import CACHE_DIR, Cache, digest
+from kpiaudit.audit.check import FileResult
+from kpiaudit.cli import main
+
+from .conftest import MEASURES, ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of its own (a copy of the bundled plan), with the cache on, and its key in a
+    user cache directory of its own."""
+    root = tmp_path / "project"
+    shutil.copytree(MEASURES, root / "measures")
+    (root / ".kpiaudit.toml").write_text("")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("KPIAUDIT_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    return root
+
+
+class Checks:
+    """Counts the files the per-file step checks (wherever the pool runs it in-process)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        real = pool.check_file
+
+        def counted(loaded, ctx):  # type: ignore[no-untyped-def]
+            self.paths.append(Path(loaded.path).name)
+            return real(loaded, ctx)
+
+        monkeypatch.setattr(pool, "check_file", counted)
+
+
+def unset_first_kpi(path: Path) -> None:
+    """Append 目標値は未設定 to the text of the file's first KPI (the text decides: K101)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(    text: .*)$", r"\1（目標値は未設定）", text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+LINT = ["lint", "--today", "2026-11-27"]
+
+
+def test_a_warm_run_checks_nothing_and_prints_what_a_cold_run_printed(
+    project: Path, capsys, monkeypatch
+) -> None:
+    uncached = [run([*LINT, "--no-cache", "-f", fmt], capsys) for fmt in ("text", "json")]
+    assert not (project / CACHE_DIR).exists()  # --no-cache writes nothing either
+    checks = Checks(monkeypatch)
+    cold = [run([*LINT, "-f", fmt], capsys) for fmt in ("text", "json")]
+    assert len(checks.paths) == 163  # the second format was answered from the cache
+    checks.paths.clear()
+    warm = [run([*LINT, "-f", fmt], capsys) for fmt in ("text", "json")]
+    assert checks.paths == []
+    assert cold == warm == uncached
+    assert uncached[0][0] == 1 and "548 finding(s)" in uncached[0][2]
+
+
+def test_a_changed_file_alone_is_checked_again(project: Path, capsys, monkeypatch) -> None:
+    run(LINT, capsys)
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    checks = Checks(monkeypatch)
+    code, out, err = run([*LINT, "-f", "json"], capsys)
+    assert checks.paths == ["06-04.yaml"]
+    assert (code, out, err) == run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert "K101" in {f["code"] for f in json.loads(out) if f["kpi"] == "6-4.P1"}
+
+
+def test_the_rules_of_the_day_are_never_cached(project: Path, capsys) -> None:
+    early = [*LINT[:1], "-f", "json", "--today", "2023-06-01"]
+    late = [*LINT[:1], "-f", "json", "--today", "2026-11-27"]
+    run(early, capsys)
+    code, out, _ = run(late, capsys)
+    assert (code, out) == run([*late, "--no-cache"], capsys)[:2]
+    def k304(output: str) -> int:
+        return sum(f["code"] == "K304" for f in json.loads(output))
+
+    assert k304(out) > k304(run(early, capsys)[1])  # the day changes what is found
+
+
+def test_another_base_date_is_another_cache(project: Path, capsys, monkeypatch) -> None:
+    run(LINT, capsys)
+    plan = project / "measures" / "plan.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("2022-06-07", "2020-04-01"), encoding="utf-8"
+    )
+    checks = Checks(monkeypatch)
+    got = run([*LINT, "-f", "json"], capsys)
+    assert len(checks.paths) == 163
+    assert got == run([*LINT, "-f", "json", "--no-cache"], capsys)
+
+
+def _cache_file(project: Path) -> Path:
+    (only,) = (project / CACHE_DIR).glob("*.cache")
+    return only
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: b"",
+        lambda raw: os.urandom(4096),
+        lambda raw: raw[: len(raw) // 2],  # cut in the middle of a line
+        lambda raw: raw.replace(b'"K102"', b'"K103"', 1),  # a record edited: its MAC fails
+        lambda raw: raw.replace(b"\t", b"", 5),  # lines that are not entries
+        lambda raw: b"\n".join(
+            line[:-20] + b"[[[[" for line in raw.split(b"\n")
+        ),  # records that are not JSON, under a MAC that does not fit either
+    ],
+    ids=["empty", "random", "truncated", "edited", "untabbed", "not-json"],
+)
+def test_a_damaged_cache_is_a_miss_and_is_made_again(
+    project: Path, capsys, monkeypatch, damage
+) -> None:
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run(LINT, capsys)
+    cache = _cache_file(project)
+    cache.write_bytes(damage(cache.read_bytes()))
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    checks = Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert checks.paths == []  # made whole again by the run before
+
+
+def test_a_cache_from_elsewhere_cannot_hide_a_finding(
+    project: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A pull request commits .kpiaudit_cache/ saying that its broken measure is clean. The
+    entry is made as the attacker would, with a key of their own: ignored here."""
+    bad = project / "measures" / "06-04.yaml"
+    clean_record = record.encode(FileResult("x", "6-4", kpi_refs=["6-4.P1", "6-4.E1"]))
+    unset_first_kpi(bad)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run([*LINT, "-f", "json"], capsys)  # the cache file of this plan and settings exists
+
+    def forge(key_home: Path) -> None:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(key_home))
+        cache = Cache.at(project)
+        assert cache is not None
+        store = cache.plan(project / "measures", _settings(project))
+        store.put("06-04.yaml", digest(bad.read_bytes()), clean_record)
+        store.save()
+
+    forge(tmp_path / "attacker")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    # The forgery would work with the key of the machine it is run on: the key is the defence.
+    forge(tmp_path / "user-cache")
+    hidden = json.loads(run([*LINT, "-f", "json"], capsys)[1])
+    assert not [f for f in hidden if f["path"].endswith("06-04.yaml")]
+
+
+def _settings(project: Path) -> dict[str, object]:
+    """The settings under which lint caches the bundled plan (its base date and chapters)."""
+    return {"base_date": "2022-06-07", "chapters": list(range(1, 11))}
+
+
+def test_the_cache_ignores_itself_in_git(project: Path, capsys) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    git = ["git", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q"], check=True, env=env)
+    subprocess.run([*git, "add", "."], check=True, env=env)
+    subprocess.run([*git, "commit", "-qm", "plan"], check=True, env=env)
+    run(LINT, capsys)
+    assert (project / CACHE_DIR / "CACHEDIR.TAG").is_file()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
+
+
+def test_no_cache_from_the_environment(project: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("KPIAUDIT_NO_CACHE", "1")
+    run(LINT, capsys)
+    assert not (project / CACHE_DIR).exists()
+
+
+def test_clean_removes_the_cache(project: Path, capsys) -> None:
+    run(LINT, capsys)
+    assert (project / CACHE_DIR).is_dir()
+    assert run(["clean"], capsys) == (0, "", "kpiaudit: removed .kpiaudit_cache\n")
+    assert not (project / CACHE_DIR).exists()
+    assert run(["clean"], capsys)[2] == "kpiaudit: no cache to remove (.kpiaudit_cache)\n"
+
+
+def test_a_cache_directory_that_is_a_link_is_never_used(
+    project: Path, tmp_path: Path, capsys
+) -> None:
+    """A pull request could commit .kpiaudit_cache as a link to a directory of the runner's:
+    kpiaudit neither writes through it nor removes what it points at."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious").write_text("keep me")
+    (project / CACHE_DIR).symlink_to(elsewhere)
+    expected = run([*LINT, "--no-cache"], capsys)
+    assert run(LINT, capsys) == expected
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["precious"]
+    code, _, err = run(["clean"], capsys)
+    assert code == 2 and "not a directory kpiaudit made" in err
+    assert (elsewhere / "precious").read_text() == "keep me"
+
+
+def test_status_and_due_read_the_cache_too(project: Path, capsys, monkeypatch) -> None:
+    commands = [
+        ["status", "--today", "2026-11-27", "-f", "json"],
+        ["due", "--before", "2025-03", "--today", "2026-11-27", "-f", "json"],
+    ]
+    uncached = [run([*c, "--no-cache"], capsys) for c in commands]
+    run(LINT, capsys)
+    checks = Checks(monkeypatch)
+    assert [run(c, capsys) for c in commands] == uncached
+    assert checks.paths == []
+
+
+def test_two_runs_sharing_the_cache(project: Path) -> None:
+    """Runs started together, on edits between rounds: each prints what a run without the
+    cache prints, and the cache file they leave is whole."""
+    command = [sys.executable, "-m", "kpiaudit", *LINT, "-f", "json"]
+    edited = project / "measures" / "03-02.yaml"
+    original = edited.read_text(encoding="utf-8")
+    for round_ in range(4):
+        edited.write_text(original + f"# round {round_}\n", encoding="utf-8")
+        expected = subprocess.run([*command, "--no-cache"], capture_output=True)
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
+        outputs = [p.communicate()[0] for p in runs]
+        assert all(out == expected.stdout for out in outputs)
+    lines = _cache_file(project).read_bytes().split(b"\n")
+    assert len([line for line in lines if line]) == 163
+
+
+def test_the_cache_is_per_plan_directory(project: Path, capsys) -> None:
+    shutil.copytree(ROOT / "examples" / "measures", project / "examples")
+    run([*LINT, "measures", "examples"], capsys)
+    assert len(list((project / CACHE_DIR).glob("*.cache"))) == 2
