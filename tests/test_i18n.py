@@ -150,6 +150,8 @@ def test_lint_status_due_rules_and_a_usage_error_speak_japanese(
         code, _out, err = run(["lint", file, "--nope", *extra], capsys)
         assert code == 2 and "認識できない引数: --nope" in err, how
         code, _out, err = run(["status", "--nope", *extra], capsys)
+        assert code == 2 and "認識できない引数: --nope" in err, how
+        code, _out, err = run(["progress", "--nope", *extra], capsys)  # typer's own words
         assert code == 2 and "オプション --nope はありません" in err, how
     # --lang en wins over the locale, in any position.
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")

@@ -9,7 +9,8 @@ import typer
 
 from ..i18n import N_, _
 from .common import fail, one_plan, setup
-from .options import ConfigOpt, PathsArg, TodayOpt, today_date
+from .options import ConfigOpt, PathsArg, TodayOpt
+from .values import today_date
 
 FROM_COMMAND_LINE = "(command line)"
 

@@ -11,7 +11,8 @@ import typer
 
 from ..i18n import N_, _
 from .common import fail, one_plan, setup
-from .options import ConfigOpt, PathsArg, TodayOpt, today_date
+from .options import ConfigOpt, PathsArg, TodayOpt
+from .values import today_date
 
 if TYPE_CHECKING:
     from ..actuals.records import ActualRow, RowProblem

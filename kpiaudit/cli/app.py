@@ -23,11 +23,13 @@ from . import (
     actuals_add,
     actuals_import,
     actuals_suggest,
+    clean,
     diff,
     due,
     export,
     fix,
     import_plan,
+    lint,
     progress,
     report,
     rules,
@@ -36,7 +38,6 @@ from . import (
 )
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .language import LANG_HELP
-from .lint import SUMMARY as LINT_SUMMARY
 
 HELP_OPTIONS = ["-h", "--help"]
 
@@ -44,7 +45,7 @@ HELP = N_(
     "Audit the KPIs of a public policy plan: unset KPIs, KPIs without a quantitative target or a "
     "deadline, compliance per chapter."
 )
-LINT_HELP = N_("{summary} Options: kpiaudit lint --help.")
+FRONT_HELP = N_("{summary} Options: kpiaudit {name} --help.")
 ACTUALS_HELP = N_(
     "Actual values (実績): record them in the measure files, from a table, the RS system or the "
     "command line."
@@ -113,28 +114,31 @@ def _options(
 app.command("import", help=import_plan.HELP)(with_lang(import_plan.import_plan))
 
 
-@app.command(
-    help=LINT_HELP,
-    add_help_option=False,
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-)
-def lint(ctx: typer.Context) -> int:
-    # kpiaudit.cli.main sends `kpiaudit lint …` straight to .lint without typer; this entry
-    # lists the command in --help and serves callers of `app` itself.
-    from .lint import main as lint_main
+def front(name: str, summary: str, main: Callable[[list[str]], int]) -> None:
+    """List a command parsed by argparse (kpiaudit.cli.main sends it there without typer):
+    this entry gives it a line in --help and serves callers of ``app`` itself."""
 
-    return lint_main(list(ctx.args))
+    @app.command(
+        name,
+        help=FRONT_HELP.format(summary=summary, name=name),
+        add_help_option=False,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+    def command(ctx: typer.Context) -> int:
+        return main(list(ctx.args))
 
 
+front("lint", lint.SUMMARY, lint.main)
 app.command(help=fix.HELP)(with_lang(fix.fix))
 app.command(help=rules.HELP)(with_lang(rules.rules))
-app.command()(with_lang(status.status))
-app.command()(with_lang(due.due))
+front("status", status.SUMMARY, status.main)
+front("due", due.SUMMARY, due.main)
 app.command(help=report.HELP)(with_lang(report.report))
 app.command("diff", help=diff.HELP)(with_lang(diff.diff))
 app.command()(with_lang(progress.progress))
 app.command()(with_lang(show.show))
 app.command(help=export.HELP)(with_lang(export.export))
+app.command(help=clean.HELP)(with_lang(clean.clean))
 
 actuals = typer.Typer(
     help=ACTUALS_HELP,
@@ -147,11 +151,17 @@ actuals.command("add", help=actuals_add.HELP)(with_lang(actuals_add.add))
 actuals.command("suggest-map", help=actuals_suggest.HELP)(with_lang(actuals_suggest.suggest_map))
 app.add_typer(actuals, name="actuals")
 
-# Help whose English text is filled in before it is translated: the id is the template.
-_FILLED: dict[str, Callable[[], str]] = {
-    LINT_HELP: lambda: _(LINT_HELP).format(summary=_(LINT_SUMMARY)),
-    diff.HELP: diff.help_text,
-}
+# Help whose English text is filled in before it is translated: its English text → how to
+# say it in the run's language.
+_FILLED: dict[str, Callable[[], str]] = {diff.HELP: diff.help_text}
+
+
+def _say_front(name: str, summary: str) -> Callable[[], str]:
+    return lambda: _(FRONT_HELP).format(summary=_(summary), name=name)
+
+
+for _name, _summary in (("lint", lint.SUMMARY), ("status", status.SUMMARY), ("due", due.SUMMARY)):
+    _FILLED[FRONT_HELP.format(summary=_summary, name=_name)] = _say_front(_name, _summary)
 
 # typer's own words in its help screens (rich_utils reads these module constants when it
 # draws a screen): marked here, so that the catalogue has them.

@@ -11,7 +11,8 @@ import typer
 
 from ..i18n import N_
 from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup
-from .options import AllowBrokenOpt, ConfigOpt, PathsArg, TodayOpt, today_date
+from .options import AllowBrokenOpt, ConfigOpt, PathsArg, TodayOpt
+from .values import today_date
 
 _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".db": "sqlite", ".sqlite": "sqlite"}
 _SUFFIXES[".sqlite3"] = "sqlite"

@@ -9,16 +9,8 @@ from typing import Annotated
 import typer
 
 from .common import EXIT_OK, fail, one_plan, setup, use_color
-from .options import (
-    ChapterOpt,
-    ConfigOpt,
-    FormatOpt,
-    PathsArg,
-    TodayOpt,
-    chapter_number,
-    table_format,
-    today_date,
-)
+from .options import ChapterOpt, ConfigOpt, FormatOpt, PathsArg, TodayOpt
+from .values import chapter_number, table_format, today_date
 
 
 def progress(

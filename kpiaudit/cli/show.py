@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from .common import EXIT_OK, fail, for_terminal, one_plan, setup, shown_findings, use_color
-from .options import ConfigOpt, PathsArg, TodayOpt, today_date
+from .options import ConfigOpt, PathsArg, TodayOpt
+from .values import today_date
 
 
 def show(
