@@ -320,11 +320,17 @@ def test_baseline_options_exclude_each_other(plan: Path, tmp_path: Path, capsys)
     assert not (tmp_path / "b.json").exists()
 
 
-def test_lint_loads_neither_typer_nor_rich_when_piped(plan: Path) -> None:
-    """What keeps a pre-commit run on one measure fast (measured in benchmarks/bench.py)."""
+@pytest.mark.parametrize("command", ["lint", "status", "due"])
+def test_lint_status_and_due_load_neither_typer_nor_rich_when_piped(
+    plan: Path, command: str
+) -> None:
+    """What keeps a pre-commit run on one measure fast, and status and due as fast as lint
+    (measured in benchmarks/bench.py). jsonschema itself is loaded only to explain a file
+    that is not valid."""
     probe = (
-        "import sys; from kpiaudit.cli import main; main(['lint', sys.argv[1]]); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'pydantic', 'rich'}))"
+        f"import sys; from kpiaudit.cli import main; main(['{command}', sys.argv[1]]); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'typer', 'pydantic', 'rich', 'click', 'jsonschema'}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, check=False

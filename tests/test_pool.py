@@ -1,0 +1,133 @@
+"""Both cores (issue 16): a plan checked by worker processes gives exactly what one process
+gives, in the same order, for lint and for the commands that need models; and a per-file
+result survives the trip through its record (what workers send and the cache keeps)."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kpiaudit.audit import pool, record
+from kpiaudit.audit.check import FileResult, check_file
+from kpiaudit.cli import main
+from kpiaudit.load import load_path
+from kpiaudit.rules import CheckContext
+
+from .conftest import BASE, MEASURES
+from .fuzzing import write_batch
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def large_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Above the threshold for workers: the bundled plan three times, renumbered (as
+    benchmarks/bench.py makes its plans), with some files broken and two duplicates."""
+    directory = tmp_path_factory.mktemp("large") / "measures"
+    directory.mkdir()
+    shutil.copy(MEASURES / "plan.yaml", directory)
+    sources = sorted(MEASURES.glob("[0-9]*.yaml"))
+    numbers: dict[int, int] = {}
+    for i in range(3 * len(sources)):
+        source = sources[i % len(sources)]
+        chapter = int(source.name[:2])
+        numbers[chapter] = numbers.get(chapter, 0) + 1
+        mid = f"{chapter}-{numbers[chapter]}"
+        text = source.read_text(encoding="utf-8")
+        old = text.split("\nid: ", 1)[1].split("\n", 1)[0]
+        text = text.replace(f"\nid: {old}\n", f"\nid: {mid}\n", 1)
+        if i % 97 == 5:
+            text = text.replace("kpis:", "kpis: [", 1)  # a YAML error
+        (directory / f"{chapter:02d}-{numbers[chapter]:02d}.yaml").write_text(text, "utf-8")
+    shutil.copy(directory / "06-04.yaml", directory / "06-999.yaml")  # a duplicate id
+    assert len(list(directory.glob("*.yaml"))) - 1 > pool.MIN_FILES
+    return directory
+
+
+def test_workers_are_for_large_plans_only() -> None:
+    assert pool.workers(163, None) == 0
+    assert pool.workers(10_000, 1) == 0
+    assert pool.workers(10, 2) == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_lint_with_workers_prints_what_one_process_prints(
+    large_plan: Path, capsys, fmt: str
+) -> None:
+    args = ["lint", str(large_plan), "--today", "2026-11-27", "-f", fmt]
+    one = run([*args, "-j", "1"], capsys)
+    assert one[0] == 1 and "E001" in one[1] and "E008" in one[1]
+    assert run([*args, "-j", "2"], capsys) == one
+    assert run(args, capsys) == one  # the default: workers, above the threshold
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "-f", "json"],
+        ["due", "--before", "2025-03", "-f", "json"],
+    ],
+)
+def test_models_from_workers_are_the_models_of_one_process(
+    large_plan: Path, capsys, monkeypatch, command: list[str]
+) -> None:
+    args = [*command, str(large_plan), "--today", "2026-11-27", "--allow-broken"]
+    monkeypatch.setattr(pool, "MIN_FILES", 10**9)
+    one = run(args, capsys)
+    monkeypatch.setattr(pool, "MIN_FILES", 10)
+    assert run(args, capsys) == one
+    assert json.loads(one[1])
+
+
+def test_a_fuzzed_plan_in_workers_is_the_same_too(tmp_path: Path, capsys) -> None:
+    batch = write_batch(tmp_path / "fuzz", 0, 450, random.Random(16))
+    args = ["lint", str(batch.directory), "-f", "json", "--today", "2026-11-27"]
+    one = run([*args, "-j", "1"], capsys)
+    assert one[0] in (0, 1) and json.loads(one[1])
+    assert run([*args, "-j", "2"], capsys) == one
+
+
+def _results(paths: list[Path]) -> list[FileResult]:
+    out = []
+    for path in paths:
+        loaded = load_path(path, path.parent)
+        out.append(check_file(loaded, CheckContext(loaded.path, BASE, frozenset(range(1, 11)))))
+    return out
+
+
+def _same(a: FileResult, b: FileResult) -> None:
+    assert a == b  # every field but the model
+    for x, y in zip(a.findings, b.findings, strict=True):
+        assert x.render() == y.render()  # the message, excerpts and their repr included
+        assert [repr(v) for _, v in x.args] == [repr(v) for _, v in y.args]
+
+
+def test_every_real_result_survives_its_record() -> None:
+    results = _results(sorted(MEASURES.glob("[0-9]*.yaml")))
+    assert sum(len(r.findings) for r in results) > 400
+    assert any(r.dated.milestones for r in results)
+    for result in results:
+        _same(record.decode(result.path, record.encode(result)), result)
+
+
+def test_hostile_results_survive_their_record(tmp_path: Path) -> None:
+    batch = write_batch(tmp_path / "fuzz", 0, 300, random.Random(1106))
+    paths = [Path(p) for p in sorted(batch.paths) if Path(p).is_file()]
+    results = _results(paths)
+    assert any(not r.checked for r in results) and any(r.checked for r in results)
+    for result in results:
+        _same(record.decode(result.path, record.encode(result)), result)
+
+
+def test_a_record_is_read_under_the_name_of_this_run() -> None:
+    (result,) = _results([MEASURES / "06-04.yaml"])
+    again = record.decode("elsewhere/06-04.yaml", record.encode(result))
+    assert {f.path for f in again.findings} == {"elsewhere/06-04.yaml"}

@@ -1,0 +1,105 @@
+"""The compiled validator (jsonschema-rs) answers only "valid": a document it lets through must
+be one jsonschema, the reference, finds valid too, or a broken measure would pass the gate
+unexplained. Compared on the real files, on mutated copies of them, and on the values where
+two validators are known to differ (dates, big numbers, booleans, a trailing newline)."""
+
+from __future__ import annotations
+
+import copy
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kpiaudit.load import load_bytes
+from kpiaudit.schema import MEASURE_SCHEMA, PLAN_SCHEMA, _validator, prepared
+
+from .conftest import MEASURES
+from .fuzzing import SOURCES, mutate
+
+fast = prepared(MEASURE_SCHEMA)
+pytestmark = pytest.mark.skipif(fast is None, reason="jsonschema-rs is not installed here")
+
+
+def agree(document: Any, schema: Any = MEASURE_SCHEMA) -> bool:
+    """Whether both validators say the same; returns that verdict."""
+    check = prepared(schema)
+    assert check is not None
+    reference = _validator(schema).is_valid(document)
+    assert check(document) == reference, document
+    return bool(reference)
+
+
+def real(name: str = "06-04.yaml") -> dict[str, Any]:
+    loaded = load_bytes((MEASURES / name).read_bytes(), name)
+    assert isinstance(loaded.data, dict)
+    return loaded.data
+
+
+def test_the_real_files_are_valid_to_both() -> None:
+    for path in sorted(MEASURES.glob("[0-9]*.yaml")):
+        assert agree(load_bytes(path.read_bytes(), path.name).data)
+    assert agree(load_bytes((MEASURES / "plan.yaml").read_bytes(), "plan.yaml").data, PLAN_SCHEMA)
+
+
+def test_mutated_files_get_the_same_verdict() -> None:
+    rng = random.Random(2026)
+    verdicts = []
+    for _ in range(1500):
+        loaded = load_bytes(mutate(rng.choice(SOURCES).read_bytes(), rng), "x.yaml")
+        if not loaded.problems:
+            verdicts.append(agree(loaded.data))
+    assert True in verdicts and False in verdicts  # both kinds were compared
+
+
+ACTUAL = {"period": "令和5年度", "as_of": "2024-03-31", "value": 1, "unit": "件", "source": "x"}
+
+
+def _with(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """06-04 with an actual value recorded for its second KPI, and ``value`` at ``path``."""
+    doc = copy.deepcopy(real())
+    doc["kpis"][1]["actuals"] = [dict(ACTUAL)]
+    node: Any = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return doc
+
+
+AS_OF = ("kpis", 1, "actuals", 0, "as_of")
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (AS_OF, "0000-01-01"),  # RFC 3339 has a year 0; Python's calendar does not
+        (AS_OF, "2023-02-29"),
+        (AS_OF, "2024-02-29"),
+        (AS_OF, "２０２４-01-01"),
+        (AS_OF, "2024-01-01\n"),
+        (AS_OF, "20240101"),
+        (("id",), "1-7\n"),
+        (("chapter",), 2**64),
+        (("chapter",), -(2**63) - 1),
+        (("chapter",), 10**30),
+        (("chapter",), True),
+        (("chapter",), 1.0),
+        (("chapter",), float("inf")),
+        (("chapter",), float("nan")),
+        (("source_line",), -1),
+        (("kpis", 1, "actuals", 0, "value"), 10**16),
+        (("kpis", 1, "actuals", 0, "value"), float("inf")),
+        (("kpis", 1, "actuals", 0, "unit"), None),
+        (("kpis", 0, "status"), "Set"),
+        (("kpis", 0, "unknown"), 1),
+        (("title",), ""),
+        (("kpis",), []),
+    ],
+)
+def test_where_validators_are_known_to_differ(path: tuple[Any, ...], value: Any) -> None:
+    agree(_with(path, value))
+
+
+def test_the_document_the_cases_change_is_valid() -> None:
+    assert agree(_with(AS_OF, "2024-03-31"))
