@@ -97,6 +97,7 @@ def test_the_rules_of_the_day_are_never_cached(project: Path, capsys) -> None:
     run(early, capsys)
     code, out, _ = run(late, capsys)
     assert (code, out) == run([*late, "--no-cache"], capsys)[:2]
+
     def k304(output: str) -> int:
         return sum(f["code"] == "K304" for f in json.loads(output))
 
