@@ -931,10 +931,9 @@ def main(argv: list[str] | None = None) -> int:
         lines.append("diff: `kpiaudit diff` not there yet: skipped")
     if "check-jsonschema" in args.commands and not bench.cjs:
         lines.append("check-jsonschema: not installed (pip install check-jsonschema): skipped")
-    validator = (
-        "fastjsonschema"
-        if importlib.util.find_spec("fastjsonschema")
-        else "jsonschema (built once)"
+    validator = next(
+        (name for name in ("jsonschema_rs", "fastjsonschema") if importlib.util.find_spec(name)),
+        "jsonschema (built once)",
     )
     lines.append(f"floor: {FLOOR.name}, ruamel.yaml.clib compose + {validator}, fresh Python")
     if FULL_SIZE in args.sizes:
