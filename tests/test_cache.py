@@ -230,10 +230,11 @@ def test_a_cache_directory_that_is_a_link_is_never_used(
     assert (elsewhere / "precious").read_text() == "keep me"
 
 
-def test_status_and_due_read_the_cache_too(project: Path, capsys, monkeypatch) -> None:
+def test_status_due_and_progress_read_the_cache_too(project: Path, capsys, monkeypatch) -> None:
     commands = [
         ["status", "--today", "2026-11-27", "-f", "json"],
         ["due", "--before", "2025-03", "--today", "2026-11-27", "-f", "json"],
+        ["progress", "--today", "2026-11-27", "-f", "json"],
     ]
     uncached = [run([*c, "--no-cache"], capsys) for c in commands]
     run(LINT, capsys)

@@ -13,7 +13,9 @@ from .common import (
     CHAPTER_HELP,
     CONFIG_HELP,
     KIND_HELP,
+    NO_CACHE_HELP,
     PATHS_HELP,
+    QUIET_HELP,
     TABLE_FORMAT_HELP,
     TODAY_HELP,
 )
@@ -56,3 +58,5 @@ TodayOpt = Annotated[
         help=TODAY_HELP,
     ),
 ]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)]

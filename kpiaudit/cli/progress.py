@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from .common import EXIT_OK, fail, one_plan, setup, use_color
-from .options import ChapterOpt, ConfigOpt, FormatOpt, PathsArg, TodayOpt
+from .options import (
+    ChapterOpt,
+    ConfigOpt,
+    FormatOpt,
+    NoCacheOpt,
+    PathsArg,
+    QuietOpt,
+    TodayOpt,
+)
 from .values import chapter_number, table_format, today_date
 
 
@@ -27,6 +35,8 @@ def progress(
     today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
 ) -> int:
     """Is the plan being met? Each milestone judged against its KPI's actual values.
 
@@ -56,7 +66,7 @@ def progress(
     number = chapter_number(chapter)
     day = today_date(today)
     targets, config = setup(paths, config_file)
-    result = one_plan(targets, config)
+    result = one_plan(targets, config, cached=not no_cache, quiet=quiet)
     rows = compute(result, day, chapter=number, states=wanted)
     out = sys.stdout
     fmt = table_format(output_format, out)
