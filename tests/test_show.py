@@ -185,3 +185,12 @@ def test_a_hostile_measure_file_is_shown_as_text(tmp_path: Path, fmt: str, capsy
     assert "[red]赤[/red]" in out and "\\x1b[2J\\x1b[31m消去" in out
     assert "[bold]太字[/bold] \\x1b]0;title\\x07" in out
     assert "[link=https://evil.example]here[/link]" in out
+
+
+def test_help_speaks_the_chosen_language(capsys) -> None:
+    code, out, _err = run(["--lang", "ja", "show", "--help"], capsys)
+    assert code == 0
+    assert "施策または KPI 一つについて" in out and "施策（6-4）、KPI（6-4.E1）" in out
+    assert "everything known about it" not in out and "default on a terminal" not in out
+    code, out, _err = run(["--lang", "ja", "--help"], capsys)
+    assert "分かっていることをすべて表示します" in out  # its line in the list of commands

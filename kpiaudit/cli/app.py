@@ -133,7 +133,7 @@ app.command()(with_lang(due.due))
 app.command(help=report.HELP)(with_lang(report.report))
 app.command("diff", help=diff.HELP)(with_lang(diff.diff))
 app.command()(with_lang(progress.progress))
-app.command()(with_lang(show.show))
+app.command(help=show.HELP)(with_lang(show.show))
 app.command(help=export.HELP)(with_lang(export.export))
 
 actuals = typer.Typer(
