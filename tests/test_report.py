@@ -258,6 +258,32 @@ def test_progress_per_chapter_is_drawn_and_its_states_differ_by_more_than_colour
         assert [int(n) for n, _total in shown] == [c[k] for k in keys], c["chapter"]
 
 
+def test_measure_pages_judge_every_milestone_and_promise_as_progress_json(capsys) -> None:
+    """Each row of ``kpiaudit progress --format json`` (dated, recurring and set-by) is on its
+    measure's page with the same state, grade and overdue: one judgement, shown twice."""
+    today = "2026-11-27"
+    assert main(["progress", str(MEASURES), "--today", today, "-f", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["type"] for r in rows} == {"target", "set-by"} and any(r["recurring"] for r in rows)
+    files = build_site(
+        build_document(audit([MEASURES], Config()).single(), date(2026, 11, 27)), "en"
+    )
+    want: dict[str, list[tuple[str, str, bool, bool]]] = {}
+    for r in rows:
+        want.setdefault(r["kpi"], []).append(
+            (r["state"], r["grade"], r["overdue"], r["type"] == "set-by")
+        )
+    for kpi, judged in want.items():
+        measure, kpi_id = kpi.split(".")
+        html = files[f"measure-{measure}.html"].decode("utf-8")
+        section = html.split(f'id="kpi-{kpi_id}"')[1].split('<section class="kpi"')[0]
+        shown = [
+            (state, re.search(r"\((\w)\)", text)[1], "· overdue" in text, "· set-by" in text)
+            for state, text in re.findall(r'<td data-state="([^"]+)">(.*?)</td>', section)
+        ]
+        assert sorted(shown) == sorted(judged), kpi
+
+
 def test_measure_pages_in_japanese_name_the_kpis_and_the_severity_in_japanese(
     files: dict[str, bytes],
 ) -> None:

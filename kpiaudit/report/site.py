@@ -252,12 +252,13 @@ def _timeline(measure: MeasureDoc, today: date) -> Markup | None:
     points: list[charts.Point] = []
     rows: list[str] = []
     for k in measure.kpis:
-        dated = [ms for ms in k.milestones if ms.deadline is not None]
+        dated = [ms for ms in (*k.milestones, *k.promises) if ms.deadline is not None]
         if (dated or k.actuals) and k.id not in rows:
             rows.append(k.id)
         for ms in dated:
             assert ms.deadline is not None
-            note = f"{k.id}: {ms.target or ms.deadline_text} ({ms.deadline.isoformat()})"
+            what = _("set the KPI") if ms.set_by else ms.target or ms.deadline_text
+            note = f"{k.id}: {what} ({ms.deadline.isoformat()})"
             points.append(charts.Point(k.id, ms.deadline, _deadline_mark(ms), note))
         for a in k.actuals:
             note = f"{k.id}: {_actual_text(a)} ({a.period}, {a.as_of.isoformat()})"
