@@ -194,3 +194,18 @@ def test_help_speaks_the_chosen_language(capsys) -> None:
     assert "everything known about it" not in out and "default on a terminal" not in out
     code, out, _err = run(["--lang", "ja", "--help"], capsys)
     assert "分かっていることをすべて表示します" in out  # its line in the list of commands
+
+
+def test_the_file_named_at_the_top_is_the_one_the_findings_name(capsys, monkeypatch) -> None:
+    """From a subdirectory, with the project's measures/ found by walking up, the file line
+    and the findings' paths are the same relative path, as lint prints it."""
+    monkeypatch.chdir(ROOT / "docs")
+    code, out, _err = run(["show", "6-4", "--today", "2024-06-01", "-f", "plain"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2] == "../measures/06-04.yaml"
+    findings = [ln.strip() for ln in lines if ": K1" in ln]
+    assert findings and all(f.startswith("../measures/06-04.yaml:") for f in findings)
+    doc = as_json(["show", "6-4", "--today", "2024-06-01"], capsys)
+    assert doc["path"] == "../measures/06-04.yaml"
+    assert doc["kpis"][0]["findings"][0]["path"] == doc["path"]

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_
-from .common import EXIT_OK, fail, for_terminal, one_plan, setup, shown_findings, use_color
+from .common import (
+    EXIT_OK,
+    fail,
+    for_terminal,
+    one_plan,
+    setup,
+    shown_findings,
+    shown_path,
+    use_color,
+)
 from .options import ConfigOpt, PathsArg, TodayOpt, today_date
 
 HELP = N_(
@@ -76,7 +85,8 @@ def show(
             message += "; " + _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
         fail(message)
     doc = compute(result, measure, kpi, day).with_paths(
-        lambda found: shown_findings(found, fmt, config)  # paths as lint shows them
+        lambda found: shown_findings(found, fmt, config),  # paths as lint shows them
+        lambda path: shown_path(path, config.root),
     )
     out = sys.stdout
     if fmt == "json":
