@@ -103,8 +103,9 @@ def test_an_unknown_id_is_a_usage_error_naming_the_nearest(query, nearest, capsy
     assert f"no measure or KPI {query} in" in err
     if nearest:
         assert f"did you mean {nearest}" in err
-    else:
+    else:  # nothing near: what an id looks like instead
         assert "did you mean" not in err
+        assert "ID: A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml)." in err
 
 
 def test_a_measure_whose_file_is_broken_is_named_as_left_out(tmp_path: Path, capsys) -> None:

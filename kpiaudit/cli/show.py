@@ -33,12 +33,15 @@ kpiaudit show 1-7 --today 2026-11-27"""
 )
 
 
+ID_HELP = N_("A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml).")
+
+
 def show(
     ref: Annotated[
         str,
         typer.Argument(
             metavar="ID",
-            help=N_("A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml)."),
+            help=ID_HELP,
         ),
     ],
     paths: PathsArg = None,
@@ -83,6 +86,8 @@ def show(
             message += "; " + _("its file has errors and was left out: run kpiaudit lint")
         elif exc.suggestions:
             message += "; " + _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
+        elif parsed is None:  # not shaped like an id at all: say what one looks like
+            message += "; ID: " + _(ID_HELP)
         fail(message)
     doc = compute(result, measure, kpi, day).with_paths(
         lambda found: shown_findings(found, fmt, config),  # paths as lint shows them
