@@ -199,6 +199,100 @@ def test_measure_page_shows_actuals_on_the_timeline_and_in_a_table(
     assert "Actual values of" not in page
 
 
+def test_the_timeline_tells_a_met_deadline_from_an_upcoming_and_an_overdue_one(
+    tmp_path: Path,
+) -> None:
+    """On 2026-11-27 both deadlines of 1-1 have passed: P1's was met (22 of 20 手続), E1's was
+    not (46.5 of 50 ％). Neither is "upcoming", and each has its own marker shape and word."""
+    out = tmp_path / "site"
+    assert main(["report", str(EXAMPLES), "--out", str(out), "--today", "2026-11-27"]) == 0
+    html = (out / "measure-1-1.html").read_text(encoding="utf-8")
+    chart = html.split('<svg class="chart" id="chart-1-1"')[1].split("</svg>")[0]
+    desc = chart.split("<desc")[1].split("</desc>")[0]
+    assert "P1 by 2025-03-31 (achieved)" in desc and "E1 by 2026-03-31 (overdue)" in desc
+    legend = re.findall(r'<text x="[\d.]+" y="[\d.]+" class="tick">([^<]*)</text>', chart)
+    assert [t for t in legend if not t[0].isdigit()] == ["achieved", "overdue", "actual value"]
+    marks = re.findall(r"<(\w+) class=\"mark\"[^>]*><title>([^<]*)</title>", chart)
+    shapes = {title.split(":")[0]: tag for tag, title in marks}
+    assert shapes == {"P1": "path", "E1": "path"}  # triangle and diamond, not the circle
+    met, overdue = (
+        re.search(rf'<path class="mark" d="([^"]*)"[^>]*><title>{k}:', chart) for k in ("P1", "E1")
+    )
+    assert met and overdue and met.group(1).count("l") != overdue.group(1).count("l")
+    # Two years earlier P1 is still ahead: upcoming, a circle.
+    out = tmp_path / "early"
+    assert main(["report", str(EXAMPLES), "--out", str(out), "--today", "2024-11-27"]) == 0
+    chart = (out / "measure-1-1.html").read_text(encoding="utf-8").split('id="chart-1-1"')[1]
+    assert re.search(r'<circle class="mark"[^>]*><title>P1:', chart) and ">upcoming<" in chart
+    assert ">overdue<" not in chart.split("</svg>")[0]
+
+
+def test_progress_per_chapter_is_drawn_and_its_states_differ_by_more_than_colour(
+    tmp_path: Path, capsys
+) -> None:
+    """The overview draws each chapter's target milestones split by state, parts that add up
+    to status's counts; each chapter page draws its own; no two states share a pattern."""
+    out = tmp_path / "site"
+    args = [str(EXAMPLES), "--today", "2026-11-27"]
+    assert main(["report", *args, "--out", str(out)]) == 0
+    assert main(["status", *args, "-f", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    keys = ("achieved", "on_track", "behind", "missed", "no_data", "not_measurable")
+    html = (out / "index.html").read_text(encoding="utf-8")
+    chart = html.split('id="chart-progress-chapters"')[1].split("</svg>")[0]
+    drawn = [int(v) for v in re.findall(r'class="bar"[^>]*data-value="(\d+)"', chart)]
+    assert sum(drawn) == sum(c[k] for c in status["chapters"] for k in keys)
+    fills = set(re.findall(r'class="bar"[^>]*fill="([^"]+)"', chart))
+    legend = set(
+        re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="12" height="12" fill="([^"]+)"', chart)
+    )
+    assert fills <= legend and len(legend) == len(keys)
+    from kpiaudit.report.charts import SERIES
+
+    states = ("achieved", "on-track", "behind", "missed", "no-data", "not-measurable")
+    assert len({SERIES[s].pattern for s in states}) == len(states)  # colour is never alone
+    for c in status["chapters"]:
+        page = (out / f"chapter-{c['chapter']}.html").read_text(encoding="utf-8")
+        own = page.split(f'id="chart-progress-ch{c["chapter"]}"')[1].split("</svg>")[0]
+        shown = re.findall(r'class="value">(\d+) / (\d+)<', own)
+        assert [int(n) for n, _total in shown] == [c[k] for k in keys], c["chapter"]
+
+
+def test_measure_pages_judge_every_milestone_and_promise_as_progress_json(capsys) -> None:
+    """Each row of ``kpiaudit progress --format json`` (dated, recurring and set-by) is on its
+    measure's page with the same state, grade and overdue: one judgement, shown twice."""
+    today = "2026-11-27"
+    assert main(["progress", str(MEASURES), "--today", today, "-f", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["type"] for r in rows} == {"target", "set-by"} and any(r["recurring"] for r in rows)
+    files = build_site(
+        build_document(audit([MEASURES], Config()).single(), date(2026, 11, 27)), "en"
+    )
+    want: dict[str, list[tuple[str, str, bool, bool]]] = {}
+    for r in rows:
+        want.setdefault(r["kpi"], []).append(
+            (r["state"], r["grade"], r["overdue"], r["type"] == "set-by")
+        )
+    for kpi, judged in want.items():
+        measure, kpi_id = kpi.split(".")
+        html = files[f"measure-{measure}.html"].decode("utf-8")
+        section = html.split(f'id="kpi-{kpi_id}"')[1].split('<section class="kpi"')[0]
+        shown = [
+            (state, re.search(r"\((\w)\)", text)[1], "· overdue" in text, "· set-by" in text)
+            for state, text in re.findall(r'<td data-state="([^"]+)">(.*?)</td>', section)
+        ]
+        assert sorted(shown) == sorted(judged), kpi
+
+
+def test_measure_pages_in_japanese_name_the_kpis_and_the_severity_in_japanese(
+    files: dict[str, bytes],
+) -> None:
+    html = files["measure-6-4.html"].decode("utf-8")
+    assert '<h2 id="kpis">各 KPI</h2>' in html  # not "KPI数", the column heading for a count
+    findings = re.findall(r"<li><code>K\d+</code> [\w-]+ \(([^)]*)\):", html)
+    assert findings and set(findings) <= {"エラー", "警告", "情報"}
+
+
 def test_progress_section_only_when_progress_data_exists(document: ReportDocument) -> None:
     assert 'id="chart-progress"' not in build_site(document, "en")["index.html"].decode()
     states = ("achieved", "on-track", "behind", "missed", "no-data")

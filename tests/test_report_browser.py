@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -220,6 +221,18 @@ def artifacts() -> Path:
     return path
 
 
+# Each deadline and KPI id of the overview's tables, with the number of lines it is drawn on.
+UNBROKEN = """() => Array.from(
+  document.querySelectorAll('#upcoming-table tbody tr, #overdue-table tbody tr'),
+  tr => [tr.cells[0], tr.cells[1].querySelector('a')]
+).flat().map(e => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  const tops = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+  return [e.textContent.trim(), tops.size];
+})"""
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_pages_fit_the_screen_and_overview_screenshots_are_kept(
     browser: Any, site: Path, width: int
@@ -231,6 +244,13 @@ def test_pages_fit_the_screen_and_overview_screenshots_are_kept(
             # Wide tables scroll inside their own region; the page itself never sideways.
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
             if name == "index.html":
+                # A date or an id broken at its hyphen (2025-03-|31, 1-|6.P1) misreads.
+                broken = [
+                    text
+                    for text, lines in page.evaluate(UNBROKEN)
+                    if lines != 1 or not re.fullmatch(r"\d{4}-\d\d-\d\d|[\d-]+\.[PE]\d+", text)
+                ]
+                assert broken == [], (width, broken[:5])
                 shot = artifacts() / f"report-overview-{width}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 assert shot.stat().st_size > 10_000
@@ -304,8 +324,51 @@ def test_actuals_and_progress_are_drawn_where_the_plan_records_them(
     finally:
         reader.close()
     assert reader.errors == [] and reader.outside == []
-    for name in ("index.html", "measure-1-1.html"):
+    for name in ("index.html", "chapter-1.html", "measure-1-1.html"):  # with progress charts
         assert serious_violations(browser, measured_site, name) == [], name
+
+
+# Every chart label (a state, a chapter, a KPI) that shares a row with a drawn shape, where the
+# label ends and where the leftmost shape of its row begins, in the chart's units.
+LABEL_ROOM = """() => Array.from(document.querySelectorAll('svg.chart'), svg => {
+  const shapes = Array.from(svg.querySelectorAll('rect, line'), e => e.getBBox());
+  return Array.from(svg.querySelectorAll('text.label'), t => {
+    const b = t.getBBox();
+    const row = shapes.filter(s => s.y < b.y + b.height && s.y + s.height > b.y && s.width > 0);
+    return [svg.id, t.textContent, b.x + b.width, Math.min(...row.map(s => s.x))];
+  });
+}).flat()"""
+
+# Each column of a table: how its heading and its first row's cell are aligned.
+ALIGNMENT = """(id) => {
+  const table = document.getElementById(id);
+  const heads = Array.from(table.tHead.rows[0].cells, c => getComputedStyle(c).textAlign);
+  const cells = Array.from(table.tBodies[0].rows[0].cells, c => getComputedStyle(c).textAlign);
+  return heads.map((h, i) => [table.tHead.rows[0].cells[i].textContent, h, cells[i]]);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_progress_labels_clear_their_bars_and_headings_sit_over_their_numbers(
+    browser: Any, tmp_path: Path, lang: str
+) -> None:
+    out = tmp_path / "site"
+    plan = ROOT / "examples" / "measures"
+    with contextlib.redirect_stderr(io.StringIO()):
+        args = ["report", str(plan), "--out", str(out), "--lang", lang, "--today", MEASURED]
+        assert main(args) == 0
+    reader = Reader(browser, out, viewport={"width": 390, "height": 900})
+    try:
+        for name in ("index.html", "chapter-1.html", "measure-1-1.html"):
+            page = reader.open(name)
+            labels = page.evaluate(LABEL_ROOM)
+            assert labels and all(end + 4 <= start for _c, _t, end, start in labels), (name, labels)
+        page = reader.open("index.html")
+        columns = page.evaluate(ALIGNMENT, "progress-table")
+        assert [(h, c) for _t, h, c in columns if h != c] == [], columns
+    finally:
+        reader.close()
+    assert reader.errors == [] and reader.outside == []
 
 
 def test_tables_sort_with_script_and_stay_plain_without(browser: Any, site: Path) -> None:

@@ -103,8 +103,9 @@ def test_an_unknown_id_is_a_usage_error_naming_the_nearest(query, nearest, capsy
     assert f"no measure or KPI {query} in" in err
     if nearest:
         assert f"did you mean {nearest}" in err
-    else:
+    else:  # nothing near: what an id looks like instead
         assert "did you mean" not in err
+        assert "ID: A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml)." in err
 
 
 def test_a_measure_whose_file_is_broken_is_named_as_left_out(tmp_path: Path, capsys) -> None:
@@ -185,3 +186,27 @@ def test_a_hostile_measure_file_is_shown_as_text(tmp_path: Path, fmt: str, capsy
     assert "[red]赤[/red]" in out and "\\x1b[2J\\x1b[31m消去" in out
     assert "[bold]太字[/bold] \\x1b]0;title\\x07" in out
     assert "[link=https://evil.example]here[/link]" in out
+
+
+def test_help_speaks_the_chosen_language(capsys) -> None:
+    code, out, _err = run(["--lang", "ja", "show", "--help"], capsys)
+    assert code == 0
+    assert "施策または KPI 一つについて" in out and "施策（6-4）、KPI（6-4.E1）" in out
+    assert "everything known about it" not in out and "default on a terminal" not in out
+    code, out, _err = run(["--lang", "ja", "--help"], capsys)
+    assert "分かっていることをすべて表示します" in out  # its line in the list of commands
+
+
+def test_the_file_named_at_the_top_is_the_one_the_findings_name(capsys, monkeypatch) -> None:
+    """From a subdirectory, with the project's measures/ found by walking up, the file line
+    and the findings' paths are the same relative path, as lint prints it."""
+    monkeypatch.chdir(ROOT / "docs")
+    code, out, _err = run(["show", "6-4", "--today", "2024-06-01", "-f", "plain"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2] == "../measures/06-04.yaml"
+    findings = [ln.strip() for ln in lines if ": K1" in ln]
+    assert findings and all(f.startswith("../measures/06-04.yaml:") for f in findings)
+    doc = as_json(["show", "6-4", "--today", "2024-06-01"], capsys)
+    assert doc["path"] == "../measures/06-04.yaml"
+    assert doc["kpis"][0]["findings"][0]["path"] == doc["path"]

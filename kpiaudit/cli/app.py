@@ -136,7 +136,7 @@ front("due", due.SUMMARY, due.main)
 app.command(help=report.HELP)(with_lang(report.report))
 app.command("diff", help=diff.HELP)(with_lang(diff.diff))
 app.command()(with_lang(progress.progress))
-app.command()(with_lang(show.show))
+app.command(help=show.HELP)(with_lang(show.show))
 app.command(help=export.HELP)(with_lang(export.export))
 app.command(help=clean.HELP)(with_lang(clean.clean))
 

@@ -7,16 +7,42 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_OK, fail, for_terminal, one_plan, setup, shown_findings, use_color
+from ..i18n import N_
+from .common import (
+    EXIT_OK,
+    fail,
+    for_terminal,
+    one_plan,
+    setup,
+    shown_findings,
+    shown_path,
+    use_color,
+)
 from .options import ConfigOpt, PathsArg, TodayOpt
 from .values import today_date
+
+HELP = N_(
+    """One measure or KPI with everything known about it: kpiaudit show 6-4.
+
+Its title and chapter, and each KPI with its kind, status, text, notes, baselines,
+milestones (target, deadline, wording), actuals, each milestone's state, grade and rate as
+kpiaudit progress judges it on --today, and the findings lint reports for it. An ID that
+names nothing exits 2 and names the nearest ids.
+
+Examples: kpiaudit show 6-4 · kpiaudit show 6-4.E1 · kpiaudit show 06-04.yaml -f json ·
+kpiaudit show 1-7 --today 2026-11-27"""
+)
+
+
+ID_HELP = N_("A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml).")
 
 
 def show(
     ref: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml)."
+            metavar="ID",
+            help=ID_HELP,
         ),
     ],
     paths: PathsArg = None,
@@ -27,21 +53,11 @@ def show(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table (rich, default on a terminal), plain (default when piped) or json.",
+            help=N_("table (rich, default on a terminal), plain (default when piped) or json."),
         ),
     ] = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """One measure or KPI with everything known about it: kpiaudit show 6-4.
-
-    Its title and chapter, and each KPI with its kind, status, text, notes, baselines,
-    milestones (target, deadline, wording), actuals, each milestone's state, grade and rate as
-    kpiaudit progress judges it on --today, and the findings lint reports for it. An ID that
-    names nothing exits 2 and names the nearest ids.
-
-    Examples: kpiaudit show 6-4 · kpiaudit show 6-4.E1 · kpiaudit show 06-04.yaml -f json ·
-    kpiaudit show 1-7 --today 2026-11-27
-    """
     from ..i18n import _
     from ..model import measure_filename
     from ..reporters.json_out import dump_json
@@ -71,9 +87,12 @@ def show(
             message += "; " + _("its file has errors and was left out: run kpiaudit lint")
         elif exc.suggestions:
             message += "; " + _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
+        elif parsed is None:  # not shaped like an id at all: say what one looks like
+            message += "; ID: " + _(ID_HELP)
         fail(message)
     doc = compute(result, measure, kpi, day).with_paths(
-        lambda found: shown_findings(found, fmt, config)  # paths as lint shows them
+        lambda found: shown_findings(found, fmt, config),  # paths as lint shows them
+        lambda path: shown_path(path, config.root),
     )
     out = sys.stdout
     if fmt == "json":

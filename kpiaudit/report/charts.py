@@ -18,6 +18,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from ..source import width
 from .safe import esc
 
 WIDTH = 360
@@ -29,7 +30,7 @@ TRACK_EDGE = "#767676"  # 4.5:1 on white, so the scale's end is visible (WCAG 1.
 @dataclass(frozen=True)
 class Series:
     colour: str
-    pattern: str  # solid, diagonal, cross, dots, horizontal, vertical
+    pattern: str  # solid, diagonal, cross, dots, horizontal, vertical, rings
 
 
 # Okabe & Ito (2008), "Color Universal Design". A pattern per series as the second cue.
@@ -42,7 +43,7 @@ SERIES: dict[str, Series] = {
     # Progress states (filled once actual values exist).
     "achieved": Series("#009E73", "solid"),
     "achieved-late": Series("#009E73", "vertical"),
-    "on-track": Series("#0072B2", "solid"),
+    "on-track": Series("#0072B2", "rings"),  # beside achieved in a stacked bar: not solid too
     "behind": Series("#E69F00", "diagonal"),
     "missed": Series("#D55E00", "dots"),
     "no-data": Series("#BBBBBB", "horizontal"),
@@ -56,6 +57,7 @@ _PATTERN_MARKS = {
     "dots": '<circle cx="3" cy="3" r="1.3" fill="#000" fill-opacity=".6"/>',
     "horizontal": '<path d="M0,3 h6" stroke="#000" stroke-width="1.5" stroke-opacity=".5"/>',
     "vertical": '<path d="M3,0 v6" stroke="#000" stroke-width="1.5" stroke-opacity=".5"/>',
+    "rings": '<circle cx="3" cy="3" r="1.6" fill="none" stroke="#fff" stroke-width="1"/>',
 }
 
 
@@ -78,6 +80,12 @@ def pattern_defs() -> Markup:
     )
 
 
+def label_width(text: str) -> float:
+    """About how wide ``text`` is drawn as a label (12.5 px), in viewBox units: half an em a
+    column, kanji two columns, with a little to spare. No font is measured in Python."""
+    return width(text) * 6.9
+
+
 def _open(chart_id: str, height: int, title: str, desc: str) -> str:
     return (
         f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {height}" role="img"'
@@ -95,7 +103,8 @@ def category_bars(
     one by one, not parts stacked into it. That is what the status counts allow, since one KPI
     may be counted under both "no target" and "no deadline".
     """
-    label_w, bar_w, row_h, bar_h = 100, 186, 26, 16
+    label_w = max(100, max((label_width(label) for _k, label, _v in rows), default=0) + 8)
+    bar_w, row_h, bar_h = WIDTH - label_w - 74, 26, 16  # 74: room for "211 / 377"
     height = len(rows) * row_h + 4
     out = [_open(chart_id, height, title, desc)]
     for i, (key, label, value) in enumerate(rows):
@@ -143,20 +152,71 @@ def count_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, i
     return Markup("".join(out))
 
 
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: Sequence[tuple[str, Sequence[tuple[str, int]]]],
+    legend: Sequence[tuple[str, str]],
+) -> Markup:
+    """One bar per (label, [(series key, value), …]), its parts side by side and the whole bar
+    as long as the row's sum; the sum written beside it. Only for parts that exclude each other
+    (progress states), so that stacking them is honest. ``legend``: (series key, label) in the
+    order the parts are drawn; a swatch with its pattern names each."""
+    label_w, bar_w, row_h, bar_h = 44, 270, 22, 14
+    per_line, step = 3, WIDTH // 3
+    legend_h = 20 * ((len(legend) + per_line - 1) // per_line)
+    height = len(rows) * row_h + 8 + legend_h
+    out = [_open(chart_id, height, title, desc)]
+    for i, (label, parts) in enumerate(rows):
+        y = 2 + i * row_h
+        mid = y + bar_h / 2 + 4.5
+        total = sum(v for _k, v in parts)
+        out.append(f'<text x="0" y="{mid:.1f}" class="label">{esc(label)}</text>')
+        x = float(label_w)
+        for key, value in parts:
+            if not value:
+                continue
+            width = bar_w * value / total
+            out.append(
+                f'<rect class="bar" x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar_h}"'
+                f' fill="{fill(key)}" stroke="{INK}" stroke-width="1" data-value="{value}"/>'
+            )
+            x += width
+        end = label_w + (bar_w if total else 0)
+        out.append(f'<text x="{end + 5}" y="{mid:.1f}" class="value">{total}</text>')
+    top = len(rows) * row_h + 8
+    for i, (key, label) in enumerate(legend):
+        lx, ly = (i % per_line) * step, top + (i // per_line) * 20
+        out.append(
+            f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{fill(key)}"'
+            f' stroke="{INK}" stroke-width="1"/>'
+        )
+        out.append(f'<text x="{lx + 17}" y="{ly + 10.5}" class="tick">{esc(label)}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
 @dataclass(frozen=True)
 class Point:
     row: str  # the KPI id the point belongs to
     when: date
-    state: str  # due | past (a milestone's deadline) | actual (a measured value): the marker
+    # The marker: a milestone's deadline that is due (still ahead, or not yet judged late), met
+    # (achieved) or overdue (passed and not achieved); or an actual (a measured value).
+    state: str
     note: str  # tooltip: what is due then, or what was measured
 
 
-# Marker shapes, so that neither "deadline passed" nor "measured" depends on its colour.
+# Marker shapes, so that no state depends on its colour: circle, triangle, diamond, square.
 _MARKERS = {
     "due": ("#0072B2", "circle"),
-    "past": ("#D55E00", "diamond"),
-    "actual": ("#009E73", "square"),
+    "met": ("#009E73", "triangle"),
+    "overdue": ("#D55E00", "diamond"),
+    "actual": (INK, "square"),
 }
+# The legend's order, one slot each; only the states a chart draws are named.
+LEGEND = ("due", "met", "overdue", "actual")
+LEGEND_STEP = 90  # viewBox units per legend entry: four fit in WIDTH
 
 
 def _marker(state: str, x: float, y: float, note: str = "") -> str:
@@ -169,10 +229,13 @@ def _marker(state: str, x: float, y: float, note: str = "") -> str:
         )
     if shape == "square":  # smaller than a deadline's marker, which stays visible behind it
         return (
-            f'<rect class="mark actual" x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7"'
-            f' fill="{colour}" stroke="{INK}" stroke-width="1">{tip}</rect>'
+            f'<rect class="mark actual" x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6"'
+            f' fill="{colour}" stroke="#fff" stroke-width="1">{tip}</rect>'
         )
-    d = f"M{x:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z"
+    if shape == "triangle":  # a little larger: an actual on the same day sits inside it
+        d = f"M{x:.1f},{y - 8:.1f} l7.5,13 l-15,0 z"
+    else:
+        d = f"M{x:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z"
     return (
         f'<path class="mark" d="{d}" fill="{colour}" stroke="{INK}" stroke-width="1">{tip}</path>'
     )
@@ -188,7 +251,8 @@ def timeline(
     legend: dict[str, str],
 ) -> Markup:
     """Milestones and actual values on a time axis, one row per KPI, with today marked.
-    ``legend`` names the marker states and ``today`` (already translated)."""
+    ``legend`` names the marker states and ``today`` (already translated); the legend shows
+    the states drawn."""
     left, right, row_h, top = 34, WIDTH - 16, 24, 22
     first = min([p.when.year for p in points] + [today.year])
     last = max([p.when.year for p in points] + [today.year]) + 1
@@ -233,12 +297,10 @@ def timeline(
         f"{esc(legend['today'])}</text>"
     )
     ly = bottom + 36
-    out.append(_marker("due", 6, ly - 4))
-    out.append(f'<text x="16" y="{ly:.1f}" class="tick">{esc(legend["due"])}</text>')
-    out.append(_marker("past", 126, ly - 4))
-    out.append(f'<text x="136" y="{ly:.1f}" class="tick">{esc(legend["past"])}</text>')
-    if any(p.state == "actual" for p in points):
-        out.append(_marker("actual", 252, ly - 4))
-        out.append(f'<text x="262" y="{ly:.1f}" class="tick">{esc(legend["actual"])}</text>')
+    drawn = {p.state for p in points}
+    for i, state in enumerate(s for s in LEGEND if s in drawn):
+        lx = i * LEGEND_STEP
+        out.append(_marker(state, lx + 6, ly - 4))
+        out.append(f'<text x="{lx + 16}" y="{ly:.1f}" class="tick">{esc(legend[state])}</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from ..audit import Audit
 from ..i18n import _
 from ..model import Actual, Finding, Milestone
-from ..progress import Judgement, amount, judge_plan
+from ..progress import Judgement, Reason, amount, judge_plan
 from ..views.due import DueRow, due
 from ..views.status import Row, status
 
@@ -92,12 +92,20 @@ class MilestoneDoc:
     deadline: date | None  # None: no deadline, or a recurring one
     deadline_text: str
     recurring: bool
-    overdue: bool
+    overdue: bool  # kpiaudit progress's verdict, recurring milestones and promises included
     # How it stands as of the report's day: ``kpiaudit progress``'s judgement of it; None
     # when it has no deadline to be judged by.
     state: str | None = None
     grade: str | None = None
     rate: float | None = None  # percent
+    fiscal_year: int | None = None  # a recurring milestone: the fiscal year judged
+    set_by: bool = False  # not a milestone but an unset KPI's promise to be set by then
+    why: Reason | None = field(default=None, compare=False)
+
+    @property
+    def reason(self) -> str:
+        """Why it is judged so, when its actuals could not say more; in the site's language."""
+        return self.why.shown() if self.why else ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class KpiDoc:
     baselines: tuple[str, ...]
     findings: tuple[FindingDoc, ...]
     actuals: tuple[ActualDoc, ...] = ()
+    promises: tuple[MilestoneDoc, ...] = ()  # set_by: the date an unset KPI is to be set by
 
     @property
     def compliant(self) -> bool:
@@ -220,9 +229,13 @@ def build_document(result: Audit, today: date) -> ReportDocument:
         )
     ordered = [m for row in chapter_rows for m in plan.measures if m.chapter == int(row.key)]
     overdue = overdue_milestones(result, today)
-    late = {(d.kpi, d.deadline, d.deadline_text) for d in overdue}
     codes = result.kpi_codes()
-    judged = {(str(j.kpi), j.index): j for j in judge_plan(plan, today)}
+    judgements = judge_plan(plan, today)
+    judged = {(str(j.kpi), j.index): j for j in judgements}
+    promised: dict[str, list[Judgement]] = {}
+    for j in judgements:
+        if j.index is None:
+            promised.setdefault(str(j.kpi), []).append(j)
     by_kpi, by_measure = _findings(result.findings)
     measures = tuple(
         MeasureDoc(
@@ -243,12 +256,13 @@ def build_document(result: Audit, today: date) -> ReportDocument:
                     unset_reason=k.unset_reason,
                     flags=tuple(c for c in FLAGS if c in codes.get(str(m.kpi_ref(k)), set())),
                     milestones=tuple(
-                        _milestone(ms, judged.get((str(m.kpi_ref(k)), i)), late, str(m.kpi_ref(k)))
+                        _milestone(ms, judged.get((str(m.kpi_ref(k)), i)))
                         for i, ms in enumerate(k.milestones)
                     ),
                     baselines=tuple(b.text for b in k.baselines),
                     findings=by_kpi.get(str(m.kpi_ref(k)), ()),
                     actuals=tuple(_actual(a) for a in k.actuals),
+                    promises=tuple(_promise(j) for j in promised.get(str(m.kpi_ref(k)), ())),
                 )
                 for k in m.kpis
             ),
@@ -274,18 +288,35 @@ def build_document(result: Audit, today: date) -> ReportDocument:
     )
 
 
-def _milestone(
-    ms: Milestone, j: Judgement | None, late: set[tuple[str, date, str]], ref: str
-) -> MilestoneDoc:
+def _milestone(ms: Milestone, j: Judgement | None) -> MilestoneDoc:
+    """A milestone as ``kpiaudit show`` and ``progress`` tell it: the same judgement."""
     return MilestoneDoc(
         target=ms.target.text if ms.target else "",
         deadline=ms.deadline.date if ms.deadline else None,
         deadline_text=ms.deadline.text if ms.deadline else "",
         recurring=bool(ms.deadline and ms.deadline.recurring),
-        overdue=ms.deadline is not None and (ref, ms.deadline.date, ms.deadline.text) in late,
+        overdue=j is not None and j.overdue,
         state=j.state if j else None,
         grade=j.grade if j else None,
         rate=j.rate if j else None,
+        fiscal_year=j.fiscal_year if j else None,
+        why=j.reason if j else None,
+    )
+
+
+def _promise(j: Judgement) -> MilestoneDoc:
+    """An unset KPI's promise to be set by a date (set_by), judged as progress judges it."""
+    return MilestoneDoc(
+        target="",
+        deadline=j.deadline.date,
+        deadline_text=j.deadline.text,
+        recurring=j.deadline.recurring,
+        overdue=j.overdue,
+        state=j.state,
+        grade=j.grade,
+        rate=j.rate,
+        set_by=True,
+        why=j.reason,
     )
 
 

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from .. import __version__, i18n
 from ..i18n import N_, _
 from . import charts
-from .document import ActualDoc, ChapterDoc, KpiDoc, MeasureDoc, ReportDocument
+from .document import ActualDoc, ChapterDoc, KpiDoc, MeasureDoc, MilestoneDoc, ReportDocument
 from .safe import clean
 
 MARKER = ".kpiaudit-report"  # tells a later run that the directory holds a report it may replace
@@ -42,6 +42,8 @@ COLUMNS = (
 )
 FLAG_LABELS = {"K101": N_("unset"), "K102": N_("no target"), "K103": N_("no deadline")}
 KINDS = {"progress": N_("progress"), "outcome": N_("outcome")}
+# A finding's severity in words: lint prints the code (error) for machines; people read these.
+SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 
 def chapter_page(number: int) -> str:
@@ -113,10 +115,14 @@ def build_site(document: ReportDocument, lang: str) -> dict[str, bytes]:
             total_chart=_counts_chart("total", _("All chapters"), document.total),
             month_chart=_month_chart(document),
             progress_chart=_progress_chart(document),
+            progress_chapters_chart=_progress_by_chapter(document),
         )
         for chapter in document.chapters:
             out[chapter_page(chapter.number)] = env.get_template("chapter.html.j2").render(
-                context, chapter=chapter, chart=_chapter_chart(chapter)
+                context,
+                chapter=chapter,
+                chart=_chapter_chart(chapter),
+                progress_chart=_progress_chart(document, chapter),
             )
         for page in pages:
             out[page.path] = env.get_template("measure.html.j2").render(
@@ -168,9 +174,16 @@ def _counts_chart(key: str, name: str, counts: Any) -> Markup:
     return charts.category_bars(f"chart-{key}", title, desc, rows, counts.kpis)
 
 
+def _chapter_word(numeral: str | int) -> str:
+    return _("chapter {numeral}").format(numeral=numeral)
+
+
+def _chapter_name(chapter: ChapterDoc) -> str:
+    return f"{_chapter_word(chapter.numeral or chapter.number)} {chapter.title}"
+
+
 def _chapter_chart(chapter: ChapterDoc) -> Markup:
-    name = _("chapter {numeral}").format(numeral=chapter.numeral or chapter.number)
-    return _counts_chart(f"ch{chapter.number}", f"{name} {chapter.title}", chapter.counts)
+    return _counts_chart(f"ch{chapter.number}", _chapter_name(chapter), chapter.counts)
 
 
 def _months(today: date) -> list[tuple[int, int]]:
@@ -194,15 +207,44 @@ def _month_chart(document: ReportDocument) -> Markup:
     return charts.count_bars("chart-months", title, desc, rows)
 
 
-def _progress_chart(document: ReportDocument) -> Markup | None:
+def _progress_chart(document: ReportDocument, chapter: ChapterDoc | None = None) -> Markup | None:
+    """The target milestones of the plan (or of one chapter) by progress state, once the plan
+    records actuals: status's own counts, not recounted."""
     progress = document.progress
     if progress is None:
         return None
-    counts = dict(progress.total.counts)
+    if chapter is None:
+        row, name, key = progress.total, _("All chapters"), "progress"
+    else:
+        found = [r for r in progress.chapters if r.key == str(chapter.number)]
+        if not found:
+            return None
+        row, name, key = found[0], _chapter_name(chapter), f"progress-ch{chapter.number}"
+    counts = dict(row.counts)
     total = sum(counts.values())
     rows = [(s, _(s), counts.get(s, 0)) for s in progress.states]
-    desc = ", ".join(f"{label} {value}" for _key, label, value in rows)
-    return charts.category_bars("chart-progress", _("Progress of the KPIs"), desc, rows, total)
+    desc = _("{n} target milestones: {parts}").format(
+        n=total, parts=", ".join(f"{label} {value}" for _key, label, value in rows)
+    )
+    title = _("Target milestones by state: {name}").format(name=name)
+    return charts.category_bars(f"chart-{key}", title, desc, rows, total)
+
+
+def _progress_by_chapter(document: ReportDocument) -> Markup | None:
+    """Each chapter's target milestones split by state, one bar a chapter: the states exclude
+    each other, so the parts of a bar add up to the chapter's milestones."""
+    progress = document.progress
+    if progress is None or not progress.chapters:
+        return None
+    numerals = {str(c.number): c.numeral or str(c.number) for c in document.chapters}
+    rows = [(numerals.get(r.key, r.key), r.counts) for r in progress.chapters]
+    desc = "; ".join(
+        f"{_chapter_word(label)}: " + ", ".join(f"{_(state)} {n}" for state, n in counts)
+        for label, counts in rows
+    )
+    legend = [(state, _(state)) for state in progress.states]
+    title = _("Target milestones by state, per chapter")
+    return charts.stacked_bars("chart-progress-chapters", title, desc, rows, legend)
 
 
 def _timeline(measure: MeasureDoc, today: date) -> Markup | None:
@@ -210,13 +252,14 @@ def _timeline(measure: MeasureDoc, today: date) -> Markup | None:
     points: list[charts.Point] = []
     rows: list[str] = []
     for k in measure.kpis:
-        dated = [ms for ms in k.milestones if ms.deadline is not None]
+        dated = [ms for ms in (*k.milestones, *k.promises) if ms.deadline is not None]
         if (dated or k.actuals) and k.id not in rows:
             rows.append(k.id)
         for ms in dated:
             assert ms.deadline is not None
-            note = f"{k.id}: {ms.target or ms.deadline_text} ({ms.deadline.isoformat()})"
-            points.append(charts.Point(k.id, ms.deadline, "past" if ms.overdue else "due", note))
+            what = _("set the KPI") if ms.set_by else ms.target or ms.deadline_text
+            note = f"{k.id}: {what} ({ms.deadline.isoformat()})"
+            points.append(charts.Point(k.id, ms.deadline, _deadline_mark(ms), note))
         for a in k.actuals:
             note = f"{k.id}: {_actual_text(a)} ({a.period}, {a.as_of.isoformat()})"
             points.append(charts.Point(k.id, a.as_of, "actual", note))
@@ -226,14 +269,17 @@ def _timeline(measure: MeasureDoc, today: date) -> Markup | None:
     def said(p: charts.Point) -> str:
         if p.state == "actual":
             return p.note
-        if p.state == "past":
-            return _("{kpi} by {date} (deadline passed)").format(kpi=p.row, date=p.when.isoformat())
+        if p.state == "overdue":
+            return _("{kpi} by {date} (overdue)").format(kpi=p.row, date=p.when.isoformat())
+        if p.state == "met":
+            return _("{kpi} by {date} (achieved)").format(kpi=p.row, date=p.when.isoformat())
         return _("{kpi} by {date}").format(kpi=p.row, date=p.when.isoformat())
 
     desc = "; ".join(said(p) for p in points)
     legend = {
         "due": _("upcoming"),
-        "past": _("deadline passed"),
+        "met": _("achieved"),
+        "overdue": _("overdue"),
         "actual": _("actual value"),
         "today": _("today {date}").format(date=today.isoformat()),
     }
@@ -244,6 +290,16 @@ def _timeline(measure: MeasureDoc, today: date) -> Markup | None:
         else _("Milestones of {measure} over time")
     ).format(measure=measure.id)
     return charts.timeline(f"chart-{measure.id}", title, desc, rows, points, today, legend)
+
+
+def _deadline_mark(ms: MilestoneDoc) -> str:
+    """A dated milestone's marker: overdue as the overview lists it, met once progress judges
+    it achieved (late or not), otherwise due, whether its date is ahead or it awaits a value."""
+    if ms.overdue:
+        return "overdue"
+    if ms.state in ("achieved", "achieved-late"):
+        return "met"
+    return "due"
 
 
 def _actual_text(a: ActualDoc) -> str:
@@ -296,7 +352,12 @@ def _environment() -> Environment:
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["flags"] = _flag_text
     env.filters["actual"] = _actual_text
+    env.filters["severity"] = _severity_text
     return env
+
+
+def _severity_text(code: str) -> str:
+    return _(SEVERITIES[code]) if code in SEVERITIES else code
 
 
 def _flag_text(kpi: KpiDoc) -> str:

@@ -157,11 +157,18 @@ class ShowDocument:
             "findings": [f.as_json() for f in self.findings],
         }
 
-    def with_paths(self, shown: Callable[[Iterable[Finding]], list[Finding]]) -> ShowDocument:
+    def with_paths(
+        self,
+        shown: Callable[[Iterable[Finding]], list[Finding]],
+        path: Callable[[str], str] | None = None,
+    ) -> ShowDocument:
         """The document with its findings' paths as ``shown`` gives them (as lint shows them:
-        relative to where the command runs)."""
+        relative to where the command runs), and the measure's file as ``path`` gives it, so
+        that the file named at the top is the one the findings name."""
+        measure = replace(self.measure, path=path(self.measure.path)) if path else self.measure
         return replace(
             self,
+            measure=measure,
             kpis=tuple(replace(k, findings=tuple(shown(k.findings))) for k in self.kpis),
             findings=tuple(shown(self.findings)),
         )
