@@ -200,20 +200,27 @@ def test_status_counts_milestones_by_state(plan: Path) -> None:
 
 def test_due_overdue_means_overdue(tmp_path: Path) -> None:
     """With no actuals every passed target milestone is overdue as no-data (an unset KPI's
-    passed promise as missed); once an actual meets one, it is no longer overdue."""
+    passed promise as missed), recurring ones for the last fiscal year ended (FY2025); once an
+    actual meets one, it is no longer overdue. due --overdue lists what progress calls
+    overdue, no more and no less."""
     d = tmp_path / "measures"
     shutil.copytree(MEASURES, d)
     code, out = run("due", str(d), "--overdue", "--today", TODAY, "-f", "json")
     before = json.loads(out)
     code, out = run("progress", str(d), "--today", TODAY, "-f", "json")
+    judged = json.loads(out)
     passed = {
         (r["kpi"], r["deadline"])
-        for r in json.loads(out)
-        if r["deadline"] and r["deadline"] < TODAY and not r["recurring"]
+        for r in judged
+        if (r["deadline"] and r["deadline"] < TODAY) or (r["recurring"] and r["type"] == "target")
     }
     assert {(r["kpi"], r["deadline"]) for r in before} == passed
+    assert passed == {(r["kpi"], r["deadline"]) for r in judged if r["overdue"]}
     target = [r for r in before if r["state"] != "missed"]
     assert target and {r["state"] for r in target} == {"no-data"}
+    recurring = [r for r in before if r["recurring"]]
+    assert len(recurring) == 14 and {r["fiscal_year"] for r in recurring} == {2025}
+    assert ("10-10.P1", None) in {(r["kpi"], r["deadline"]) for r in recurring}
     assert ("1-7.E2", "2024-03-31") in {(r["kpi"], r["deadline"]) for r in before}
 
     code, _ = run(
@@ -227,3 +234,39 @@ def test_due_overdue_means_overdue(tmp_path: Path) -> None:
     code, out = run("due", str(d), "--before", "2024-04", "--today", TODAY, "-f", "json")
     met = [r for r in json.loads(out) if r["kpi"] == "1-7.E2"]
     assert [(r["state"], r["overdue"]) for r in met] == [("achieved", False)]
+
+
+def test_due_overdue_lists_a_recurring_milestone_by_the_year_judged(plan: Path) -> None:
+    """10-10.P1 (毎年度末100％超): FY2023 was missed, so from 2024-04-01 it is overdue, dated
+    by the end of that fiscal year for --before/--by; while FY2022 (met) is the year judged it
+    is not."""
+
+    def overdue(today: str, *more: str) -> dict[str, dict[str, Any]]:
+        _, out = run("due", str(plan), "--overdue", "--today", today, "-f", "json", *more)
+        return {r["kpi"]: r for r in json.loads(out) if r["recurring"]}
+
+    row = overdue("2024-11-01")["10-10.P1"]
+    assert (row["state"], row["fiscal_year"], row["deadline"]) == ("missed", 2023, None)
+    assert "10-10.P1" in overdue("2024-11-01", "--by", "2024-03-31")
+    assert "10-10.P1" not in overdue("2024-11-01", "--before", "2024-03-31")
+    assert "10-10.P1" not in overdue("2024-03-01")
+    _, out = run("due", str(plan), "--overdue", "--today", "2024-11-01")
+    assert "recurring FY2023" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("progress", ["計画は達成されつつあるか", "カンマ区切り"]),
+        ("status", ["章ごとの適合状況：", "2つ目の表"]),
+        ("due", ["達成期限ごとのマイルストーン", "期限超過のマイルストーンだけ", "定期の期限"]),
+    ],
+)
+def test_progress_status_and_due_explain_themselves_in_japanese(
+    command: str, words: list[str]
+) -> None:
+    code, out = run("--lang", "ja", command, "--help")
+    flat = "".join(out.replace("│", "").split())  # help is wrapped in boxes
+    assert code == 0 and all(w in flat for w in words), flat
+    code, _ = run("--lang", "ja", "progress", "--state", "late")
+    assert code == 2
