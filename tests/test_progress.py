@@ -25,6 +25,7 @@ kpi,period,value,unit,source,note,achieved
 9-26.P1,令和4年9月,30,件,経済産業省,,
 9-18.E1,令和7年度,2,割,総務省,運用経費の削減幅,
 6-42.E1,令和5年度,0,,国土交通省,待機の解消,
+6-36.E1,令和6年度,150,件,水産庁,,
 6-36.E1,令和7年度,90,件,水産庁,,
 10-10.P1,令和4年度,101,％,財務省,,
 10-10.P1,令和5年度,99,％,財務省,,
@@ -47,14 +48,18 @@ def run(*args: str) -> tuple[int, Any]:
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the 2022 plan whose 6-36.E1 was revised by hand to a 以下 target (and fixed),
-    with the actuals above imported and one actual in a unit that is not the target's added
-    by hand to 7-5.E4."""
+    """A copy of the 2022 plan whose 6-36.E1 was revised by hand to a 以下 target from a
+    baseline (200件 in FY2021) and fixed, with the actuals above imported and one actual in a
+    unit that is not the target's added by hand to 7-5.E4."""
     d = tmp_path_factory.mktemp("progress") / "measures"
     shutil.copytree(MEASURES, d)
     path = d / "06-36.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("までに半減）", "までに100件以下）"), "utf-8"
+        path.read_text(encoding="utf-8").replace(
+            "（令和９年度（2027年度）までに半減）",
+            "（令和３年度（2021年度） 200件、令和９年度（2027年度）までに100件以下）",
+        ),
+        "utf-8",
     )
     assert run("fix", str(d))[0] == 0
     table = d.parent / "actuals.csv"
@@ -123,6 +128,11 @@ def test_downward_targets(plan: Path) -> None:
     """以下 (6-36.E1 as revised) and 解消 (6-42.E1: waiting ほぼ解消) are met by going down."""
     below = rows(plan)[("6-36.E1", "2028-03-31")]
     assert (below["direction"], below["state"], below["rate"]) == ("down", "achieved", 111.11)
+    # From its baseline: 150件 in FY2024 is half of the way from 200 to 100 at half the time
+    # from the baseline's date (2022-03-31) to the deadline (2028-03-31).
+    half = rows(plan, "2025-06-01")[("6-36.E1", "2028-03-31")]
+    assert (half["progress"], half["elapsed"]) == (0.5, 0.5)
+    assert (half["state"], half["grade"], half["rate"]) == ("on-track", "A", 66.67)
     gone = rows(plan)[("6-42.E1", "2024-03-31")]
     assert (gone["direction"], gone["state"], gone["rate"]) == ("down", "achieved", 100.0)
 
