@@ -19,10 +19,13 @@ RS = EXAMPLE / "3-1_RS_2025_効果発現経路_目標・実績.csv"
 TODAY = ["--today", "2026-11-27"]
 
 
-def kpiaudit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def kpiaudit(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kpiaudit", *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -101,13 +104,7 @@ def test_the_readme_shows_what_the_worked_example_prints(tmp_path: Path) -> None
             shutil.copytree(tmp_path / args[2], tmp_path / args[3])
             assert shown == []
             continue
-        done = subprocess.run(
-            [sys.executable, "-m", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        assert args[0] == "kpiaudit", command
+        done = kpiaudit(*args[1:], cwd=tmp_path, env=env)
         assert done.returncode == 0, done.stderr
         assert (done.stdout + done.stderr).splitlines() == shown, command
