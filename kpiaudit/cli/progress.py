@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_, _
-from .common import EXIT_OK, fail, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup, use_color
 from .options import (
+    AllowBrokenOpt,
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
@@ -28,6 +29,8 @@ One row per milestone with a deadline: its target, the latest actual and its dat
 achievement rate, the state (achieved, achieved-late, missed, on-track, behind, no-data,
 not-measurable) and the 成長戦略 grade (A, B, F, N); an unset KPI's promise to be set is a
 set-by row. Why a milestone could not be judged is printed below the table (json: reason).
+Exit 1, with no rows, when files of the plan could not be read or validated or are
+duplicates (--allow-broken lists the rest anyway).
 
 Examples: kpiaudit progress · kpiaudit progress --chapter 6 --state missed,behind ·
 kpiaudit progress --today 2025-04-01 -f json"""
@@ -50,6 +53,7 @@ def progress(
     today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    allow_broken: AllowBrokenOpt = False,
 ) -> int:
     from ..model import STATES, State
     from ..reporters.json_out import dump_json
@@ -74,6 +78,8 @@ def progress(
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
+    if not numbers_allowed(result, allow_broken):
+        return EXIT_FINDINGS
     rows = compute(result, day, chapter=number, states=wanted)
     out = sys.stdout
     fmt = table_format(output_format, out)
