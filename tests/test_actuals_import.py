@@ -312,3 +312,57 @@ def test_a_malformed_rs_file_is_one_clear_error_naming_the_row(
     )
     assert code == 2 and message in err and "Traceback" not in err, err
     assert (d / "01-07.yaml").read_bytes() == before
+
+
+def test_a_row_cut_short_in_the_middle_is_named_by_its_row(tmp_path: Path, capsys) -> None:
+    """A malformed row of an indicator nobody mapped is still a malformed file: the import of
+    the mapped one goes on, and the row is named so that it can be found."""
+    d = copy_plan(tmp_path, "01-07.yaml")
+    path = rs_file(tmp_path)
+    lines = path.read_bytes().split(b"\r\n")
+    actual = "3.実績値".encode()
+    at = next(i for i, line in enumerate(lines) if b"0099999" in line and actual in line)
+    lines[at] = b",".join(lines[at].split(b",")[:30])  # row at + 1: cut short
+    path.write_bytes(b"\r\n".join(lines))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('- {project: "0012345", indicator: "1", kpi: 1-7.E2}\n', encoding="utf-8")
+    args = ["actuals", "import", str(path), str(d), "--map", str(mapping), *TODAY]
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    assert "1 row(s) of" in err
+    assert f"{path.as_posix()}: row {at + 1}: 30 columns where the header has 82" in err
+    assert "3 imported" in err
+
+
+def test_import_output_shows_control_characters_never_sends_them(tmp_path: Path, capsys) -> None:
+    """A table's cells are quoted in the report of an import; an escape sequence in one is
+    shown as \\x1b, not sent to the terminal."""
+    d = copy_plan(tmp_path, "01-07.yaml")
+    csv = table(
+        tmp_path,
+        "1-7.E2,令和5年度,98.1,％,総務省\x1b[2J,,",
+        "1-7.E2,令和6年度,98,\x1b]0;title\x07局,総務省,,",
+    )
+    assert run(["actuals", "import", str(csv), str(d), *TODAY], capsys)[0] == 1
+    newer = table(tmp_path, "1-7.E2,令和5年度,98.3,％,総務省\x1b[2J,,", name="newer.csv")
+    code, _, err = run(["actuals", "import", str(newer), str(d), *TODAY], capsys)
+    assert code == 0 and "1 updated" in err
+    assert "\x1b" not in err and "\\x1b[2J" in err
+    code, out, err = run(["actuals", "import", str(csv), str(d), "--dry-run", *TODAY], capsys)
+    assert "\x1b" not in err + out and "\x07" not in err and "\\x1b]0;title\\x07" in err
+
+
+def test_a_reason_shared_by_the_years_of_one_rs_row_is_said_once(tmp_path: Path, capsys) -> None:
+    """Three years of actuals on one row, in a unit the KPI has no target in: one line."""
+    d = copy_plan(tmp_path, "01-07.yaml")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('- {project: "0099999", indicator: "2", kpi: 1-7.E2}\n', encoding="utf-8")
+    path = write_rs(
+        tmp_path / "3-1.csv",
+        [Indicator(project="0099999", number="2", actual={2021: "1", 2022: "2", 2023: "3"})],
+    )
+    args = ["actuals", "import", str(path), str(d), "--map", str(mapping), *TODAY]
+    code, _, err = run(args, capsys)
+    assert code == 1
+    assert err.count("unit '件' is not the target's") == 1, err
+    assert "1 skipped" in err

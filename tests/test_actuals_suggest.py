@@ -161,3 +161,29 @@ def test_a_number_shared_by_two_series_is_written_with_its_term(tmp_path: Path) 
     path = tmp_path / "map.yaml"
     path.write_text("\n".join(e for e in entries if "1-7.E1" in e) + "\n", encoding="utf-8")
     assert [e.term for e in load_mapping(path)] == ["短期", "長期"]
+
+
+def test_the_command_shows_control_characters_of_the_rs_file(tmp_path: Path, capsys) -> None:
+    """The RS file's text is quoted in the suggestions' comments: an escape sequence in an
+    indicator's name or its 該当箇所 is shown as \\x1b, never sent to the terminal."""
+    from kpiaudit.cli import main
+
+    from .conftest import MEASURES as PLAN
+
+    path = write_rs(
+        tmp_path / "3-1.csv",
+        [
+            Indicator(
+                project="0001",
+                name="光ファイバ世帯カバー率\x1b[31m",
+                unit="%",
+                decision_name="デジタル社会の実現に向けた重点計画",
+                decision_place="施策集 1-7\x07",
+            )
+        ],
+    )
+    assert main(["actuals", "suggest-map", str(path), str(PLAN), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "1-7.E1" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "光ファイバ世帯カバー率\\x1b[31m" in out and "施策集 1-7\\x07" in out

@@ -76,7 +76,7 @@ def plan(tmp_path):
 # --- issue 10.6: no numbers over a plan with files left out -------------------------------
 
 
-@pytest.mark.parametrize("command", [["status"], ["due", "--before", "2030"]])
+@pytest.mark.parametrize("command", [["status"], ["due", "--before", "2030"], ["progress"]])
 def test_numbers_are_refused_over_a_broken_file(plan, capsys, command: list[str]) -> None:
     (plan / "06-04.yaml").write_text("id: [6-4\n", encoding="utf-8")
     code, out, err = run([*command, str(plan)], capsys)

@@ -25,6 +25,7 @@ kpi,period,value,unit,source,note,achieved
 9-26.P1,令和4年9月,30,件,経済産業省,,
 9-18.E1,令和7年度,2,割,総務省,運用経費の削減幅,
 6-42.E1,令和5年度,0,,国土交通省,待機の解消,
+6-36.E1,令和6年度,150,件,水産庁,,
 6-36.E1,令和7年度,90,件,水産庁,,
 10-10.P1,令和4年度,101,％,財務省,,
 10-10.P1,令和5年度,99,％,財務省,,
@@ -47,14 +48,18 @@ def run(*args: str) -> tuple[int, Any]:
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the 2022 plan whose 6-36.E1 was revised by hand to a 以下 target (and fixed),
-    with the actuals above imported and one actual in a unit that is not the target's added
-    by hand to 7-5.E4."""
+    """A copy of the 2022 plan whose 6-36.E1 was revised by hand to a 以下 target from a
+    baseline (200件 in FY2021) and fixed, with the actuals above imported and one actual in a
+    unit that is not the target's added by hand to 7-5.E4."""
     d = tmp_path_factory.mktemp("progress") / "measures"
     shutil.copytree(MEASURES, d)
     path = d / "06-36.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("までに半減）", "までに100件以下）"), "utf-8"
+        path.read_text(encoding="utf-8").replace(
+            "（令和９年度（2027年度）までに半減）",
+            "（令和３年度（2021年度） 200件、令和９年度（2027年度）までに100件以下）",
+        ),
+        "utf-8",
     )
     assert run("fix", str(d))[0] == 0
     table = d.parent / "actuals.csv"
@@ -123,6 +128,11 @@ def test_downward_targets(plan: Path) -> None:
     """以下 (6-36.E1 as revised) and 解消 (6-42.E1: waiting ほぼ解消) are met by going down."""
     below = rows(plan)[("6-36.E1", "2028-03-31")]
     assert (below["direction"], below["state"], below["rate"]) == ("down", "achieved", 111.11)
+    # From its baseline: 150件 in FY2024 is half of the way from 200 to 100 at half the time
+    # from the baseline's date (2022-03-31) to the deadline (2028-03-31).
+    half = rows(plan, "2025-06-01")[("6-36.E1", "2028-03-31")]
+    assert (half["progress"], half["elapsed"]) == (0.5, 0.5)
+    assert (half["state"], half["grade"], half["rate"]) == ("on-track", "A", 66.67)
     gone = rows(plan)[("6-42.E1", "2024-03-31")]
     assert (gone["direction"], gone["state"], gone["rate"]) == ("down", "achieved", 100.0)
 
@@ -200,20 +210,27 @@ def test_status_counts_milestones_by_state(plan: Path) -> None:
 
 def test_due_overdue_means_overdue(tmp_path: Path) -> None:
     """With no actuals every passed target milestone is overdue as no-data (an unset KPI's
-    passed promise as missed); once an actual meets one, it is no longer overdue."""
+    passed promise as missed), recurring ones for the last fiscal year ended (FY2025); once an
+    actual meets one, it is no longer overdue. due --overdue lists what progress calls
+    overdue, no more and no less."""
     d = tmp_path / "measures"
     shutil.copytree(MEASURES, d)
     code, out = run("due", str(d), "--overdue", "--today", TODAY, "-f", "json")
     before = json.loads(out)
     code, out = run("progress", str(d), "--today", TODAY, "-f", "json")
+    judged = json.loads(out)
     passed = {
         (r["kpi"], r["deadline"])
-        for r in json.loads(out)
-        if r["deadline"] and r["deadline"] < TODAY and not r["recurring"]
+        for r in judged
+        if (r["deadline"] and r["deadline"] < TODAY) or (r["recurring"] and r["type"] == "target")
     }
     assert {(r["kpi"], r["deadline"]) for r in before} == passed
+    assert passed == {(r["kpi"], r["deadline"]) for r in judged if r["overdue"]}
     target = [r for r in before if r["state"] != "missed"]
     assert target and {r["state"] for r in target} == {"no-data"}
+    recurring = [r for r in before if r["recurring"]]
+    assert len(recurring) == 14 and {r["fiscal_year"] for r in recurring} == {2025}
+    assert ("10-10.P1", None) in {(r["kpi"], r["deadline"]) for r in recurring}
     assert ("1-7.E2", "2024-03-31") in {(r["kpi"], r["deadline"]) for r in before}
 
     code, _ = run(
@@ -227,3 +244,39 @@ def test_due_overdue_means_overdue(tmp_path: Path) -> None:
     code, out = run("due", str(d), "--before", "2024-04", "--today", TODAY, "-f", "json")
     met = [r for r in json.loads(out) if r["kpi"] == "1-7.E2"]
     assert [(r["state"], r["overdue"]) for r in met] == [("achieved", False)]
+
+
+def test_due_overdue_lists_a_recurring_milestone_by_the_year_judged(plan: Path) -> None:
+    """10-10.P1 (毎年度末100％超): FY2023 was missed, so from 2024-04-01 it is overdue, dated
+    by the end of that fiscal year for --before/--by; while FY2022 (met) is the year judged it
+    is not."""
+
+    def overdue(today: str, *more: str) -> dict[str, dict[str, Any]]:
+        _, out = run("due", str(plan), "--overdue", "--today", today, "-f", "json", *more)
+        return {r["kpi"]: r for r in json.loads(out) if r["recurring"]}
+
+    row = overdue("2024-11-01")["10-10.P1"]
+    assert (row["state"], row["fiscal_year"], row["deadline"]) == ("missed", 2023, None)
+    assert "10-10.P1" in overdue("2024-11-01", "--by", "2024-03-31")
+    assert "10-10.P1" not in overdue("2024-11-01", "--before", "2024-03-31")
+    assert "10-10.P1" not in overdue("2024-03-01")
+    _, out = run("due", str(plan), "--overdue", "--today", "2024-11-01")
+    assert "recurring FY2023" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("progress", ["計画は達成されつつあるか", "カンマ区切り"]),
+        ("status", ["章ごとの適合状況：", "2つ目の表"]),
+        ("due", ["達成期限ごとのマイルストーン", "期限超過のマイルストーンだけ", "定期の期限"]),
+    ],
+)
+def test_progress_status_and_due_explain_themselves_in_japanese(
+    command: str, words: list[str]
+) -> None:
+    code, out = run("--lang", "ja", command, "--help")
+    flat = "".join(out.replace("│", "").split())  # help is wrapped in boxes
+    assert code == 0 and all(w in flat for w in words), flat
+    code, _ = run("--lang", "ja", "progress", "--state", "late")
+    assert code == 2

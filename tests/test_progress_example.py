@@ -5,6 +5,8 @@ the README shows are the states kpiaudit gives."""
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,10 +19,13 @@ RS = EXAMPLE / "3-1_RS_2025_効果発現経路_目標・実績.csv"
 TODAY = ["--today", "2026-11-27"]
 
 
-def kpiaudit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def kpiaudit(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kpiaudit", *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -68,3 +73,38 @@ def test_the_worked_example(tmp_path: Path) -> None:
     }
     lint = kpiaudit("lint", "my-plan", "--select", "K301,K302,K303,K305", *TODAY, cwd=tmp_path)
     assert lint.returncode == 0 and lint.stdout.count("K305") == 1  # 5G: RS 97 % for FY2025
+
+
+def test_the_readme_shows_what_the_worked_example_prints(tmp_path: Path) -> None:
+    """README "Is it being met?": each command of the console block, run as shown, prints
+    exactly the lines shown under it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```console\n$ cp -r measures my-plan\n")
+    block = readme[start : readme.index("```\n", start + 3)].splitlines()[1:]
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copytree(MEASURES, tmp_path / "measures")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+    env |= {"CI": "true", "TERM": "dumb", "KPIAUDIT_LANG": "en"}
+    commands: list[tuple[str, list[str]]] = []
+    for line in block:
+        if line.startswith("$ "):
+            commands.append((line[2:], []))
+        else:
+            commands[-1][1].append(line)
+    assert [c.split()[:2] for c, _ in commands] == [
+        ["cp", "-r"],
+        ["kpiaudit", "actuals"],
+        ["kpiaudit", "actuals"],
+        ["kpiaudit", "progress"],
+        ["kpiaudit", "due"],
+    ]
+    for command, shown in commands:
+        args = shlex.split(command)
+        if args[0] == "cp":
+            shutil.copytree(tmp_path / args[2], tmp_path / args[3])
+            assert shown == []
+            continue
+        assert args[0] == "kpiaudit", command
+        done = kpiaudit(*args[1:], cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stderr
+        assert (done.stdout + done.stderr).splitlines() == shown, command

@@ -252,3 +252,31 @@ def test_an_unset_kpi_is_judged_only_on_its_promise_to_be_set() -> None:
     assert (before.type, before.state, before.overdue) == ("set-by", "no-data", False)
     (after,) = at(date(2023, 4, 1))
     assert (after.type, after.state, after.grade, after.overdue) == ("set-by", "missed", "B", True)
+
+
+def test_a_recurring_milestone_is_judged_on_the_last_fiscal_year_ended() -> None:
+    """A figure for FY2022 does not show that FY2024's target was met: once FY2024 has
+    ended with no actual the milestone is no-data and overdue, with the reason; before any
+    fiscal year has ended since the plan began, the year under way is judged."""
+    yearly = Deadline(None, True, "毎年度末")
+    target = t(100, "％", ">", "100％超")
+    old = [a("令和4年度", date(2023, 3, 31), 101, "％")]
+    stale = judge(kpi("毎年度末100％超", target, old, yearly), date(2025, 4, 1))
+    assert (stale.state, stale.grade, stale.fiscal_year, stale.overdue) == (
+        "no-data",
+        "N",
+        2024,
+        True,
+    )
+    assert stale.due == R6 and stale.actual is None
+    assert stale.reason is not None and "fiscal year 2024" in stale.reason.message
+    assert "fiscal year 2022" in stale.reason.message
+    # FY2022 is the plan's first: until it ends, it is judged as it goes (half the year, 95 %).
+    under_way = [a("令和4年9月", date(2022, 9, 30), 95, "％")]
+    first = judge(kpi("毎年度末100％超", target, under_way, yearly), date(2022, 12, 1))
+    assert (first.state, first.fiscal_year, first.overdue) == ("on-track", 2022, False)
+    # A binary recurring milestone (年一度の公表) follows the same years.
+    done = [a("令和4年度", date(2023, 3, 31), achieved=True)]
+    binary = judge(kpi("年一度公表", None, done, yearly), date(2025, 4, 1))
+    assert (binary.state, binary.fiscal_year, binary.overdue) == ("no-data", 2024, True)
+    assert judge(kpi("年一度公表", None, done, yearly), date(2023, 4, 1)).state == "achieved"

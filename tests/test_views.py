@@ -200,7 +200,10 @@ def test_due_after_is_inclusive_and_fiscal_year_end(capsys) -> None:
 
 def test_due_overdue_kind_chapter_recurring(capsys) -> None:
     over = rows(["--overdue", "--today", "2023-04-01"], capsys)
-    assert over and all(r["overdue"] and r["deadline"] < "2023-04-01" for r in over)
+    assert over and all(r["overdue"] for r in over)
+    assert all(r["deadline"] < "2023-04-01" for r in over if not r["recurring"])
+    # recurring: overdue for the fiscal year that has just ended (FY2022, to 2023-03-31)
+    assert {r["fiscal_year"] for r in over if r["recurring"]} == {2022}
     outcome = rows(["--kind", "outcome", "--chapter", "Ⅸ"], capsys)
     assert outcome and all(r["kpi"].startswith("9-") and ".E" in r["kpi"] for r in outcome)
     for word in ("効果", "E", "Outcome"):  # the plan's own word, the id letter (issue 10.15)
@@ -266,6 +269,7 @@ def test_due_tells_a_promise_to_set_a_kpi_from_a_target(capsys) -> None:
             "target": "",
             "deadline_text": "今夏を目途",
             "recurring": False,
+            "fiscal_year": None,
             "overdue": True,  # a promise that has passed
             "state": "missed",
         }

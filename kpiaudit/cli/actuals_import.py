@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..model import RsLink
 
 FORMATS = ("table", "rs")
+SHOWN_UNMAPPED = 10  # rows of unmapped indicators that could not be read, named one by one
 
 
 HELP = N_(
@@ -148,6 +149,7 @@ def _read_rs(
     many of them could not be read is said."""
     from ..actuals.mapping import MappingEntry, load_mapping
     from ..actuals.rs import RsIndicator, read_rs, rs_actuals
+    from ..safe_text import visible
     from .progressbar import reading
 
     mapping = load_mapping(map_file)
@@ -162,13 +164,22 @@ def _read_rs(
     with reading(path, quiet=quiet) as progress:
         rows, problems = rs_actuals(read_rs(path, unmapped, progress), mapping, linked)
     if unmapped:
+        # Not this import's rows, but a malformed file all the same (a row cut short or run
+        # on, an unknown row kind): each is named, so that it can be found and checked.
         print(
-            "kpiaudit: "
-            + _("{n} row(s) of {file} belong to no indicator and were passed over").format(
-                n=len(unmapped), file=path.as_posix()
+            visible(
+                "kpiaudit: "
+                + _("{n} row(s) of {file} belong to no indicator and were passed over").format(
+                    n=len(unmapped), file=path.as_posix()
+                )
             ),
             file=sys.stderr,
         )
+        for problem in unmapped[:SHOWN_UNMAPPED]:
+            print(visible(str(problem)), file=sys.stderr)
+        if len(unmapped) > SHOWN_UNMAPPED:
+            more = len(unmapped) - SHOWN_UNMAPPED
+            print(visible(_("… and {n} more").format(n=more)), file=sys.stderr)
     links: dict[str, list[RsLink]] = {}
     for entry, indicator in linked:
         links.setdefault(entry.kpi, []).append(indicator.link(entry.kind, entry.term))

@@ -44,6 +44,7 @@ def suggest_map(
     from ..actuals.mapping import format_suggestions, suggest_mapping
     from ..actuals.records import ActualsFileError
     from ..actuals.rs import read_rs
+    from ..safe_text import visible_block
     from .progressbar import reading
 
     targets, config = setup(paths, config_file)
@@ -53,7 +54,8 @@ def suggest_map(
             found = suggest_mapping(read_rs(rs_file, None, progress), result.plan.measures)
     except ActualsFileError as exc:
         fail(str(exc))
-    sys.stdout.write(format_suggestions(found))
+    # The RS file's text is quoted in the comments: shown, never acting on a terminal.
+    sys.stdout.write(visible_block(format_suggestions(found)))
     indicators = len({(s.project, s.indicator, s.kind, s.term) for s in found})
     print(
         "kpiaudit: "

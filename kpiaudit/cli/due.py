@@ -121,9 +121,10 @@ def _parser() -> Parser:
         "--overdue",
         action="store_true",
         help=_(
-            "Only overdue milestones: the deadline is before --today and the target was not "
-            "achieved (missed, no data, not measurable); an unset KPI still unset after the "
-            "date it was to be set by."
+            "Only overdue milestones: the deadline is before --today and the target was "
+            "not achieved (missed, no data, not measurable), recurring ones included (from "
+            "the end of the fiscal year judged); an unset KPI still unset after the date it "
+            "was to be set by."
         ),
     )
     ap.add_argument("--kind", metavar="KIND", help=_(KIND_HELP))

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_OK, fail, one_plan, setup, use_color
+from ..i18n import N_, _
+from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup, use_color
 from .options import (
+    AllowBrokenOpt,
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
@@ -20,6 +22,20 @@ from .options import (
 )
 from .values import chapter_number, table_format, today_date
 
+HELP = N_(
+    """Is the plan being met? Each milestone judged against its KPI's actual values.
+
+One row per milestone with a deadline: its target, the latest actual and its date, the
+achievement rate, the state (achieved, achieved-late, missed, on-track, behind, no-data,
+not-measurable) and the 成長戦略 grade (A, B, F, N); an unset KPI's promise to be set is a
+set-by row. Why a milestone could not be judged is printed below the table (json: reason).
+Exit 1, with no rows, when files of the plan could not be read or validated or are
+duplicates (--allow-broken lists the rest anyway).
+
+Examples: kpiaudit progress · kpiaudit progress --chapter 6 --state missed,behind ·
+kpiaudit progress --today 2025-04-01 -f json"""
+)
+
 
 def progress(
     paths: PathsArg = None,
@@ -28,26 +44,19 @@ def progress(
         str | None,
         typer.Option(
             metavar="STATES",
-            help="Only these states, comma-separated: achieved, achieved-late, missed, "
-            "on-track, behind, no-data, not-measurable.",
+            help=N_(
+                "Only these states, comma-separated: achieved, achieved-late, missed, "
+                "on-track, behind, no-data, not-measurable."
+            ),
         ),
     ] = None,
     today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    allow_broken: AllowBrokenOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> int:
-    """Is the plan being met? Each milestone judged against its KPI's actual values.
-
-    One row per milestone with a deadline: its target, the latest actual and its date, the
-    achievement rate, the state (achieved, achieved-late, missed, on-track, behind, no-data,
-    not-measurable) and the 成長戦略 grade (A, B, F, N); an unset KPI's promise to be set is a
-    set-by row. Why a milestone could not be judged is printed below the table (json: reason).
-
-    Examples: kpiaudit progress · kpiaudit progress --chapter 6 --state missed,behind ·
-    kpiaudit progress --today 2025-04-01 -f json
-    """
     from ..model import STATES, State
     from ..reporters.json_out import dump_json
     from ..reporters.tables import render
@@ -61,12 +70,18 @@ def progress(
             continue
         match = next((s for s in STATES if s == name), None)
         if match is None:
-            fail(f"--state: {name!r} is not one of {', '.join(STATES)}")
+            fail(
+                _("--state: {value!r} is not one of {states}").format(
+                    value=name, states=", ".join(STATES)
+                )
+            )
         wanted.append(match)
     number = chapter_number(chapter)
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config, cached=not no_cache, quiet=quiet)
+    if not numbers_allowed(result, allow_broken):
+        return EXIT_FINDINGS
     rows = compute(result, day, chapter=number, states=wanted)
     out = sys.stdout
     fmt = table_format(output_format, out)

@@ -21,13 +21,19 @@ def finish(
 ) -> int:
     """Exit 0 when every row was recorded or already there, 1 when some were skipped."""
     from ..fsutil import atomic_write_all
+    from ..safe_text import visible
 
     err = sys.stderr
-    skipped = sorted([*problems, *plan.skipped], key=lambda p: (p.source_file, p.row))
+    # One line per problem: a row of the RS file holds several years, and a reason that is
+    # the same for each of them (its unit) is said once. Every line quotes the files' text,
+    # so characters that would act on a terminal are shown, not sent.
+    skipped = sorted(
+        dict.fromkeys([*problems, *plan.skipped]), key=lambda p: (p.source_file, p.row)
+    )
     for p in skipped:  # row 0: the one value of actuals add
-        print(str(p) if p.row else f"{p.source_file}: {p.message}", file=err)
+        print(visible(str(p) if p.row else f"{p.source_file}: {p.message}"), file=err)
     for note in plan.notes:
-        print(note, file=err)
+        print(visible(note), file=err)
     changed = plan.changed
     if diff:
         for change in changed:
@@ -46,7 +52,7 @@ def finish(
         except OSError as exc:
             fail(_("cannot write: {error}; no file was changed").format(error=exc.strerror or exc))
     for line in plan.updates:
-        print(_("updated: {what}").format(what=line), file=err)
+        print(visible(_("updated: {what}").format(what=line)), file=err)
     rows = len({(p.source_file, p.row) for p in skipped})
     summary = _(
         "{what}: {added} imported, {updated} updated, {unchanged} unchanged, {skipped} skipped; "
@@ -62,5 +68,5 @@ def finish(
     )
     if plan.rs_recorded:
         summary += "; " + _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
-    print(f"kpiaudit: {summary}", file=err)
+    print(visible(f"kpiaudit: {summary}"), file=err)
     return EXIT_FINDINGS if skipped or plan.notes else EXIT_OK

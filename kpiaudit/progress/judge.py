@@ -3,8 +3,10 @@ achievement rate, overdue (progress-rules.md). A pure function of the model and 
 
 Where the rules are silent, this module decides (and says why beside the code): a downward
 target without a baseline whose deadline is ahead and is not met yet is ``behind``; a binary
-milestone of a KPI with no actual at all is ``no-data``, like any other; an unset KPI's
-promise to be set is ``missed`` once its date has passed, ``no-data`` before.
+milestone of a KPI with no actual at all is ``no-data``, like any other; a recurring
+milestone is judged on the last fiscal year that has ended, ``no-data`` when that year has no
+actual; an unset KPI's promise to be set is ``missed`` once its date has passed, ``no-data``
+before.
 """
 
 from __future__ import annotations
@@ -217,25 +219,31 @@ class _Milestone:
 
     def judge(self) -> Judgement:
         candidates, why = self._candidates()
+        if candidates and self.deadline.recurring:
+            judged, gap = self._recurring(candidates)
+            if judged is not None:
+                return judged
+            return Judgement(**self._no_data_fields(), state="no-data", reason=gap)
         if candidates:
-            if self.deadline.recurring:
-                return self._recurring(candidates)
             assert self.deadline.date is not None
             return self._dated(candidates, self.deadline.date, self._start_date())
-        due = self._no_data_due()
-        fields = {
-            **self.fields,
-            "due": due,
-            "overdue": due is not None and due < self.today,
-            "fiscal_year": fiscal_year(due) if due and self.deadline.recurring else None,
-            "recorded": recorded(self.kpi, self.target, self.seen),
-        }
+        fields = self._no_data_fields()
         if self.goal is None and self.seen:
             # The KPI has actuals, and none says whether this binary milestone was reached.
             why = _reason(N_("no actual says whether it was achieved (achieved: true/false)"))
             return Judgement(**fields, state="not-measurable", reason=why)
         # No actual for this KPI, or none that compares: judged as if there were none.
         return Judgement(**fields, state="no-data", reason=why if self.seen else None)
+
+    def _no_data_fields(self) -> dict[str, Any]:
+        due = self._no_data_due()
+        return {
+            **self.fields,
+            "due": due,
+            "overdue": due is not None and due < self.today,
+            "fiscal_year": fiscal_year(due) if due and self.deadline.recurring else None,
+            "recorded": recorded(self.kpi, self.target, self.seen),
+        }
 
     def _start_date(self) -> date | None:
         if self.goal is not None:
@@ -244,13 +252,17 @@ class _Milestone:
                 return max(dates)
         return self.base
 
+    def _last_ended_year(self) -> int | None:
+        """The latest fiscal year that has ended, if the plan had begun by then."""
+        last = fiscal_year(self.today) - 1
+        first = fiscal_year(self.base) if self.base else last
+        return last if last >= first else None
+
     def _no_data_due(self) -> date | None:
         if not self.deadline.recurring:
             return self.deadline.date
-        # The latest fiscal year that has ended, if the plan had begun by then.
-        last = fiscal_year(self.today) - 1
-        first = fiscal_year(self.base) if self.base else last
-        return fiscal_year_span(last)[1] if last >= first else None
+        last = self._last_ended_year()
+        return fiscal_year_span(last)[1] if last is not None else None
 
     def _dated(
         self,
@@ -291,19 +303,28 @@ class _Milestone:
             return Judgement(**fields, state="behind", reason=_reason(why))
         return Judgement(**fields, state="on-track" if progress >= elapsed else "behind")
 
-    def _recurring(self, candidates: list[Actual]) -> Judgement:
-        """Judged for each fiscal year that has an actual; the state is that of the latest
-        fiscal year that has ended (or, while none has, of the year under way)."""
+    def _recurring(self, candidates: list[Actual]) -> tuple[Judgement | None, Reason | None]:
+        """The state is that of the latest fiscal year that has ended (while none has since
+        the plan began, of the year under way), judged on that year's actuals. A year with no
+        actual is no-data, whatever earlier years did: a figure for 令和4年度 does not show
+        that 令和7年度's was met. (None, why) when the year judged has no actual."""
         years: dict[int, list[Actual]] = {}
         for a in candidates:
             years.setdefault(fiscal_year(a.as_of), []).append(a)
-        ended = [y for y in years if fiscal_year_span(y)[1] < self.today]
-        year = max(ended) if ended else max(years)
+        year = self._last_ended_year()
+        if year is None:
+            year = fiscal_year(self.today)  # the year under way
+        if year not in years:
+            why = _reason(
+                N_("no actual for fiscal year {year}; the latest is for fiscal year {latest}"),
+                year=year,
+                latest=max(years),
+            )
+            return None, why
         start, end = fiscal_year_span(year)
-        in_year = years[year]
         # Within one year only that year's actuals count, and the latest of them decides.
-        latest = _latest(in_year)
-        return self._dated([latest], end, start, fiscal=year)
+        latest = _latest(years[year])
+        return self._dated([latest], end, start, fiscal=year), None
 
 
 def _latest(actuals: list[Actual]) -> Actual:

@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Deadline, Kind, KpiRef, State
-from ..progress import judge_plan
+from ..progress import Judgement, judge_plan
 from .table import Column, Table, Term
 
 RowType = Literal["target", "set-by"]
@@ -35,6 +35,7 @@ class DueRow:
     overdue: bool
     type: RowType = "target"
     state: State = "no-data"
+    fiscal_year: int | None = None  # a recurring milestone: the fiscal year judged
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +48,7 @@ class DueRow:
             "target": self.target,
             "deadline_text": self.deadline_text,
             "recurring": self.recurring,
+            "fiscal_year": self.fiscal_year,
             "overdue": self.overdue,
             "state": self.state,
         }
@@ -68,17 +70,24 @@ def due(
     """One row per milestone with a deadline and per set-by promise, sorted by date.
     ``before`` is exclusive, ``by`` and ``after`` inclusive; recurring deadlines only with
     ``include_recurring`` (sorted last); ``row_type`` keeps one type of row;
-    ``overdue_only``: the rows that are overdue as of ``today``."""
+    ``overdue_only``: the rows that are overdue as of ``today``, recurring ones included (a
+    recurring milestone is overdue from the end of the fiscal year it is judged for, and the
+    date filters apply to that day): overdue means every milestone progress calls overdue."""
     judged = {(str(j.kpi), j.index): j for j in judge_plan(result.plan, today)}
 
-    def wanted(d: Deadline) -> bool:
-        if d.recurring or d.date is None:
-            return include_recurring
+    def in_range(day: date) -> bool:
         return (
-            (before is None or d.date < before)
-            and (by is None or d.date <= by)
-            and (after is None or d.date >= after)
+            (before is None or day < before)
+            and (by is None or day <= by)
+            and (after is None or day >= after)
         )
+
+    def wanted(d: Deadline, judgement: Judgement | None) -> bool:
+        if d.recurring or d.date is None:
+            if overdue_only and judgement is not None and judgement.due is not None:
+                return include_recurring or in_range(judgement.due)
+            return include_recurring
+        return in_range(d.date)
 
     rows: list[DueRow] = []
     for m in result.plan.measures:
@@ -96,9 +105,9 @@ def due(
             if k.set_by is not None:
                 dated.append(("set-by", None, "", k.set_by))
             for kind_of_row, index, target, d in dated:
-                if (row_type is not None and kind_of_row != row_type) or not wanted(d):
-                    continue
                 judgement = judged.get((str(m.kpi_ref(k)), index))
+                if (row_type is not None and kind_of_row != row_type) or not wanted(d, judgement):
+                    continue
                 overdue = judgement is not None and judgement.overdue
                 if overdue_only and not overdue:
                     continue
@@ -116,6 +125,7 @@ def due(
                         overdue=overdue,
                         type=kind_of_row,
                         state=judgement.state if judgement else "no-data",
+                        fiscal_year=judgement.fiscal_year if judgement else None,
                     )
                 )
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or date.max, r.kpi.sort_key()))
@@ -137,7 +147,9 @@ _COLUMNS = [
 def due_table(rows: list[DueRow]) -> Table:
     body = [
         [
-            r.deadline.isoformat() if r.deadline else Term("recurring"),
+            r.deadline.isoformat()
+            if r.deadline
+            else Term("recurring", f" FY{r.fiscal_year}" if r.fiscal_year else ""),
             Term(r.type),
             r.measure,
             str(r.kpi),
