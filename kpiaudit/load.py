@@ -222,6 +222,11 @@ def _inside(real: str, root: Path) -> bool:  # the resolved path lies within roo
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+def _directly_in(path: Path, root: Path) -> bool:
+    # As strings: comparing Path objects costs more than reading a small file.
+    return (os.path.dirname(path) or ".") == os.fspath(root)
+
+
 def _not_a_file(mode: int) -> Problem | None:
     if stat.S_ISREG(mode):
         return None
@@ -239,7 +244,7 @@ def read_bounded(path: Path, root: Path | None = None) -> bytes | Problem:
     try:
         st = os.lstat(path)
         target: str | Path = path
-        if stat.S_ISLNK(st.st_mode) or (root is not None and path.parent != root):
+        if stat.S_ISLNK(st.st_mode) or (root is not None and not _directly_in(path, root)):
             if not path.exists():
                 return Problem("E003", "broken_link")
             target = os.path.realpath(path)

@@ -63,8 +63,12 @@ def discover(paths: Iterable[Path]) -> Discovery:
     seen: set[str] = set()
     missing: list[Path] = []
 
+    keys: dict[Path, str] = {}  # a directory as named → what it resolves to
+
     def group(directory: Path) -> PlanFiles:
-        key = _identity(directory)
+        if directory not in keys:
+            keys[directory] = _identity(directory)
+        key = keys[directory]
         if key not in groups:
             groups[key] = PlanFiles(directory)
             sibling = directory / PLAN_FILE
