@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..i18n import N_, _
+from ..model import SCHEMA_REF
 from .common import fail, parse_iso
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def import_plan(
     schema_ref: Annotated[
         str,
         typer.Option(help=N_("Schema path written in each file's yaml-language-server comment.")),
-    ] = ("../schema/measure.schema.json"),
+    ] = SCHEMA_REF,
     force: Annotated[
         bool,
         typer.Option(
