@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from .. import __version__, i18n
 from ..i18n import N_, _
+from ..model import KpiRef
 from . import charts
 from .document import ActualDoc, ChapterDoc, KpiDoc, MeasureDoc, ReportDocument
 from .safe import clean
@@ -61,7 +62,11 @@ def _measure_pages(document: ReportDocument) -> list[MeasurePage]:
     pages: list[MeasurePage] = []
     used: set[str] = set()
     for m in document.measures:
-        if not re.fullmatch(r"[1-9][0-9]*-[1-9][0-9]*", m.id):  # the schema's pattern
+        try:
+            named = KpiRef.parse(m.id).kpi is None  # the schema's pattern: 6-4
+        except ValueError:
+            named = False
+        if not named:
             raise ValueError(f"measure id {m.id!r} cannot name a page")
         stem, n = f"measure-{m.id}", 1
         while f"{stem}.html" in used:
@@ -133,9 +138,9 @@ def build_site(document: ReportDocument, lang: str) -> dict[str, bytes]:
 
 def ref_key(ref: str) -> str:
     """6-4 → 00006-00004, 6-4.E10 → 00006-00004-E00010: sorts as the plan reads."""
-    measure, _dot, kpi = ref.partition(".")
-    key = "-".join(f"{int(p):05d}" for p in measure.split("-"))
-    return f"{key}-{kpi[:1]}{int(kpi[1:]):05d}" if kpi else key
+    r = KpiRef.parse(ref)
+    key = f"{r.chapter:05d}-{r.number:05d}"
+    return f"{key}-{r.kpi[:1]}{int(r.kpi[1:]):05d}" if r.kpi else key
 
 
 def data_language(document: ReportDocument) -> str | None:
