@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,13 +10,11 @@ import typer
 from ..i18n import N_, _
 from .common import (
     EXIT_FINDINGS,
-    EXIT_OK,
     fail,
     numbers_allowed,
     one_plan,
-    parse_iso,
+    print_tables,
     setup,
-    use_color,
 )
 from .options import (
     AllowBrokenOpt,
@@ -26,12 +23,14 @@ from .options import (
     FormatOpt,
     KindOpt,
     PathsArg,
+    TodayOpt,
     chapter_number,
     date_end,
     date_start,
     kpi_kind,
     plan_chapter,
     table_format,
+    today_date,
 )
 
 
@@ -90,14 +89,7 @@ def due(
             ),
         ),
     ] = None,
-    today: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD",
-            help="Judge as of this day: the actuals known then, and what had passed. "
-            "Default: today.",
-        ),
-    ] = None,
+    today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
     allow_broken: AllowBrokenOpt = False,
@@ -113,15 +105,13 @@ def due(
     Examples: kpiaudit due --before 2025-03 · kpiaudit due --by 令和6年度末 --kind 効果 ·
     kpiaudit due --overdue --today 2024-04-01 -f csv
     """
-    from ..reporters.json_out import dump_json
-    from ..reporters.tables import render
     from ..views.due import ROW_TYPES, due_document, due_table
     from ..views.due import due as compute
 
     before_date = date_start(before, "--before")
     by_date = date_end(by, "--by")
     after_date = date_start(after, "--after")
-    today_date = parse_iso(today, "--today") if today else date.today()
+    day = today_date(today)
     kind_value = kpi_kind(kind)
     if row_type is not None and row_type not in ROW_TYPES:
         fail(_("--type: {value!r} is not target or set-by").format(value=row_type))
@@ -136,17 +126,12 @@ def due(
         before=before_date,
         by=by_date,
         after=after_date,
-        today=today_date,
+        today=day,
         overdue_only=overdue,
         chapter=number,
         kind=kind_value,
         include_recurring=include_recurring,
         row_type="set-by" if row_type == "set-by" else "target" if row_type else None,
     )
-    out = sys.stdout
-    fmt = table_format(output_format, out)
-    if fmt == "json":
-        dump_json(due_document(rows), out)
-        return EXIT_OK
-    render(due_table(rows), out, fmt, color=fmt == "table" and use_color(out))
-    return EXIT_OK
+    fmt = table_format(output_format, sys.stdout)
+    return print_tables(fmt, due_document(rows), [due_table(rows)])

@@ -170,21 +170,24 @@ def _say(written: Written, out: Path) -> None:
             ).format(count=len(written.removed), names=", ".join(written.removed)),
             file=err,
         )
-    for name in written.edited:
-        print(
-            _(
+    left = (
+        (
+            written.edited,
+            N_(
                 "{path}: left in place: an earlier import wrote it and this one does not, but "
                 "it was edited since"
-            ).format(path=out / name),
-            file=err,
-        )
-    for name in written.foreign:
-        print(
-            _(
+            ),
+        ),
+        (
+            written.foreign,
+            N_(
                 "{path}: left in place: not written by kpiaudit import, and not a measure of "
                 "this plan text"
-            ).format(path=out / name),
-            file=err,
-        )
+            ),
+        ),
+    )
+    for names, why in left:
+        for name in names:
+            print(_(why).format(path=out / name), file=err)
     for name, why in written.failed:
         print(_("{path}: could not remove: {why}").format(path=out / name, why=why), file=err)

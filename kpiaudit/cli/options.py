@@ -53,8 +53,12 @@ AllowBrokenOpt = Annotated[
 ChapterOpt = Annotated[
     str | None, typer.Option("--chapter", "-c", metavar="N", help=N_("Chapter number: 6, Ⅵ or VI."))
 ]
-
-
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help=N_("Say what would be recorded; write nothing."))
+]
+DiffOpt = Annotated[
+    bool, typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing."))
+]
 TodayOpt = Annotated[
     str | None,
     typer.Option(

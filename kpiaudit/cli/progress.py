@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_OK, fail, one_plan, setup, use_color
+from .common import fail, one_plan, print_tables, setup
 from .options import (
     ChapterOpt,
     ConfigOpt,
@@ -47,8 +47,6 @@ def progress(
     kpiaudit progress --today 2025-04-01 -f json
     """
     from ..model import STATES, State
-    from ..reporters.json_out import dump_json
-    from ..reporters.tables import render
     from ..views.progress import progress as compute
     from ..views.progress import progress_document, progress_table
 
@@ -66,10 +64,5 @@ def progress(
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
     rows = compute(result, day, chapter=number, states=wanted)
-    out = sys.stdout
-    fmt = table_format(output_format, out)
-    if fmt == "json":
-        dump_json(progress_document(rows), out)
-        return EXIT_OK
-    render(progress_table(rows, day), out, fmt, color=fmt == "table" and use_color(out))
-    return EXIT_OK
+    fmt = table_format(output_format, sys.stdout)
+    return print_tables(fmt, progress_document(rows), [progress_table(rows, day)])

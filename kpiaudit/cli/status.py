@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, numbers_allowed, one_plan, print_tables, setup
 from .options import (
     AllowBrokenOpt,
     ChapterOpt,
@@ -38,8 +38,6 @@ def status(
 
     Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
     """
-    from ..reporters.json_out import dump_json
-    from ..reporters.tables import render
     from ..views.status import status as compute
 
     number = chapter_number(chapter)
@@ -48,16 +46,7 @@ def status(
     result = one_plan(targets, config)
     if not numbers_allowed(result, allow_broken):
         return EXIT_FINDINGS
-    out = sys.stdout
-    fmt = table_format(output_format, out)
+    fmt = table_format(output_format, sys.stdout)
     plan_chapter(number, result.plan)
     doc = compute(result, number, day)
-    if fmt == "json":
-        dump_json(doc.as_json(), out)
-        return EXIT_OK
-    color = fmt == "table" and use_color(out)
-    for i, table in enumerate(doc.tables()):
-        if i:
-            out.write("\n")
-        render(table, out, fmt, color=color)
-    return EXIT_OK
+    return print_tables(fmt, doc.as_json(), doc.tables())
