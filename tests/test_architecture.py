@@ -130,6 +130,20 @@ def test_no_module_imports_a_private_name_of_another() -> None:
     assert found == []
 
 
+def test_architecture_md_lists_every_module_and_only_those() -> None:
+    """docs/architecture.md's table: one row per module and package of kpiaudit, no row for
+    one that does not exist, and each package's row names every module in it."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `([^`]+)` \| (.*)$", doc, re.M)}
+    modules = {p.name for p in PACKAGE.glob("*.py") if not p.name.startswith("__")}
+    packages = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert set(rows) == modules | packages
+    for package in packages:
+        inside = {p.stem for p in (PACKAGE / package).glob("*.py") if not p.name.startswith("__")}
+        named = set(re.findall(r"`(\w+)(?:\.py)?`", rows[package]))
+        assert inside <= named, f"{package} row does not name {sorted(inside - named)}"
+
+
 def test_readme_rule_table_is_the_registry() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = re.search(r"<!-- rules -->\n(.*?)<!-- /rules -->", readme, re.S)
