@@ -27,6 +27,7 @@ from markupsafe import Markup
 from .. import __version__, i18n
 from ..i18n import N_, _
 from ..model import KpiRef
+from ..views.show import flags_text
 from . import charts
 from .document import ActualDoc, ChapterDoc, KpiDoc, MeasureDoc, ReportDocument
 from .safe import clean
@@ -41,7 +42,6 @@ COLUMNS = (
     ("no_deadline", N_("no deadline")),
     ("compliant", N_("compliant")),
 )
-FLAG_LABELS = {"K101": N_("unset"), "K102": N_("no target"), "K103": N_("no deadline")}
 KINDS = {"progress": N_("progress"), "outcome": N_("outcome")}
 
 
@@ -105,7 +105,6 @@ def build_site(document: ReportDocument, lang: str) -> dict[str, bytes]:
             "chapter_page": chapter_page,
             "measure_page": lambda mid: first[mid].path if mid in first else None,
             "kpi_link": lambda ref: _kpi_link(ref, first, kpi_anchor),
-            "flag_labels": FLAG_LABELS,
             "kinds": KINDS,
             "titles": {m.id: m.title for m in reversed(document.measures)},
             "ref_key": ref_key,
@@ -305,9 +304,7 @@ def _environment() -> Environment:
 
 
 def _flag_text(kpi: KpiDoc) -> str:
-    if kpi.compliant:
-        return _("compliant")
-    return ", ".join(_(FLAG_LABELS[c]) for c in kpi.flags)
+    return flags_text(kpi.compliant, kpi.flags)
 
 
 def _resource(name: str) -> str:

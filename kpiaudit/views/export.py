@@ -19,6 +19,7 @@ from .. import __version__
 from ..audit import Audit
 from ..model import Finding, Kpi, Measure
 from ..progress import Judgement, judge_plan
+from ..rules.flags import COMPLIANCE_FLAGS
 from .progress import row_json
 from .status import status
 
@@ -252,12 +253,8 @@ def export(result: Audit, today: date) -> Export:
             ref = str(m.kpi_ref(k))
             kpi_refs.add(ref)
             got = codes.get(ref, set())
-            flags = {
-                "unset": "K101" in got,
-                "no_target": "K102" in got,
-                "no_deadline": "K103" in got,
-                "compliant": not got,
-            }
+            flags = {key: code in got for code, key in COMPLIANCE_FLAGS.items()}
+            flags["compliant"] = not got
             counts["kpis"] += 1
             for key, on in flags.items():
                 counts[key] += on
