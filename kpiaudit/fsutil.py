@@ -35,7 +35,8 @@ from .i18n import _
 _HELD = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
-# .01-07.yaml.4242.k3j_x9a1.tmp: ours (a measure, plan.yaml or a baseline), with the writer's pid
+# .01-07.yaml.4242.k3j_x9a1.tmp: ours (a measure, plan.yaml or a known-findings file), with
+# the writer's pid
 _TEMPORARY = re.compile(r"^\.(?P<name>.+\.(?:ya?ml|json))\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
 _STARTED = time.time()
 _A_DAY = 24 * 3600

@@ -34,6 +34,7 @@ from .i18n import _
 from .load import load_text
 from .model import (
     PLAN_FILE,
+    SCHEMA_REF,
     Chapter,
     Kpi,
     Measure,
@@ -45,7 +46,6 @@ from .model import (
 from .rules import RULES
 from .schema import MEASURE_SCHEMA, PLAN_SCHEMA, SchemaName, validate
 
-SCHEMA_REF = "../schema/measure.schema.json"
 MANIFEST = ".kpiaudit-import.json"
 
 
@@ -105,7 +105,7 @@ def build(
         edition=edition,
         source=source_name,
     )
-    plan_ref = schema_ref.replace("measure.schema.json", "plan.schema.json")
+    plan_ref = schema_ref.replace(MEASURE_SCHEMA, PLAN_SCHEMA)
     files[PLAN_FILE] = dump(plan_data(plan), f"# yaml-language-server: $schema={plan_ref}\n")
     _self_check(files[PLAN_FILE], PLAN_FILE, PLAN_SCHEMA, 1, summary)
     summary.errors.sort(key=lambda e: e[0])

@@ -29,12 +29,14 @@ PromiseType = Literal["target", "set-by"]
 
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 KINDS: tuple[Kind, ...] = get_args(Kind)
-COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
 STATES: tuple[State, ...] = get_args(State)
 
 # --- the files of a plan directory ---------------------------------------------------------
 
 PLAN_FILE = "plan.yaml"  # the plan's own metadata, beside its measure files
+# The schema a measure file names for editors (yaml-language-server), from its plan directory
+# beside the project's schema/; plan.yaml names plan.schema.json there.
+SCHEMA_REF = "../schema/measure.schema.json"
 MEASURE_SUFFIXES = (".yaml", ".yml")
 
 

@@ -88,23 +88,60 @@ def test_a_directory_without_plan_yaml_is_reported_once(tmp_path: Path, capsys) 
     assert code == 1 and [f["code"] for f in json.loads(out)] == ["E010"]
 
 
+def _private(name: str) -> bool:
+    """_x, but not _ (gettext, by convention) nor __x__ (dunders)."""
+    return name.startswith("_") and name != "_" and not name.endswith("__")
+
+
 def _private_imports(path: Path) -> list[str]:
+    """``from .x import _y``, ``import a._b`` / ``from a._b import c`` (a private module, ours
+    or a library's), and ``x._y`` where ``x`` is a kpiaudit module imported here."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    bad = []
+    bad: list[str] = []
+    modules: set[str] = set()  # names bound here to kpiaudit modules (or to names from them)
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.level or "kpiaudit" in (node.module or "")):
-            private = [
-                a.name
-                for a in node.names
-                if a.name.startswith("_") and a.name != "_" and not a.name.endswith("__")
-            ]
-            bad += [f"{path.name}: {name}" for name in private]  # _ is gettext, by convention
+        if isinstance(node, ast.ImportFrom):
+            ours = bool(node.level) or (node.module or "").startswith("kpiaudit")
+            if any(_private(part) for part in (node.module or "").split(".")):
+                bad.append(f"{path.name}: {node.module}")
+            for a in node.names:
+                if ours and _private(a.name):
+                    bad.append(f"{path.name}: {a.name}")
+                if ours:
+                    modules.add(a.asname or a.name)
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if any(_private(part) for part in a.name.split(".")):
+                    bad.append(f"{path.name}: {a.name}")
+                if a.name.startswith("kpiaudit"):
+                    modules.add(a.asname or a.name.split(".")[0])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            base = node.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in modules:
+                bad.append(f"{path.name}: {ast.unparse(node)}")
     return bad
 
 
 def test_no_module_imports_a_private_name_of_another() -> None:
     found = [b for p in sorted(PACKAGE.rglob("*.py")) for b in _private_imports(p)]
     assert found == []
+
+
+def test_architecture_md_lists_every_module_and_only_those() -> None:
+    """docs/architecture.md's table: one row per module and package of kpiaudit, no row for
+    one that does not exist, and each package's row names every module in it."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `([^`]+)` \| (.*)$", doc, re.M)}
+    modules = {p.name for p in PACKAGE.glob("*.py") if not p.name.startswith("__")}
+    packages = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert set(rows) == modules | packages
+    for package in packages:
+        inside = {p.stem for p in (PACKAGE / package).glob("*.py") if not p.name.startswith("__")}
+        named = set(re.findall(r"`(\w+)(?:\.py)?`", rows[package]))
+        assert inside <= named, f"{package} row does not name {sorted(inside - named)}"
 
 
 def test_readme_rule_table_is_the_registry() -> None:

@@ -251,6 +251,18 @@ def test_github_annotations_are_escaped(tmp_path: Path, capsys) -> None:
     assert "100%25 DX" in title and "\r" not in out and "::error::x" not in title.split("::", 2)[1]
 
 
+def test_invisible_characters_are_shown_as_escapes_in_every_format(copy: Path, capsys) -> None:
+    """Zero-width, soft hyphen, BOM and tag characters hide text from a reviewer as bidi
+    overrides do: diff shows them as escapes, as lint and every other command does."""
+    hidden = "\u200b\u00ad\ufeff\U000e0041"
+    edit(copy / "08-02.yaml", "title: 地域企業のDX推進", f'title: "地域企業の{hidden}DX推進"')
+    for fmt in ("text", "markdown", "github"):
+        _, out, _ = run(["diff", str(MEASURES), str(copy), "-f", fmt], capsys)
+        shown = out.replace("@\u200b", "@")  # markdown's own: no @mention
+        assert not set(hidden) & set(shown), fmt
+        assert re.search(r"u200b\\+xad\\+ufeff\\+U000e0041DX", shown), fmt
+
+
 def test_text_is_plain_when_piped_and_a_table_on_a_terminal(revision, capsys, monkeypatch) -> None:
     new, _ = revision
     code, out, _ = run(["diff", str(MEASURES), str(new)], capsys)

@@ -66,6 +66,17 @@ def test_passing_example_does_not(code: str, tmp_path: Path, capsys) -> None:
     assert code not in codes_reported(code, cases(code)["pass"], tmp_path / "plan", capsys)
 
 
+def test_every_rule_has_a_failing_and_a_passing_example() -> None:
+    folder = Path(__file__).resolve().parent.parent / "kpiaudit" / "rules" / "cases"
+    lacking = {
+        code: sorted({"fail", "pass"} - set(cases(code)))
+        if (folder / f"{code}.yaml").is_file()
+        else ["cases/" + code + ".yaml"]
+        for code in RULES
+    }
+    assert {code: what for code, what in lacking.items() if what} == {}
+
+
 def test_every_case_file_belongs_to_a_rule() -> None:
     folder = Path(__file__).resolve().parent.parent / "kpiaudit" / "rules" / "cases"
     assert {p.stem for p in folder.glob("*.yaml")} == set(RULES)

@@ -26,7 +26,7 @@ from ..audit import Audit
 from ..codec import KPI_KEY_ORDER, actual_data, dump, kpi_from_data, rs_link_data
 from ..i18n import _
 from ..load import compose, load_text
-from ..model import Actual, Kpi, RsLink
+from ..model import Actual, Kpi, KpiRef, RsLink
 from ..progress import amount, comparable_units, target_units, unit_key
 from ..schema import MEASURE_SCHEMA, validate
 from ..splice import Edit, SourceText, child, end_of, key_edit, last_line
@@ -142,7 +142,7 @@ def plan_writes(
         if path:
             by_file.setdefault(path, []).append(row)
     for kpi, kpi_links in links.items():
-        files = result.paths.get(kpi.split(".")[0], [])
+        files = result.paths.get(KpiRef.parse(kpi).measure, [])
         if len(files) == 1:
             links_by_file.setdefault(files[0], {})[kpi] = kpi_links
     for path in sorted(set(by_file) | set(links_by_file)):
@@ -152,7 +152,7 @@ def plan_writes(
 
 
 def _path(result: Audit, kpi: str, out: WritePlan, row: ActualRow) -> str | None:
-    measure = kpi.split(".")[0]
+    measure = KpiRef.parse(kpi).measure
     files = result.paths.get(measure, [])
     if len(files) == 1:
         return files[0]

@@ -18,6 +18,7 @@ from ..config import Config
 from ..load import Problem, load_path, read_bounded
 from ..model import Finding, Plan, measure_id_of
 from ..rules import ALWAYS
+from ..rules.flags import COMPLIANCE_FLAGS
 from ..schema import PLAN_SCHEMA
 from . import pool, record
 from .cache import Cache, digest
@@ -32,7 +33,6 @@ from .suppress import apply_suppressions
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
 
-_K_FLAGS = ("K101", "K102", "K103")
 
 # Told the number of files done and the number of files in all, as a run goes.
 Progress = Callable[[int, int], None]
@@ -63,7 +63,7 @@ class Audit:
         """KPI reference → the K101/K102/K103 codes reported for it (after configuration)."""
         out: dict[str, set[str]] = {}
         for f in self.findings:
-            if f.kpi and f.code in _K_FLAGS:
+            if f.kpi and f.code in COMPLIANCE_FLAGS:
                 out.setdefault(f.kpi, set()).add(f.code)
         return out
 

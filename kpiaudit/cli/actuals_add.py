@@ -9,7 +9,7 @@ import typer
 
 from ..i18n import N_, _
 from .common import fail, one_plan, setup
-from .options import ConfigOpt, PathsArg, TodayOpt
+from .options import ConfigOpt, DiffOpt, DryRunOpt, PathsArg, TodayOpt
 from .values import today_date
 
 FROM_COMMAND_LINE = "(command line)"
@@ -67,12 +67,8 @@ def add(
         ),
     ] = "",
     note: Annotated[str, typer.Option(metavar="TEXT", help=N_("A note to keep with it."))] = "",
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=N_("Say what would be recorded; write nothing."))
-    ] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help=N_("Print the change as a unified diff; write nothing."))
-    ] = False,
+    dry_run: DryRunOpt = False,
+    diff: DiffOpt = False,
     today: TodayOpt = None,
     config_file: ConfigOpt = None,
 ) -> int:
@@ -84,10 +80,9 @@ def add(
         read_amount,
     )
     from ..actuals.write import plan_writes
-    from .recording import finish
+    from .recording import finish, write_mode
 
-    if dry_run and diff:
-        fail(_("--dry-run and --diff: choose one"))
+    write_mode(dry_run, diff)
     if not period.strip():
         fail(_("--period is required: the period the value is for (令和5年度, 2024年3月 …)"))
     if not source.strip():

@@ -11,7 +11,7 @@ import typer
 
 from ..i18n import N_, _
 from .common import fail, one_plan, setup
-from .options import ConfigOpt, PathsArg, TodayOpt
+from .options import ConfigOpt, DiffOpt, DryRunOpt, PathsArg, TodayOpt
 from .values import today_date
 
 if TYPE_CHECKING:
@@ -71,12 +71,8 @@ def import_actuals(
             ),
         ),
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=N_("Say what would be imported; write nothing."))
-    ] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing."))
-    ] = False,
+    dry_run: DryRunOpt = False,
+    diff: DiffOpt = False,
     today: TodayOpt = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help=N_("No progress bar while a long file is read."))
@@ -85,10 +81,9 @@ def import_actuals(
 ) -> int:
     from ..actuals.records import ActualsFileError
     from ..actuals.write import plan_writes
-    from .recording import finish
+    from .recording import finish, write_mode
 
-    if dry_run and diff:
-        fail(_("--dry-run and --diff: choose one"))
+    write_mode(dry_run, diff)
     if source_format is not None and source_format not in FORMATS:
         fail(_("--from: {value!r} is not table or rs").format(value=source_format))
     day = today_date(today)

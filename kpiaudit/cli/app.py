@@ -195,11 +195,9 @@ def _translate(command: Any) -> None:
         if getattr(param, "help", None):
             param.help = _(param.help)
     if command.add_help_option:
-        from typer._click import Context
-
         # The help option is made on first use and kept; made here, with the names every
         # command of the app has, so that its line is translated too.
-        context = Context(command, help_option_names=HELP_OPTIONS)
+        context = typer.Context(command, help_option_names=HELP_OPTIONS)
         option = command.get_help_option(context)
         if option is not None:
             option.help = _(_HELP_OPTION)

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from ..audit import Audit, AuditResult
     from ..audit.cache import Cache
     from ..config import Config
     from ..model import Finding
+    from ..views.table import Table
 
 from ..i18n import N_, _
 
@@ -198,6 +199,24 @@ def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
         file=err,
     )
     return False
+
+
+def print_tables(fmt: str, document: Any, tables: list[Table]) -> int:
+    """A view on stdout: its JSON ``document`` for ``-f json``, else its ``tables`` in
+    ``fmt`` (a blank line between two), coloured on a terminal. Exit 0."""
+    from ..reporters.json_out import dump_json
+    from ..reporters.tables import render
+
+    out = sys.stdout
+    if fmt == "json":
+        dump_json(document, out)
+        return EXIT_OK
+    color = fmt == "table" and use_color(out)
+    for i, table in enumerate(tables):
+        if i:
+            out.write("\n")
+        render(table, out, fmt, color=color)
+    return EXIT_OK
 
 
 def shown_path(path: str, root: Path | None = None) -> str:

@@ -11,6 +11,7 @@ import typer
 from ..diff.changes import CHANGE_TYPES
 from ..i18n import N_, _
 from .common import EXIT_FINDINGS, EXIT_OK, fail, for_terminal, use_color
+from .options import ConfigOpt
 
 HELP = N_(
     """What changed between two versions of a plan: deadlines, targets, KPIs, numbering.
@@ -100,17 +101,7 @@ def diff(
             show_default=False,
         ),
     ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help=N_(
-                "Read settings from FILE instead of searching for .kpiaudit.toml or "
-                "[tool.kpiaudit] in pyproject.toml."
-            ),
-        ),
-    ] = None,
+    config_file: ConfigOpt = None,
 ) -> int:
     from ..config import ConfigError, load_config
     from ..diff.core import run_diff

@@ -9,13 +9,12 @@ from ..i18n import N_, _
 from .argfront import Parser, add_plan_options, parser, speaking
 from .common import (
     EXIT_FINDINGS,
-    EXIT_OK,
     KIND_HELP,
     fail,
     numbers_allowed,
     one_plan,
+    print_tables,
     setup,
-    use_color,
 )
 from .values import (
     chapter_number,
@@ -52,8 +51,6 @@ examples:
 
 
 def main(argv: list[str]) -> int:
-    from ..reporters.json_out import dump_json
-    from ..reporters.tables import render
     from ..views.due import ROW_TYPES, due_document, due_table
     from ..views.due import due as compute
 
@@ -84,13 +81,8 @@ def main(argv: list[str]) -> int:
         include_recurring=args.include_recurring,
         row_type="set-by" if args.type == "set-by" else "target" if args.type else None,
     )
-    out = sys.stdout
-    fmt = table_format(args.format, out)
-    if fmt == "json":
-        dump_json(due_document(rows), out)
-        return EXIT_OK
-    render(due_table(rows), out, fmt, color=fmt == "table" and use_color(out))
-    return EXIT_OK
+    fmt = table_format(args.format, sys.stdout)
+    return print_tables(fmt, due_document(rows), [due_table(rows)])
 
 
 def _parser() -> Parser:

@@ -69,6 +69,7 @@ def export(
 ) -> int:
     from ..i18n import _
     from ..reporters.export import EXPORT_FORMATS, WRITERS, Headers, csv_paths
+    from ..rules.files import NOT_LOADED
     from ..views.export import export as compute
 
     fmt = output_format or _SUFFIXES.get(out.suffix.lower())
@@ -130,8 +131,7 @@ def export(
             ),
             file=sys.stderr,
         )
-    left = {f.path for f in result.findings if f.code in ("E001", "E002", "E003", "E004")}
-    left |= {f.path for f in result.findings if f.code in ("E005", "E006")}
+    left = {f.path for f in result.findings if f.code in NOT_LOADED}
     if left:
         print(
             _(

@@ -5,13 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from ..i18n import N_
 from .common import EXIT_FINDINGS, EXIT_OK, fail, one_plan, setup, shown_path
-from .options import ConfigOpt, PathsArg
+from .options import ConfigOpt, DiffOpt, PathsArg
 
 if TYPE_CHECKING:
     from ..fix import FileFix
@@ -43,10 +41,7 @@ Examples: kpiaudit fix --diff · kpiaudit fix measures/06-04.yaml"""
 
 def fix(
     paths: PathsArg = None,
-    diff: Annotated[
-        bool,
-        typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing.")),
-    ] = False,
+    diff: DiffOpt = False,
     config_file: ConfigOpt = None,
 ) -> int:
     from ..fix import fixes_for, write_fixes

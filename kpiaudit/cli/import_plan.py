@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..i18n import N_, _
+from ..model import SCHEMA_REF
 from .common import fail, parse_iso
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def import_plan(
     schema_ref: Annotated[
         str,
         typer.Option(help=N_("Schema path written in each file's yaml-language-server comment.")),
-    ] = ("../schema/measure.schema.json"),
+    ] = SCHEMA_REF,
     force: Annotated[
         bool,
         typer.Option(
@@ -169,21 +170,24 @@ def _say(written: Written, out: Path) -> None:
             ).format(count=len(written.removed), names=", ".join(written.removed)),
             file=err,
         )
-    for name in written.edited:
-        print(
-            _(
+    left = (
+        (
+            written.edited,
+            N_(
                 "{path}: left in place: an earlier import wrote it and this one does not, but "
                 "it was edited since"
-            ).format(path=out / name),
-            file=err,
-        )
-    for name in written.foreign:
-        print(
-            _(
+            ),
+        ),
+        (
+            written.foreign,
+            N_(
                 "{path}: left in place: not written by kpiaudit import, and not a measure of "
                 "this plan text"
-            ).format(path=out / name),
-            file=err,
-        )
+            ),
+        ),
+    )
+    for names, why in left:
+        for name in names:
+            print(_(why).format(path=out / name), file=err)
     for name, why in written.failed:
         print(_("{path}: could not remove: {why}").format(path=out / name, why=why), file=err)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_
 from .common import (
     ALLOW_BROKEN_HELP,
     CHAPTER_HELP,
@@ -49,6 +50,12 @@ AllowBrokenOpt = Annotated[
     ),
 ]
 ChapterOpt = Annotated[str | None, typer.Option("--chapter", "-c", metavar="N", help=CHAPTER_HELP)]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help=N_("Say what would be recorded; write nothing."))
+]
+DiffOpt = Annotated[
+    bool, typer.Option("--diff", help=N_("Print the changes as a unified diff; write nothing."))
+]
 
 
 TodayOpt = Annotated[

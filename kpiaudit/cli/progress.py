@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_, _
-from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, fail, numbers_allowed, one_plan, print_tables, setup
 from .options import (
     AllowBrokenOpt,
     ChapterOpt,
@@ -58,8 +58,6 @@ def progress(
     quiet: QuietOpt = False,
 ) -> int:
     from ..model import STATES, State
-    from ..reporters.json_out import dump_json
-    from ..reporters.tables import render
     from ..views.progress import progress as compute
     from ..views.progress import progress_document, progress_table
 
@@ -83,10 +81,5 @@ def progress(
     if not numbers_allowed(result, allow_broken):
         return EXIT_FINDINGS
     rows = compute(result, day, chapter=number, states=wanted)
-    out = sys.stdout
-    fmt = table_format(output_format, out)
-    if fmt == "json":
-        dump_json(progress_document(rows), out)
-        return EXIT_OK
-    render(progress_table(rows, day), out, fmt, color=fmt == "table" and use_color(out))
-    return EXIT_OK
+    fmt = table_format(output_format, sys.stdout)
+    return print_tables(fmt, progress_document(rows), [progress_table(rows, day)])

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from ..actuals.write import WritePlan
 
 
+def write_mode(dry_run: bool, diff: bool) -> None:
+    """A usage error unless at most one of --dry-run and --diff is given."""
+    if dry_run and diff:
+        fail(_("--dry-run and --diff: choose one"))
+
+
 def finish(
     plan: WritePlan, problems: Iterable[RowProblem], *, dry_run: bool, diff: bool, what: str
 ) -> int:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..i18n import N_
-from .common import EXIT_OK, fail, parse_iso, setup, two_plans
-from .options import ConfigOpt, PathsArg
+from .common import EXIT_OK, fail, setup, two_plans
+from .options import ConfigOpt, PathsArg, TodayOpt
+from .values import today_date
 
 HELP = N_(
     """Write a static HTML report: compliance per chapter, deadlines, one page per measure.
@@ -29,12 +29,7 @@ def report(
         Path, typer.Option("--out", "-o", metavar="DIR", help=N_("Directory to write the site to."))
     ],
     paths: PathsArg = None,
-    today: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD", help=N_("The date deadlines are judged against. Default: today.")
-        ),
-    ] = None,
+    today: TodayOpt = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -50,7 +45,7 @@ def report(
 
     # --lang, like every command's (kpiaudit.cli.language): the pages speak the run's language.
     language = current_language()
-    day = parse_iso(today, "--today") if today else date.today()
+    day = today_date(today)
     targets, config = setup(paths, config_file)
     try:
         done = make_report(targets, config, out, lang=language, today=day, force=force)

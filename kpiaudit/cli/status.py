@@ -7,7 +7,7 @@ import sys
 
 from ..i18n import N_
 from .argfront import add_plan_options, parser, speaking
-from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, numbers_allowed, one_plan, print_tables, setup
 from .values import chapter_number, plan_chapter, table_format, today_date
 
 SUMMARY = N_(
@@ -38,8 +38,6 @@ examples:
 
 
 def main(argv: list[str]) -> int:
-    from ..reporters.json_out import dump_json
-    from ..reporters.tables import render
     from ..views.status import status as compute
 
     with speaking():
@@ -52,16 +50,7 @@ def main(argv: list[str]) -> int:
     result = one_plan(targets, config, cached=not args.no_cache, quiet=args.quiet)
     if not numbers_allowed(result, args.allow_broken):
         return EXIT_FINDINGS
-    out = sys.stdout
-    fmt = table_format(args.format, out)
+    fmt = table_format(args.format, sys.stdout)
     plan_chapter(number, result.plan)
     doc = compute(result, number, day)
-    if fmt == "json":
-        dump_json(doc.as_json(), out)
-        return EXIT_OK
-    color = fmt == "table" and use_color(out)
-    for i, table in enumerate(doc.tables()):
-        if i:
-            out.write("\n")
-        render(table, out, fmt, color=color)
-    return EXIT_OK
+    return print_tables(fmt, doc.as_json(), doc.tables())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..model import Deadline, Kpi, Measure, Milestone, Plan, Target
+from ..model import Deadline, Kpi, KpiRef, Measure, Milestone, Plan, Target
 from .changes import Change
 from .pairing import pair_kpis, pair_measures
 from .ranking import deadline_change, deadline_value, level, target_change, target_json
@@ -43,10 +43,10 @@ def compare(old: Plan, new: Plan) -> list[Change]:
 
 
 def _order(c: Change) -> tuple[int, int, int, int]:
-    chapter, number = (int(x) for x in c.measure.split("-"))
-    kpi = c.new or c.old or ""
-    part = kpi.partition(".")[2]
-    return chapter, number, ("PE".index(part[0]) + 1 if part else 0), int(part[1:] or 0)
+    """As the plan reads: the measure, then its KPIs (c.new or c.old names the KPI, if any)."""
+    named = c.new or c.old or ""
+    kpi = KpiRef.parse(named).kpi if "." in named else None
+    return KpiRef.of(c.measure, kpi).sort_key()
 
 
 def _added_measure(m: Measure) -> Iterator[Change]:

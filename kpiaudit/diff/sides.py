@@ -12,11 +12,9 @@ from pathlib import Path
 
 from ..config import Config
 from ..i18n import _
-from ..model import Plan
+from ..model import PLAN_FILE, Plan
 from . import gitread, revision
 from .engine import FileProblem, LoadedPlan, load_plan_dir
-
-PLAN_FILE = "plan.yaml"
 
 
 class SideError(Exception):

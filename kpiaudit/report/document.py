@@ -1,8 +1,8 @@
 """The report document: everything the HTML report shows, as plain data, built in one place.
 
 :func:`build_document` is the only code in :mod:`kpiaudit.report` that reads the audit API
-(``lint.audit``'s result and ``views``); the templates and charts see only the dataclasses
-below. When the engine or the views move, this module is the one to re-point.
+(:mod:`kpiaudit.audit`'s result and ``views``); the templates and charts see only the
+dataclasses below. When the engine or the views move, this module is the one to re-point.
 
 Counts are never recounted here: every number a reader can compare with
 ``kpiaudit status --format json`` is that command's own ``Row.as_json()``.
@@ -20,14 +20,10 @@ from ..audit import Audit
 from ..i18n import _
 from ..model import Actual, Finding, Milestone
 from ..progress import Judgement, Reason, amount, judge_plan
+from ..rules.files import NOT_LOADED
+from ..rules.flags import COMPLIANCE_FLAGS
 from ..views.due import DueRow, due
 from ..views.status import Row, status
-
-# The three flags of audit-rules.md; a KPI with none of them (after configuration) is compliant.
-FLAGS = ("K101", "K102", "K103")
-# A file with one of these is not loaded at all (syntax, encoding, unreadable, schema, duplicate
-# key, unsafe YAML); E007–E009 report a measure that is still in the plan.
-LEFT_OUT = ("E001", "E002", "E003", "E004", "E005", "E006")
 
 
 @dataclass(frozen=True)
@@ -254,7 +250,9 @@ def build_document(result: Audit, today: date) -> ReportDocument:
                     text=k.text,
                     notes=tuple(k.notes),
                     unset_reason=k.unset_reason,
-                    flags=tuple(c for c in FLAGS if c in codes.get(str(m.kpi_ref(k)), set())),
+                    flags=tuple(
+                        c for c in COMPLIANCE_FLAGS if c in codes.get(str(m.kpi_ref(k)), set())
+                    ),
                     milestones=tuple(
                         _milestone(ms, judged.get((str(m.kpi_ref(k)), i)))
                         for i, ms in enumerate(k.milestones)
@@ -283,7 +281,7 @@ def build_document(result: Audit, today: date) -> ReportDocument:
         measures=measures,
         upcoming=tuple(_due_items(upcoming)),
         overdue=tuple(overdue),
-        files_left_out=len({f.path for f in result.findings if f.code in LEFT_OUT}),
+        files_left_out=len({f.path for f in result.findings if f.code in NOT_LOADED}),
         progress=_progress(chapter_rows, total) if overall.measured else None,
     )
 

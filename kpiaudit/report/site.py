@@ -26,6 +26,8 @@ from markupsafe import Markup
 
 from .. import __version__, i18n
 from ..i18n import N_, _
+from ..model import KpiRef
+from ..views.show import flags_text
 from . import charts
 from .document import ActualDoc, ChapterDoc, KpiDoc, MeasureDoc, MilestoneDoc, ReportDocument
 from .safe import clean
@@ -40,7 +42,6 @@ COLUMNS = (
     ("no_deadline", N_("no deadline")),
     ("compliant", N_("compliant")),
 )
-FLAG_LABELS = {"K101": N_("unset"), "K102": N_("no target"), "K103": N_("no deadline")}
 KINDS = {"progress": N_("progress"), "outcome": N_("outcome")}
 # A finding's severity in words: lint prints the code (error) for machines; people read these.
 SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
@@ -63,7 +64,11 @@ def _measure_pages(document: ReportDocument) -> list[MeasurePage]:
     pages: list[MeasurePage] = []
     used: set[str] = set()
     for m in document.measures:
-        if not re.fullmatch(r"[1-9][0-9]*-[1-9][0-9]*", m.id):  # the schema's pattern
+        try:
+            named = KpiRef.parse(m.id).kpi is None  # the schema's pattern: 6-4
+        except ValueError:
+            named = False
+        if not named:
             raise ValueError(f"measure id {m.id!r} cannot name a page")
         stem, n = f"measure-{m.id}", 1
         while f"{stem}.html" in used:
@@ -102,7 +107,6 @@ def build_site(document: ReportDocument, lang: str) -> dict[str, bytes]:
             "chapter_page": chapter_page,
             "measure_page": lambda mid: first[mid].path if mid in first else None,
             "kpi_link": lambda ref: _kpi_link(ref, first, kpi_anchor),
-            "flag_labels": FLAG_LABELS,
             "kinds": KINDS,
             "titles": {m.id: m.title for m in reversed(document.measures)},
             "ref_key": ref_key,
@@ -139,9 +143,9 @@ def build_site(document: ReportDocument, lang: str) -> dict[str, bytes]:
 
 def ref_key(ref: str) -> str:
     """6-4 → 00006-00004, 6-4.E10 → 00006-00004-E00010: sorts as the plan reads."""
-    measure, _dot, kpi = ref.partition(".")
-    key = "-".join(f"{int(p):05d}" for p in measure.split("-"))
-    return f"{key}-{kpi[:1]}{int(kpi[1:]):05d}" if kpi else key
+    r = KpiRef.parse(ref)
+    key = f"{r.chapter:05d}-{r.number:05d}"
+    return f"{key}-{r.kpi[:1]}{int(r.kpi[1:]):05d}" if r.kpi else key
 
 
 def data_language(document: ReportDocument) -> str | None:
@@ -361,9 +365,7 @@ def _severity_text(code: str) -> str:
 
 
 def _flag_text(kpi: KpiDoc) -> str:
-    if kpi.compliant:
-        return _("compliant")
-    return ", ".join(_(FLAG_LABELS[c]) for c in kpi.flags)
+    return flags_text(kpi.compliant, kpi.flags)
 
 
 def _resource(name: str) -> str:

@@ -49,7 +49,7 @@ def document(findings: list[Finding]) -> dict[str, Any]:
     index = {code: i for i, code in enumerate(RULES)}
     results = []
     for f in findings:
-        # Keyed like the baseline (measure, KPI, code), so moving lines keeps the alert.
+        # Keyed like a known finding (measure, KPI, code), so moving lines keeps the alert.
         key = f"{known_key(f)}:{f.path}".encode("utf-8", "surrogateescape")  # a non-UTF-8 name
         fingerprint = hashlib.sha256(key).hexdigest()[:32]
         results.append(

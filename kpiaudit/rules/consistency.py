@@ -185,13 +185,7 @@ def _check_set_by(
             wording = read.set_by.text
             yield Hit("K206", "set_by", {"wording": wording}, (*at[:-1], "text"), ref)
         return
-    wording = kpi.set_by.text
-    if _squash(wording) not in text:
-        yield Hit("K202", "set_by_wording", {"wording": wording}, (*at, "text"), ref)
-    elif not _stated(wording, stated):
-        yield Hit("K202", "set_by_not_stated", {"wording": wording}, (*at, "text"), ref)
-    else:
-        yield from _check_date(kpi.set_by, base, at, ref)
+    yield from _check_deadline(kpi.set_by, text, stated, base, at, ref, _SET_BY_KEYS)
 
 
 def _stated(wording: str, stated: list[str]) -> bool:
@@ -200,14 +194,41 @@ def _stated(wording: str, stated: list[str]) -> bool:
     return any(w == s or w in s or s in w for s in stated)
 
 
+# The messages for a wording not in the KPI's text, and for one the text does not state.
+_WORDING_KEYS = ("wording", "not_stated")
+_SET_BY_KEYS = ("set_by_wording", "set_by_not_stated")
+
+
+def _unstated(
+    code: str,
+    wording: str,
+    text: str,
+    stated: list[str],
+    at: NodePath,
+    ref: str,
+    keys: tuple[str, str] = _WORDING_KEYS,
+) -> Hit | None:
+    """What every recorded wording (a deadline's, a target's, set_by's) is asked first: is it
+    in the KPI's text, and is it something the text states?"""
+    if _squash(wording) not in text:
+        return Hit(code, keys[0], {"wording": wording}, (*at, "text"), ref)
+    if not _stated(wording, stated):
+        return Hit(code, keys[1], {"wording": wording}, (*at, "text"), ref)
+    return None
+
+
 def _check_deadline(
-    dl: Deadline, text: str, stated: list[str], base: date | None, at: NodePath, ref: str
+    dl: Deadline,
+    text: str,
+    stated: list[str],
+    base: date | None,
+    at: NodePath,
+    ref: str,
+    keys: tuple[str, str] = _WORDING_KEYS,
 ) -> Iterator[Hit]:
-    if _squash(dl.text) not in text:
-        yield Hit("K202", "wording", {"wording": dl.text}, (*at, "text"), ref)
-        return
-    if not _stated(dl.text, stated):
-        yield Hit("K202", "not_stated", {"wording": dl.text}, (*at, "text"), ref)
+    unstated = _unstated("K202", dl.text, text, stated, at, ref, keys)
+    if unstated is not None:
+        yield unstated
         return
     yield from _check_date(dl, base, at, ref)
 
@@ -225,11 +246,9 @@ def _check_date(dl: Deadline, base: date | None, at: NodePath, ref: str) -> Iter
 def _check_target(
     t: Target, text: str, targets: list[str], at: NodePath, ref: str
 ) -> Iterator[Hit]:
-    if _squash(t.text) not in text:
-        yield Hit("K203", "wording", {"wording": t.text}, (*at, "text"), ref)
-        return
-    if not _stated(t.text, targets):
-        yield Hit("K203", "not_stated", {"wording": t.text}, (*at, "text"), ref)
+    unstated = _unstated("K203", t.text, text, targets, at, ref)
+    if unstated is not None:
+        yield unstated
         return
     stated = stated_value(t.text) if t.value is not None else None
     if stated is not None and t.value is not None and abs(stated - t.value) > 1e-9:

@@ -16,6 +16,10 @@ from ..i18n import N_
 from ..model import Measure, measure_filename
 from .base import CheckContext, Hit, Rule
 
+# A file with one of these is not loaded at all (unreadable, not UTF-8, not YAML, unsafe, not
+# valid against the schema): it is left out of the plan. E007-E009 report a measure still in it.
+NOT_LOADED = frozenset({"E001", "E002", "E003", "E004", "E005", "E006"})
+
 RULES = [
     Rule(
         "E001",

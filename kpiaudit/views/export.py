@@ -19,6 +19,7 @@ from .. import __version__
 from ..audit import Audit
 from ..model import Finding, Kpi, Measure
 from ..progress import Judgement, judge_plan
+from ..rules.flags import COMPLIANCE_FLAGS
 from .progress import row_json
 from .status import status
 
@@ -80,8 +81,16 @@ _COUNTS = (
 )
 
 
+_KPI_FK = ForeignKey("kpi", "kpis", "kpi")
+
+
+def _per_kpi(name: str, *fields: Field) -> ExportTable:
+    """A table of a KPI's numbered items (its milestones, its actuals): keyed by KPI and seq."""
+    keys = (Field("kpi", "KPI"), Field("seq", "番号", "integer"))
+    return ExportTable(name, (*keys, *fields), ("kpi", "seq"), (_KPI_FK,))
+
+
 def _tables() -> dict[str, ExportTable]:
-    kpi_fk = ForeignKey("kpi", "kpis", "kpi")
     tables = [
         ExportTable(
             "kpis",
@@ -107,55 +116,43 @@ def _tables() -> dict[str, ExportTable]:
             ("kpi",),
             (ForeignKey("measure", "measures", "measure"),),
         ),
-        ExportTable(
+        _per_kpi(
             "milestones",
-            (
-                Field("kpi", "KPI"),
-                Field("seq", "番号", "integer"),
-                Field("measure", "施策"),
-                Field("kind", "種別", "enum"),
-                Field("type", "区分", "enum"),
-                Field("target", "目標"),
-                Field("target_value", "目標値", "real"),
-                Field("unit", "単位"),
-                Field("comparison", "比較", "enum"),
-                Field("direction", "方向", "enum"),
-                Field("deadline", "期限", "date"),
-                Field("deadline_text", "期限の記載"),
-                Field("recurring", "毎年度", "boolean"),
-                Field("fiscal_year", "判定年度", "integer"),
-                Field("state", "状態", "enum"),
-                Field("grade", "評価", "enum"),
-                Field("rate", "達成率", "real"),
-                Field("progress", "進捗", "real"),
-                Field("elapsed", "経過", "real"),
-                Field("overdue", "期限超過", "boolean"),
-                Field("actual_value", "実績値", "real"),
-                Field("actual_achieved", "達成", "boolean"),
-                Field("actual_unit", "実績の単位"),
-                Field("period", "実績の期間"),
-                Field("as_of", "実績の時点", "date"),
-                Field("source", "出典"),
-                Field("reason", "判定できない理由"),
-            ),
-            ("kpi", "seq"),
-            (kpi_fk,),
+            Field("measure", "施策"),
+            Field("kind", "種別", "enum"),
+            Field("type", "区分", "enum"),
+            Field("target", "目標"),
+            Field("target_value", "目標値", "real"),
+            Field("unit", "単位"),
+            Field("comparison", "比較", "enum"),
+            Field("direction", "方向", "enum"),
+            Field("deadline", "期限", "date"),
+            Field("deadline_text", "期限の記載"),
+            Field("recurring", "毎年度", "boolean"),
+            Field("fiscal_year", "判定年度", "integer"),
+            Field("state", "状態", "enum"),
+            Field("grade", "評価", "enum"),
+            Field("rate", "達成率", "real"),
+            Field("progress", "進捗", "real"),
+            Field("elapsed", "経過", "real"),
+            Field("overdue", "期限超過", "boolean"),
+            Field("actual_value", "実績値", "real"),
+            Field("actual_achieved", "達成", "boolean"),
+            Field("actual_unit", "実績の単位"),
+            Field("period", "実績の期間"),
+            Field("as_of", "実績の時点", "date"),
+            Field("source", "出典"),
+            Field("reason", "判定できない理由"),
         ),
-        ExportTable(
+        _per_kpi(
             "actuals",
-            (
-                Field("kpi", "KPI"),
-                Field("seq", "番号", "integer"),
-                Field("period", "期間"),
-                Field("as_of", "時点", "date"),
-                Field("value", "実績値", "real"),
-                Field("unit", "単位"),
-                Field("achieved", "達成", "boolean"),
-                Field("source", "出典"),
-                Field("note", "備考"),
-            ),
-            ("kpi", "seq"),
-            (kpi_fk,),
+            Field("period", "期間"),
+            Field("as_of", "時点", "date"),
+            Field("value", "実績値", "real"),
+            Field("unit", "単位"),
+            Field("achieved", "達成", "boolean"),
+            Field("source", "出典"),
+            Field("note", "備考"),
         ),
         ExportTable(
             "findings",
@@ -172,7 +169,7 @@ def _tables() -> dict[str, ExportTable]:
                 Field("kpi", "KPI"),
             ),
             ("finding",),
-            (ForeignKey("measure", "measures", "measure"), kpi_fk),
+            (ForeignKey("measure", "measures", "measure"), _KPI_FK),
         ),
         ExportTable(
             "measures",
@@ -256,12 +253,8 @@ def export(result: Audit, today: date) -> Export:
             ref = str(m.kpi_ref(k))
             kpi_refs.add(ref)
             got = codes.get(ref, set())
-            flags = {
-                "unset": "K101" in got,
-                "no_target": "K102" in got,
-                "no_deadline": "K103" in got,
-                "compliant": not got,
-            }
+            flags = {key: code in got for code, key in COMPLIANCE_FLAGS.items()}
+            flags["compliant"] = not got
             counts["kpis"] += 1
             for key, on in flags.items():
                 counts[key] += on

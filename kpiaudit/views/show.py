@@ -20,11 +20,10 @@ from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Actual, Baseline, Chapter, Finding, Kpi, KpiRef, Measure, Milestone
 from ..progress import Judgement, judge_kpi
+from ..rules.flags import COMPLIANCE_FLAGS
 from .progress import row_json, shown_actual
 from .table import Column, Table
 
-# The three flags of audit-rules.md, with status's JSON keys.
-FLAGS = (("K101", "unset"), ("K102", "no_target"), ("K103", "no_deadline"))
 FLAG_LABELS = {"K101": N_("unset"), "K102": N_("no target"), "K103": N_("no deadline")}
 # The plan's own headings for the two kinds, shown as the plan prints them in every language
 # (as its 未設定 is): a reader finds them in the published text.
@@ -124,7 +123,7 @@ class KpiView:
             "unset_reason": k.unset_reason,
             "text": k.text,
             "notes": list(k.notes),
-            **{key: code in self.flags for code, key in FLAGS},
+            **{key: code in self.flags for code, key in COMPLIANCE_FLAGS.items()},
             "compliant": self.compliant,
             "milestones": [_milestone_json(v) for v in self.milestones],
             "set_by": [row_json(j) for j in self.promises],
@@ -175,7 +174,9 @@ class ShowDocument:
 
     def flag_counts(self) -> dict[str, int]:
         """status's counts over the KPIs shown."""
-        counts = {key: sum(code in k.flags for k in self.kpis) for code, key in FLAGS}
+        counts = {
+            key: sum(code in k.flags for k in self.kpis) for code, key in COMPLIANCE_FLAGS.items()
+        }
         return {"kpis": len(self.kpis), **counts, "compliant": sum(k.compliant for k in self.kpis)}
 
 
@@ -230,7 +231,7 @@ def show(result: Audit, measure: Measure, kpi: Kpi | None, today: date) -> ShowD
             KpiView(
                 ref=ref,
                 kpi=k,
-                flags=tuple(code for code, _key in FLAGS if code in got),
+                flags=tuple(code for code in COMPLIANCE_FLAGS if code in got),
                 milestones=tuple(
                     MilestoneView(i, ms, by_index.get(i)) for i, ms in enumerate(k.milestones)
                 ),
@@ -319,9 +320,14 @@ def actuals_table(view: KpiView) -> Table:
 
 
 def flag_text(view: KpiView) -> str:
-    if view.compliant:
+    return flags_text(view.compliant, view.flags)
+
+
+def flags_text(compliant: bool, flags: Iterable[str]) -> str:
+    """What a KPI's badge says: compliant, or its flags (unset, no target, no deadline)."""
+    if compliant:
         return _("compliant")
-    return ", ".join(_(FLAG_LABELS[c]) for c in view.flags)
+    return ", ".join(_(FLAG_LABELS[c]) for c in flags)
 
 
 def status_text(kpi: Kpi) -> str:

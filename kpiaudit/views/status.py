@@ -150,14 +150,14 @@ def status(result: Audit, chapter: int | None = None, today: date | None = None)
     return Status(chapters, total, measures, chapter, plan.title, day, measured)
 
 
-_COUNTS = [
-    Column(N_("KPIs"), "right"),
-    Column(N_("unset"), "right"),
-    Column(N_("no target"), "right"),
-    Column(N_("no deadline"), "right"),
-    Column(N_("compliant"), "right"),
-    Column(N_("compliance"), "right"),
-]
+def _numbers(*headers: str) -> list[Column]:
+    """Columns of numbers, right-aligned."""
+    return [Column(header, "right") for header in headers]
+
+
+_COUNTS = _numbers(
+    N_("KPIs"), N_("unset"), N_("no target"), N_("no deadline"), N_("compliant"), N_("compliance")
+)
 
 
 def _table(title: str, rows: list[Row], first: str, *, total: bool) -> Table:
@@ -167,7 +167,7 @@ def _table(title: str, rows: list[Row], first: str, *, total: bool) -> Table:
     columns = [
         Column(N_("chapter") if per_chapter else N_("measure")),
         Column(N_("title"), wrap=True),
-        *([Column(N_("measures"), "right")] if per_chapter else []),
+        *(_numbers(N_("measures")) if per_chapter else []),
         *_COUNTS,
     ]
 
@@ -181,14 +181,9 @@ def _table(title: str, rows: list[Row], first: str, *, total: bool) -> Table:
 
 # Short headers, no title or total column (json has "milestones"): this table stays readable
 # in an 80-column terminal.
-_PROGRESS = [
-    Column(N_("achieved"), "right"),
-    Column(N_("on track"), "right"),
-    Column(N_("behind"), "right"),
-    Column(N_("missed"), "right"),
-    Column(N_("no data"), "right"),
-    Column(N_("not measurable"), "right"),
-]
+_PROGRESS = _numbers(
+    N_("achieved"), N_("on track"), N_("behind"), N_("missed"), N_("no data"), N_("not measurable")
+)
 
 
 def _progress_table(title: str, rows: list[Row], first: str, total: bool) -> Table:
