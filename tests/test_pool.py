@@ -52,10 +52,31 @@ def large_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def test_workers_are_for_large_plans_only() -> None:
-    assert pool.workers(163, None) == 0
-    assert pool.workers(10_000, 1) == 0
-    assert pool.workers(10, 2) == 2
+def test_workers_start_only_for_many_files_to_check(
+    large_plan: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Forking costs more than it saves on a small plan, and on a large one the cache answers
+    whole: no worker then."""
+    forks: list[int] = []
+    real = pool._in_workers
+
+    def counted(jobs, settings, processes):  # type: ignore[no-untyped-def]
+        forks.append(processes)
+        return real(jobs, settings, processes)
+
+    monkeypatch.setattr(pool, "_in_workers", counted)
+    monkeypatch.setattr(pool, "_cpus", lambda: 2)
+    run(["lint", str(MEASURES)], capsys)
+    assert forks == []
+    run(["lint", str(large_plan)], capsys)
+    assert forks == [2]
+    monkeypatch.delenv("KPIAUDIT_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".kpiaudit.toml").write_text("")
+    run(["lint", str(large_plan)], capsys)  # cold: fills the cache
+    run(["lint", str(large_plan)], capsys)  # warm: nothing to check
+    assert forks == [2, 2]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])

@@ -22,7 +22,7 @@ from ..rules.flags import COMPLIANCE_FLAGS
 from ..schema import PLAN_SCHEMA
 from . import pool, record
 from .cache import Cache, digest
-from .check import FileResult, check_file, file_problems, prepare_checks
+from .check import FileResult, check_file, file_problems
 from .crossfile import duplicate_ids
 from .dated import dated_findings
 from .discover import PlanFiles, discover
@@ -235,9 +235,7 @@ class _Checking:
         self.digests: dict[int, str] = {}
 
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
-        processes = pool.workers(len(self.files.measures), jobs)
-        if processes:
-            prepare_checks()  # imported and built once, before the workers are forked
+        processes = None if jobs is None else jobs if jobs > 1 else 0
         done = pool.run(
             self._jobs(counter),
             base_date=self.base_date,

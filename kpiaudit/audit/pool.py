@@ -10,6 +10,7 @@ starting workers costs more than it saves), everything runs in this process.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections import deque
@@ -23,7 +24,7 @@ from ..load import load_bytes
 from ..model import Measure
 from ..rules import CheckContext
 from . import record
-from .check import FileResult, check_file
+from .check import FileResult, check_file, prepare_checks
 
 MIN_FILES = 400  # fewer files are checked in this process (benchmarks/bench.py measured it)
 CHUNK = 32  # files per task: large enough to hide the hand-over, small enough to balance
@@ -47,15 +48,6 @@ class Job:
 Done = tuple[int, FileResult | None, Measure | bytes | None, bytes | None]
 
 
-def workers(count: int, jobs: int | None) -> int:
-    """How many worker processes to use for ``count`` files (0: this process only)."""
-    if jobs is not None:
-        return 0 if jobs <= 1 else jobs
-    if count < MIN_FILES or not _can_fork():
-        return 0
-    return min(_cpus(), max(1, count // CHUNK))
-
-
 def run(
     jobs: Iterable[Job],
     *,
@@ -63,15 +55,24 @@ def run(
     chapters: frozenset[int] | None,
     models: bool,
     records: bool,
-    processes: int,
+    processes: int | None = None,
 ) -> Iterator[Done]:
     """Each job done, in the order given. ``models``: with each valid file's model;
-    ``records``: with each result's record, for the cache."""
+    ``records``: with each result's record, for the cache. ``processes``: worker processes
+    (0: this process only); by default one per core once :data:`MIN_FILES` jobs are waiting
+    (a run the cache answers almost whole never starts one)."""
+    pending = iter(jobs)
+    if processes is None:
+        waiting = list(itertools.islice(pending, MIN_FILES))
+        cores = _cpus() if len(waiting) == MIN_FILES and _can_fork() else 1
+        processes = cores if cores > 1 else 0
+        pending = itertools.chain(waiting, pending)
     if processes < 1:
-        for job in jobs:
+        for job in pending:
             yield _one(job, base_date, chapters, models, records)
         return
-    yield from _in_workers(jobs, (base_date, chapters, models), processes)
+    prepare_checks()  # imported and built once, before the workers are forked
+    yield from _in_workers(pending, (base_date, chapters, models), processes)
 
 
 def _one(

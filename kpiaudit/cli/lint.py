@@ -124,8 +124,8 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         type=_jobs,
         metavar="N",
         help=_(
-            "worker processes that check files (default: one per core for {count} files or "
-            "more; 1: this process only)"
+            "worker processes that check files (default: one per core once {count} files are "
+            "to be checked, those the cache does not know; 1: this process only)"
         ).format(count=MIN_FILES),
     )
     debt = ap.add_argument_group(_("existing findings")).add_mutually_exclusive_group()
