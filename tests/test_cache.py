@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kpiaudit.audit import cache as cache_module
 from kpiaudit.audit import pool, record
 from kpiaudit.audit.cache import CACHE_DIR, Cache, digest
 from kpiaudit.audit.check import FileResult
@@ -91,6 +92,48 @@ def test_a_changed_file_alone_is_checked_again(project: Path, capsys, monkeypatc
     assert "K101" in {f["code"] for f in json.loads(out) if f["kpi"] == "6-4.P1"}
 
 
+def test_a_file_changed_behind_its_times_is_still_read_again(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A file the file system says is unchanged is not read again (as git's index does); an
+    edit of the same size with the modification time put back still changes the file's
+    change time, and a file edited moments before it was read is never recognised that way."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    run(LINT, capsys)
+    checks = Checks(monkeypatch)
+    run(LINT, capsys)
+    assert checks.paths == []
+    edited = project / "measures" / "06-04.yaml"
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    same_size = text.replace("status: set", "status: xet", 1)
+    assert len(same_size.encode()) == len(text.encode()) and same_size != text
+    edited.write_text(same_size, encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _code, out, _ = run([*LINT, "-f", "json"], capsys)
+    assert checks.paths == ["06-04.yaml"]
+    assert "E004" in {f["code"] for f in json.loads(out) if f["path"].endswith("06-04.yaml")}
+
+
+def test_a_file_read_the_moment_it_changed_is_known_by_its_bytes_only(
+    project: Path, monkeypatch
+) -> None:
+    """Within SETTLED seconds of a change, a coarse clock may not show the next change in the
+    file's times: such a file is recognised by its bytes only, never by its times."""
+    cache = Cache.at(project)
+    assert cache is not None
+    fresh = project / "measures" / "03-02.yaml"
+    fresh.write_bytes(fresh.read_bytes())  # its times are now
+    st = fresh.stat()
+    store = cache.plan(project / "measures", _settings(project))
+    store.put(fresh.name, digest(fresh.read_bytes()), b"[]", st)
+    assert store.unchanged(fresh.name, st) is None
+    assert store.get(fresh.name, digest(fresh.read_bytes())) == b"[]"
+    monkeypatch.setattr(cache_module, "SETTLED", -1)  # as if it had been read a while later
+    store.put(fresh.name, digest(fresh.read_bytes()), b"[]", st)
+    assert store.unchanged(fresh.name, st) == b"[]"
+
+
 def test_the_rules_of_the_day_are_never_cached(project: Path, capsys) -> None:
     early = [*LINT[:1], "-f", "json", "--today", "2023-06-01"]
     late = [*LINT[:1], "-f", "json", "--today", "2026-11-27"]
@@ -164,7 +207,7 @@ def test_a_cache_from_elsewhere_cannot_hide_a_finding(
         cache = Cache.at(project)
         assert cache is not None
         store = cache.plan(project / "measures", _settings(project))
-        store.put("06-04.yaml", digest(bad.read_bytes()), clean_record)
+        store.put("06-04.yaml", digest(bad.read_bytes()), clean_record, bad.stat())
         store.save()
 
     forge(tmp_path / "attacker")

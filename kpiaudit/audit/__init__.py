@@ -8,6 +8,8 @@ cross-file rules → suppressions → selection and severities.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -233,6 +235,7 @@ class _Checking:
             self.store = cache.plan(files.directory, settings)
         self.results: list[FileResult | None] = [None] * len(files.measures)
         self.digests: dict[int, str] = {}
+        self.stats: dict[int, os.stat_result] = {}  # taken before a file is read
 
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
         processes = None if jobs is None else jobs if jobs > 1 else 0
@@ -254,7 +257,8 @@ class _Checking:
             elif model is not None:
                 kept.model = model
             if self.store is not None and made is not None:
-                self.store.put(self.files.measures[i].name, self.digests[i], made)
+                name = self.files.measures[i].name
+                self.store.put(name, self.digests[i], made, self.stats.get(i))
             counter.add()
         if self.store is not None:
             if self.files.whole:
@@ -265,6 +269,11 @@ class _Checking:
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
         for i, path in enumerate(self.files.measures):
             name = path.as_posix()
+            known = self._unchanged(i, path)
+            if known is not None and not self.models:  # the very file the cache knows: not read
+                self.results[i] = known
+                counter.add()
+                continue
             raw = read_bounded(path, self.files.directory)
             if isinstance(raw, Problem):  # never cached: reading it again is the check
                 self.results[i] = FileResult(name, None, [from_problem(name, raw)])
@@ -280,12 +289,29 @@ class _Checking:
             else:
                 counter.add()
 
+    def _unchanged(self, i: int, path: Path) -> FileResult | None:
+        """The cached result of a file the file system says has not changed since it was
+        read (a regular file, not a link: anything else is read, and judged, again). Its
+        status is taken before it is read, and recorded with what is read after."""
+        if self.store is None:
+            return None
+        try:
+            self.stats[i] = st = os.lstat(path)
+        except OSError:
+            return None
+        if self.models or not stat.S_ISREG(st.st_mode):
+            return None
+        return self._decoded(path, self.store.unchanged(path.name, st))
+
     def _known(self, i: int, path: Path, raw: bytes) -> FileResult | None:
         """The cached result of the file's bytes, if the cache has one it can read."""
         if self.store is None:
             return None
         self.digests[i] = digest(raw)
-        known = self.store.get(path.name, self.digests[i])
+        return self._decoded(path, self.store.get(path.name, self.digests[i]))
+
+    @staticmethod
+    def _decoded(path: Path, known: bytes | None) -> FileResult | None:
         if known is None:
             return None
         try:

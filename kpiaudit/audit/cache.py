@@ -42,6 +42,7 @@ DISABLE_ENV = "KPIAUDIT_NO_CACHE"
 _KEY_BYTES = 32
 _LARGEST = 1 << 30  # a cache file larger than this is not ours: a miss
 _STALE_TEMPORARY = 600  # seconds: a temporary this old belongs to a run that was killed
+SETTLED = 2  # seconds: a file's times this old are past any clock's tick (FAT's is 2 s)
 
 _GITIGNORE = "# Created by kpiaudit: its result cache, never committed.\n*\n"
 _CACHEDIR_TAG = (
@@ -54,6 +55,18 @@ _CACHEDIR_TAG = (
 def digest(raw: bytes) -> str:
     """The key of a file's bytes."""
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def signature(st: os.stat_result) -> bytes:
+    """What the file system says of a file: who it is, how long, when it last changed."""
+    return b"%d:%d:%d:%d:%d:%d" % (
+        st.st_dev,
+        st.st_ino,
+        st.st_mode,
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ctime_ns,
+    )
 
 
 def disabled_by_environment() -> bool:
@@ -105,7 +118,8 @@ class Cache:
 
 
 class PlanCache:
-    """One plan directory's entries: file name → (its bytes' digest, its record)."""
+    """One plan directory's entries: file name → (its bytes' digest, what the file system
+    said of it when it was read, its record)."""
 
     def __init__(self, directory: Path, name: str, key: bytes) -> None:
         self.directory = directory
@@ -117,21 +131,45 @@ class PlanCache:
 
     def get(self, filename: str, file_digest: str) -> bytes | None:
         """The record of ``filename`` if its bytes are still those of ``file_digest``."""
+        entry = self._entry(filename)
+        if entry is None or entry[0] != file_digest.encode("ascii"):
+            return None
+        return entry[2]
+
+    def unchanged(self, filename: str, st: os.stat_result) -> bytes | None:
+        """The record of ``filename`` when the file system says it is the very file that was
+        read (same device, inode, size, modification and change times), so that it need not
+        be read again, as git's index does. Only a file whose times were at least
+        :data:`SETTLED` seconds old when it was read is recognised this way: a change within
+        the same tick of a coarse clock would not show in its times."""
+        entry = self._entry(filename)
+        if entry is None or not entry[1] or entry[1] != signature(st):
+            return None
+        return entry[2]
+
+    def put(
+        self, filename: str, file_digest: str, record: bytes, st: os.stat_result | None
+    ) -> None:
+        """Record ``filename``'s result; ``st``: the file's status taken before it was read
+        (None: it can be recognised by its bytes only)."""
+        settled = st is not None and (
+            time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED * 10**9
+        )
+        name, kept_digest = _name(filename), file_digest.encode("ascii")
+        stamp = signature(st) if st is not None and settled else b""
+        mac = self._mac(name, kept_digest, stamp, record)
+        self._lines[name] = b"\t".join((mac, name, kept_digest, stamp, record))
+        self._changed = True
+
+    def _entry(self, filename: str) -> tuple[bytes, bytes, bytes] | None:
+        """(digest, signature, record) of a file's entry, if this user made it here."""
         line = self._lines.get(_name(filename))
         if line is None:
             return None
-        mac, name, kept_digest, record = line.split(b"\t", 3)
-        if kept_digest.decode("ascii", "replace") != file_digest:
-            return None
-        if not hmac.compare_digest(mac, self._mac(name, kept_digest, record)):
+        mac, name, kept_digest, stamp, record = line.split(b"\t", 4)
+        if not hmac.compare_digest(mac, self._mac(name, kept_digest, stamp, record)):
             return None  # not written by this user on this machine: never trusted
-        return record
-
-    def put(self, filename: str, file_digest: str, record: bytes) -> None:
-        name, kept_digest = _name(filename), file_digest.encode("ascii")
-        mac = self._mac(name, kept_digest, record)
-        self._lines[name] = b"\t".join((mac, name, kept_digest, record))
-        self._changed = True
+        return kept_digest, stamp, record
 
     def keep_only(self, filenames: Iterable[str]) -> None:
         """Forget the entries of files no longer in the plan directory."""
@@ -152,12 +190,12 @@ class PlanCache:
             self._changed = False
             self._forget_others()
 
-    def _mac(self, name: bytes, file_digest: bytes, record: bytes) -> bytes:
+    def _mac(self, name: bytes, file_digest: bytes, stamp: bytes, record: bytes) -> bytes:
         # Keyed BLAKE2 is a MAC by design; each part is length-prefixed so that no two
         # different entries read the same. The cache file's name (the plan directory and the
         # settings) is part of it: an entry cannot be moved to another plan or settings.
         mac = hashlib.blake2b(key=self._key, digest_size=16)
-        for part in (self.name.encode(), name, file_digest, record):
+        for part in (self.name.encode(), name, file_digest, stamp, record):
             mac.update(len(part).to_bytes(8, "big"))
             mac.update(part)
         return mac.hexdigest().encode("ascii")
@@ -165,8 +203,8 @@ class PlanCache:
     def _read(self) -> None:
         raw = _read(self.directory / self.name)
         for line in raw.split(b"\n") if raw else ():
-            parts = line.split(b"\t", 3)
-            if len(parts) == 4:
+            parts = line.split(b"\t", 4)
+            if len(parts) == 5:
                 self._lines[parts[1]] = line
 
     def _forget_others(self) -> None:
