@@ -175,3 +175,19 @@ def test_a_revision_is_read_at_the_configured_measures_directory(repo: Path, cap
     code, _, err = run(["diff", "main"], capsys)
     assert code == 2 and "no plan-2022 in main" in err
     assert found(["main:measures"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
+
+
+@pytest.mark.parametrize("where", ["measures", "docs"])
+def test_from_a_subdirectory_diff_main_finds_the_plan_and_annotates_from_the_top(
+    repo: Path, where: str, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As every command, diff finds the measures directory from anywhere in the project; the
+    revision is listed whole (git ls-tree lists only what is under the current directory
+    unless told otherwise), and annotations name files as GitHub resolves them."""
+    edit(repo / "measures" / "01-07.yaml", *SLIP)
+    (repo / where).mkdir(exist_ok=True)
+    monkeypatch.chdir(repo / where)
+    assert found(["main"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
+    assert found(["main:measures"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
+    code, out, _ = run(["diff", "main", "-f", "github"], capsys)
+    assert code == 0 and out.startswith("::notice file=measures/01-07.yaml,line=35,")

@@ -10,7 +10,7 @@ import typer
 
 from ..diff.changes import CHANGE_TYPES
 from ..i18n import N_, _
-from .common import EXIT_FINDINGS, EXIT_OK, fail, for_terminal, use_color
+from .common import EXIT_FINDINGS, EXIT_OK, fail, for_terminal, repository_root, use_color
 
 HELP = N_(
     """What changed between two versions of a plan: deadlines, targets, KPIs, numbering.
@@ -132,6 +132,7 @@ def diff(
         report = run_diff(old, new, config=config, fail_on=gate, cwd=Path.cwd())
     except (ConfigError, SideError) as exc:
         fail(visible(str(exc)))  # it can quote a revision or a path as typed
+    report.root = repository_root(config)
     out = sys.stdout
     REPORTERS[output_format](report, out, for_terminal(out), use_color(out))
     if output_format in ("json", "github"):

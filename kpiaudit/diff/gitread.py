@@ -85,7 +85,9 @@ def object_kind(commit: str, path: str, cwd: Path) -> str | None:
 def list_dir(commit: str, path: str, cwd: Path) -> list[Entry]:
     """The entries of directory ``path`` in ``commit``."""
     spec = f"{commit}:{path}" if path else f"{commit}^{{tree}}"
-    out = _git(["ls-tree", "-z", "-l", spec], cwd)
+    # --full-tree: run from a subdirectory, ls-tree would list only the part of the tree that
+    # lies under the current directory (nothing, for a plan directory beside it).
+    out = _git(["ls-tree", "--full-tree", "-z", "-l", spec], cwd)
     entries = []
     for record in out.split(b"\0"):
         if not record:

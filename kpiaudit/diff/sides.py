@@ -93,8 +93,9 @@ def _repo_path(path: str, which: str) -> str:
 
 def open_sides(old: Spec, new: Spec, config: Config, cwd: Path) -> tuple[Side, Side]:
     """Both sides, loaded. A revision with no path uses the directory the other side names,
-    else the configured measures directory, else ./measures, as the working tree would."""
-    default = _near(config.measures or cwd / "measures", cwd)
+    else the configured measures directory, else ``measures`` in the project root (found from
+    the current directory upwards, as every command finds it), as the working tree would."""
+    default = _near(config.measures or (config.root or cwd) / "measures", cwd)
     if new.given is None:
         if not default.is_dir():
             raise SideError(
