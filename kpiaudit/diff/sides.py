@@ -106,10 +106,19 @@ def open_sides(old: Spec, new: Spec, config: Config, cwd: Path) -> tuple[Side, S
             )
         new = replace(new, directory=default)
     directory = next((s.directory for s in (new, old) if s.directory is not None), default)
-    return (
-        _open(old, "OLD", directory, config, cwd),
-        _open(new, "NEW", directory, config, cwd),
-    )
+    before = _open(old, "OLD", directory, config, cwd)
+    if _same_directory(old.directory, new.directory):  # one plan, audited once
+        return before, replace(before, label=new.given or str(new.directory))
+    return before, _open(new, "NEW", directory, config, cwd)
+
+
+def _same_directory(a: Path | None, b: Path | None) -> bool:
+    if a is None or b is None:
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _near(path: Path, cwd: Path) -> Path:
