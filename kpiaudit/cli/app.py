@@ -128,12 +128,12 @@ def lint(ctx: typer.Context) -> int:
 
 app.command(help=fix.HELP)(with_lang(fix.fix))
 app.command(help=rules.HELP)(with_lang(rules.rules))
-app.command()(with_lang(status.status))
-app.command()(with_lang(due.due))
+app.command(help=status.HELP)(with_lang(status.status))
+app.command(help=due.HELP)(with_lang(due.due))
 app.command(help=report.HELP)(with_lang(report.report))
 app.command("diff", help=diff.HELP)(with_lang(diff.diff))
-app.command()(with_lang(progress.progress))
-app.command()(with_lang(show.show))
+app.command(help=progress.HELP)(with_lang(progress.progress))
+app.command(help=show.HELP)(with_lang(show.show))
 app.command(help=export.HELP)(with_lang(export.export))
 
 actuals = typer.Typer(

@@ -49,8 +49,7 @@ revision or change type, a missing directory).
 - `kpiaudit diff origin/main --fail-on deadline-slipped,target-lowered,kpi-removed,became-unset`
 - `kpiaudit diff origin/main -f markdown >> "$GITHUB_STEP_SUMMARY"`
 - `kpiaudit diff v2022:measures v2023:measures -f json`
-- `kpiaudit diff plan-2022/ plan-2023/`
-"""
+- `kpiaudit diff plan-2022/ plan-2023/`"""
 )
 
 

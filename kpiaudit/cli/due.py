@@ -26,12 +26,26 @@ from .options import (
     FormatOpt,
     KindOpt,
     PathsArg,
+    TodayOpt,
     chapter_number,
     date_end,
     date_start,
     kpi_kind,
     plan_chapter,
     table_format,
+)
+
+HELP = N_(
+    """Milestones by deadline, for deadline sweeps: kpiaudit due --before 2025-03.
+
+One row per dated milestone (type target) and per date an unset KPI is promised to be set
+by (type set-by), sorted by date, with its target, the original wording, its state
+(kpiaudit progress) and whether it is overdue: the deadline has passed and it was not
+achieved. Exit 1, with no rows, when files of the plan could not be read or validated or
+are duplicates (--allow-broken lists the rest anyway).
+
+Examples: kpiaudit due --before 2025-03 · kpiaudit due --by 令和6年度末 --kind 効果 ·
+kpiaudit due --overdue --today 2024-04-01 -f csv"""
 )
 
 
@@ -60,15 +74,19 @@ def due(
     ] = None,
     after: Annotated[
         str | None,
-        typer.Option(metavar="DATE", help="Deadlines on or after the start of DATE (same forms)."),
+        typer.Option(
+            metavar="DATE", help=N_("Deadlines on or after the start of DATE (same forms).")
+        ),
     ] = None,
     overdue: Annotated[
         bool,
         typer.Option(
             "--overdue",
-            help="Only overdue milestones: the deadline is before --today and the target was "
-            "not achieved (missed, no data, not measurable); an unset KPI still unset after "
-            "the date it was to be set by.",
+            help=N_(
+                "Only overdue milestones: the deadline is before --today and the target was "
+                "not achieved (missed, no data, not measurable); an unset KPI still unset after "
+                "the date it was to be set by."
+            ),
         ),
     ] = False,
     chapter: ChapterOpt = None,
@@ -76,7 +94,7 @@ def due(
     include_recurring: Annotated[
         bool,
         typer.Option(
-            "--include-recurring", help="Also list recurring deadlines (毎年度, 年間60回)."
+            "--include-recurring", help=N_("Also list recurring deadlines (毎年度, 年間60回).")
         ),
     ] = False,
     row_type: Annotated[
@@ -90,29 +108,11 @@ def due(
             ),
         ),
     ] = None,
-    today: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM-DD",
-            help="Judge as of this day: the actuals known then, and what had passed. "
-            "Default: today.",
-        ),
-    ] = None,
+    today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
     allow_broken: AllowBrokenOpt = False,
 ) -> int:
-    """Milestones by deadline, for deadline sweeps: kpiaudit due --before 2025-03.
-
-    One row per dated milestone (type target) and per date an unset KPI is promised to be set
-    by (type set-by), sorted by date, with its target, the original wording, its state
-    (kpiaudit progress) and whether it is overdue: the deadline has passed and it was not
-    achieved. Exit 1, with no rows, when files of the plan could not be read or validated or
-    are duplicates (--allow-broken lists the rest anyway).
-
-    Examples: kpiaudit due --before 2025-03 · kpiaudit due --by 令和6年度末 --kind 効果 ·
-    kpiaudit due --overdue --today 2024-04-01 -f csv
-    """
     from ..reporters.json_out import dump_json
     from ..reporters.tables import render
     from ..views.due import ROW_TYPES, due_document, due_table

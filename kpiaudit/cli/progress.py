@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .common import EXIT_OK, fail, one_plan, setup, use_color
 from .options import (
     ChapterOpt,
@@ -20,6 +21,18 @@ from .options import (
     today_date,
 )
 
+HELP = N_(
+    """Is the plan being met? Each milestone judged against its KPI's actual values.
+
+One row per milestone with a deadline: its target, the latest actual and its date, the
+achievement rate, the state (achieved, achieved-late, missed, on-track, behind, no-data,
+not-measurable) and the 成長戦略 grade (A, B, F, N); an unset KPI's promise to be set is a
+set-by row. Why a milestone could not be judged is printed below the table (json: reason).
+
+Examples: kpiaudit progress · kpiaudit progress --chapter 6 --state missed,behind ·
+kpiaudit progress --today 2025-04-01 -f json"""
+)
+
 
 def progress(
     paths: PathsArg = None,
@@ -28,24 +41,16 @@ def progress(
         str | None,
         typer.Option(
             metavar="STATES",
-            help="Only these states, comma-separated: achieved, achieved-late, missed, "
-            "on-track, behind, no-data, not-measurable.",
+            help=N_(
+                "Only these states, comma-separated: achieved, achieved-late, missed, "
+                "on-track, behind, no-data, not-measurable."
+            ),
         ),
     ] = None,
     today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """Is the plan being met? Each milestone judged against its KPI's actual values.
-
-    One row per milestone with a deadline: its target, the latest actual and its date, the
-    achievement rate, the state (achieved, achieved-late, missed, on-track, behind, no-data,
-    not-measurable) and the 成長戦略 grade (A, B, F, N); an unset KPI's promise to be set is a
-    set-by row. Why a milestone could not be judged is printed below the table (json: reason).
-
-    Examples: kpiaudit progress · kpiaudit progress --chapter 6 --state missed,behind ·
-    kpiaudit progress --today 2025-04-01 -f json
-    """
     from ..model import STATES, State
     from ..reporters.json_out import dump_json
     from ..reporters.tables import render
@@ -59,7 +64,11 @@ def progress(
             continue
         match = next((s for s in STATES if s == name), None)
         if match is None:
-            fail(f"--state: {name!r} is not one of {', '.join(STATES)}")
+            fail(
+                _("--state: {value!r} is not one of {choices}").format(
+                    value=name, choices=", ".join(STATES)
+                )
+            )
         wanted.append(match)
     number = chapter_number(chapter)
     day = today_date(today)

@@ -7,15 +7,29 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .common import EXIT_OK, fail, for_terminal, one_plan, setup, shown_findings, use_color
 from .options import ConfigOpt, PathsArg, TodayOpt, today_date
+
+HELP = N_(
+    """One measure or KPI with everything known about it: kpiaudit show 6-4.
+
+Its title and chapter, and each KPI with its kind, status, text, notes, baselines,
+milestones (target, deadline, wording), actuals, each milestone's state, grade and rate as
+kpiaudit progress judges it on --today, and the findings lint reports for it. An ID that
+names nothing exits 2 and names the nearest ids.
+
+Examples: kpiaudit show 6-4 · kpiaudit show 6-4.E1 · kpiaudit show 06-04.yaml -f json ·
+kpiaudit show 1-7 --today 2026-11-27"""
+)
 
 
 def show(
     ref: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml)."
+            metavar="ID",
+            help=N_("A measure (6-4), a KPI (6-4.E1) or a measure file (06-04.yaml)."),
         ),
     ],
     paths: PathsArg = None,
@@ -26,22 +40,11 @@ def show(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table (rich, default on a terminal), plain (default when piped) or json.",
+            help=N_("table (rich, default on a terminal), plain (default when piped) or json."),
         ),
     ] = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    """One measure or KPI with everything known about it: kpiaudit show 6-4.
-
-    Its title and chapter, and each KPI with its kind, status, text, notes, baselines,
-    milestones (target, deadline, wording), actuals, each milestone's state, grade and rate as
-    kpiaudit progress judges it on --today, and the findings lint reports for it. An ID that
-    names nothing exits 2 and names the nearest ids.
-
-    Examples: kpiaudit show 6-4 · kpiaudit show 6-4.E1 · kpiaudit show 06-04.yaml -f json ·
-    kpiaudit show 1-7 --today 2026-11-27
-    """
-    from ..i18n import _
     from ..model import measure_filename
     from ..reporters.json_out import dump_json
     from ..reporters.show import render

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..i18n import N_
 from .common import EXIT_FINDINGS, EXIT_OK, numbers_allowed, one_plan, setup, use_color
 from .options import (
     AllowBrokenOpt,
@@ -18,6 +19,19 @@ from .options import (
     today_date,
 )
 
+HELP = N_(
+    """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
+
+A KPI is compliant when it is set, has a quantitative target and a deadline. With
+--chapter, one row per measure of that chapter too. Once the plan records actual values, a
+second table counts its target milestones by state (achieved, on track, behind, missed, no
+data, not measurable) as of --today; json always has those counts. Exit 1, with no numbers,
+when files of the plan could not be read or validated or are duplicates (--allow-broken
+prints them).
+
+Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown"""
+)
+
 
 def status(
     paths: PathsArg = None,
@@ -27,17 +41,6 @@ def status(
     config_file: ConfigOpt = None,
     allow_broken: AllowBrokenOpt = False,
 ) -> int:
-    """Compliance per chapter: KPIs, unset, without a target, without a deadline, compliant.
-
-    A KPI is compliant when it is set, has a quantitative target and a deadline. With
-    --chapter, one row per measure of that chapter too. Once the plan records actual values, a
-    second table counts its target milestones by state (achieved, on track, behind, missed, no
-    data, not measurable) as of --today; json always has those counts. Exit 1, with no numbers,
-    when files of the plan could not be read or validated or are duplicates (--allow-broken
-    prints them).
-
-    Examples: kpiaudit status · kpiaudit status --chapter 6 · kpiaudit status -f markdown
-    """
     from ..reporters.json_out import dump_json
     from ..reporters.tables import render
     from ..views.status import status as compute
