@@ -250,6 +250,39 @@ def test_japanese_help_fits_80_columns_and_keeps_every_word(
                 assert re.sub(r"[\s`*]", "", text) in screen, (command, name, text)
 
 
+def test_lint_help_in_japanese_fits_80_columns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lint's help is argparse's, which wrapped by characters: a Japanese line took twice the
+    columns it counted. Wrapped by terminal columns, nothing runs past 80, and no word is lost."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _err = run(["lint", "--help", "--lang", "ja"], capsys)
+    assert code == 0
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    flat = re.sub(r"\s", "", out)
+    assert "FILEに列挙されたファイルについての指摘だけを報告します。" in flat
+    assert "次にロケール（LC_ALL、LC_MESSAGES、LANG）、それもなければen。" in flat
+
+
+def test_wrapping_by_columns_keeps_brackets_and_punctuation_with_their_words() -> None:
+    from kpiaudit.cli.language import wrap
+
+    text = "既定：今日（2024年度末まで）、または lint --today の日付。"
+    lines = wrap(text, 16)
+    assert lines == ["既定：今日（2024", "年度末まで）、ま", "たは lint", "--today の日付。"]
+    assert max(cell_len(ln) for ln in lines) <= 16
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for columns in range(6, 40):
+        for ln in wrap(text, columns):
+            assert not ln.startswith(("、", "。", "）")) and not ln.endswith("（"), columns
+    assert wrap("a very-long-english-word stays whole", 10) == [
+        "a",
+        "very-long-english-word",
+        "stays",
+        "whole",
+    ]
+
+
 # --- machines read the same bytes -------------------------------------------------------------
 
 

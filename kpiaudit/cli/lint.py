@@ -32,7 +32,7 @@ from .common import (
     shown_findings,
     use_color,
 )
-from .language import LANG_HELP
+from .language import LANG_HELP, HelpFormatter
 
 SUMMARY = N_(
     "Check measure files: schema, unset KPIs (K101), no quantitative target (K102), "
@@ -105,7 +105,7 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         prog="kpiaudit lint",
         description=_(_DESCRIPTION),
         epilog=_(_EPILOG),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         allow_abbrev=False,
     )
     ap.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=_(PATHS_HELP))
