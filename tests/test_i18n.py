@@ -161,6 +161,20 @@ def test_lint_status_due_rules_and_a_usage_error_speak_japanese(
     assert "The KPI states no number to reach." in out
 
 
+def test_file_errors_give_the_system_s_reason_in_japanese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """strerror speaks the C library's language (English here): the common reasons are said
+    in the reader's language, whatever command meets them."""
+    missing = str(tmp_path / "nope.txt")
+    code, _out, err = run(["import", missing, "--out", str(tmp_path / "m"), "--lang", "ja"], capsys)
+    assert code == 2 and "読めません: そのようなファイルやディレクトリはありません" in err
+    code, _out, err = run(["actuals", "import", str(tmp_path), "--lang", "ja"], capsys)
+    assert code == 2 and "ディレクトリです" in err and "Is a directory" not in err
+    code, _out, err = run(["import", missing, "--out", str(tmp_path / "m")], capsys)
+    assert code == 2 and "cannot read: No such file or directory" in err
+
+
 def test_the_project_setting_sits_between_the_person_and_the_locale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..audit.known import Scope
     from ..model import Finding
 
-from ..i18n import LANGUAGES, N_, _, ngettext
+from ..i18n import LANGUAGES, N_, _, ngettext, os_reason
 from ..rules import ALWAYS, RULES, matches
 from .common import (
     CONFIG_HELP,
@@ -235,7 +235,7 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     try:
         known.write(path, {**judged.keep, **recorded})
     except OSError as exc:
-        fail(_("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror or exc))
+        fail(_("{path}: cannot write: {reason}").format(path=path, reason=os_reason(exc)))
     message = _("kpiaudit: recorded {count} finding(s) in {path}").format(
         count=sum(recorded.values()), path=path
     )
@@ -256,7 +256,7 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     try:
         judged = known.judge(known.read(path), findings, scope)
     except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
+        reason = os_reason(exc)
         fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=reason))
     err = sys.stderr
     for entry in judged.fixed:
@@ -304,7 +304,7 @@ def _listed(path: Path) -> list[str]:
     except OSError as exc:
         fail(
             _("--changed-from: {path}: cannot read: {reason}").format(
-                path=path, reason=exc.strerror or exc
+                path=path, reason=os_reason(exc)
             )
         )
     parts = raw.split(b"\0") if b"\0" in raw else raw.splitlines()

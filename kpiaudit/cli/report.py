@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 from .common import EXIT_OK, fail, parse_iso, setup, two_plans
 from .options import ConfigOpt, PathsArg
 
@@ -61,7 +61,7 @@ def report(
     except OSError as exc:
         fail(
             _("{out}: cannot write: {reason}; nothing was changed").format(
-                out=out, reason=exc.strerror or exc
+                out=out, reason=os_reason(exc)
             )
         )
     print(
