@@ -123,6 +123,16 @@ def N_(message: str) -> str:
     return message
 
 
+# Translators: what joins two clauses of one message ("1 change fails --fail-on; 1 justified
+# by slip-ok"): in Japanese a full stop, not a semicolon.
+_CLAUSES = N_("; ")
+
+
+def clauses(*parts: str) -> str:
+    """Clauses of one message, each already in the current language, joined as it joins them."""
+    return _(_CLAUSES).join(p for p in parts if p)
+
+
 # What the operating system says most often (in glibc's words), said in the reader's language:
 # strerror speaks the C library's language, English here, whatever --lang says.
 _OS_ERRORS = {

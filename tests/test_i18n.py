@@ -175,6 +175,16 @@ def test_file_errors_give_the_system_s_reason_in_japanese(
     assert code == 2 and "cannot read: No such file or directory" in err
 
 
+def test_clauses_of_one_message_are_joined_as_japanese_joins_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """'; ' between two translated clauses is English punctuation inside a Japanese message."""
+    code, _out, err = run(["show", "99-1", str(MEASURES), "--lang", "ja"], capsys)
+    assert code == 2 and "99-1 はありません。9-1, " in err and "; " not in err
+    code, _out, err = run(["show", "99-1", str(MEASURES), "--lang", "en"], capsys)
+    assert code == 2 and "no measure or KPI 99-1 in " in err and "; did you mean 9-1, " in err
+
+
 def test_the_project_setting_sits_between_the_person_and_the_locale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -295,6 +305,30 @@ def test_wrapping_by_columns_keeps_brackets_and_punctuation_with_their_words() -
         "stays",
         "whole",
     ]
+
+
+def _sh_blocks(name: str) -> list[list[str]]:
+    """The commands of each ```sh block of a document (comments left out)."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [[ln.split("  #")[0].strip() for ln in b.splitlines() if ln.strip()] for b in blocks]
+
+
+def test_the_japanese_docs_follow_the_english_ones() -> None:
+    """README.ja.md sets up with the same two commands and shows the same daily use (Japanese
+    column headers for Excel aside); docs/audit-rules.ja.md has every section and rule code of
+    docs/audit-rules.md; each links its twin."""
+    en, ja = _sh_blocks("README.md"), _sh_blocks("README.ja.md")
+    assert ja[:2] == en[:2]
+    assert [c.removesuffix(" --headers ja") for c in ja[2]] == en[2]
+    rules_en = (ROOT / "docs" / "audit-rules.md").read_text(encoding="utf-8")
+    rules_ja = (ROOT / "docs" / "audit-rules.ja.md").read_text(encoding="utf-8")
+    for pattern in (r"(?m)^#+ ", r"\b[EKS]\d{3}\b"):
+        assert sorted(re.findall(pattern, rules_ja)) == sorted(re.findall(pattern, rules_en))
+    assert "(audit-rules.ja.md)" in rules_en and "(audit-rules.md)" in rules_ja
+    readme_ja = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    assert "(README.ja.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(README.md)" in readme_ja and "docs/audit-rules.ja.md" in readme_ja
 
 
 # --- machines read the same bytes -------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..diff.changes import CHANGE_TYPES
-from ..i18n import N_, _
+from ..i18n import N_, _, clauses
 from .common import EXIT_FINDINGS, EXIT_OK, fail, for_terminal, repository_root, use_color
 
 HELP = N_(
@@ -136,5 +136,5 @@ def diff(
     REPORTERS[output_format](report, out, for_terminal(out), use_color(out))
     if output_format in ("json", "github"):
         lines = [summary(report), gate_line(report)]
-        print("kpiaudit diff: " + "; ".join(x for x in lines if x), file=sys.stderr)
+        print("kpiaudit diff: " + clauses(*(x for x in lines if x)), file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK

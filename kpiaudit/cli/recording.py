@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..i18n import _, os_reason
+from ..i18n import _, clauses, os_reason
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ def finish(
         verb=_("would change") if dry_run or diff else _("changed"),
     )
     if plan.rs_recorded:
-        summary += "; " + _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
+        summary = clauses(
+            summary, _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
+        )
     print(f"kpiaudit: {summary}", file=err)
     return EXIT_FINDINGS if skipped or plan.notes else EXIT_OK

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, _, clauses
 from .common import EXIT_OK, fail, for_terminal, one_plan, setup, shown_findings, use_color
 from .options import ConfigOpt, PathsArg, TodayOpt, today_date
 
@@ -70,9 +70,11 @@ def show(
             for f in result.findings
         )
         if broken:
-            message += "; " + _("its file has errors and was left out: run kpiaudit lint")
+            message = clauses(message, _("its file has errors and was left out: run kpiaudit lint"))
         elif exc.suggestions:
-            message += "; " + _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
+            message = clauses(
+                message, _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
+            )
         fail(message)
     doc = compute(result, measure, kpi, day).with_paths(
         lambda found: shown_findings(found, fmt, config)  # paths as lint shows them
