@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from kpiaudit.cli import main
 from kpiaudit.diff.ranking import target_change
@@ -326,3 +327,18 @@ def test_help_teaches_forms_types_and_exit_codes(capsys, monkeypatch) -> None:
     assert code == 0
     for word in ("REV:path", "HEAD~1", "deadline-slipped", "slip-ok", "Exit status", "--fail-on"):
         assert word in out
+
+
+def test_the_terminal_table_keeps_change_types_whole_at_80_columns(
+    revision, capsys, monkeypatch
+) -> None:
+    """On an 80-column terminal the table folded every column alike: 'target-lowe' / 'red'."""
+    new, expected = revision
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")  # a terminal's table, without escapes to measure around
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run(["diff", str(MEASURES), str(new), "--lang", "ja"], capsys)[1]
+    lines = out.splitlines()
+    assert "┃ 変更" in out and max(cell_len(line) for line in lines) <= 80
+    cells = {cell.strip() for line in lines for cell in line.split("│")[1:2]}
+    assert {change for change, _old, _new in expected} <= cells
