@@ -342,3 +342,15 @@ def test_the_terminal_table_keeps_change_types_whole_at_80_columns(
     assert "┃ 変更" in out and max(cell_len(line) for line in lines) <= 80
     cells = {cell.strip() for line in lines for cell in line.split("│")[1:2]}
     assert {change for change, _old, _new in expected} <= cells
+
+
+def test_invisible_characters_are_shown_in_every_format(copy: Path, capsys) -> None:
+    """A zero-width space or a word joiner can hide an edit from a reviewer: diff shows them as
+    every other report does (safe_text), and JSON escapes them (the same string once read)."""
+    edit(copy / "08-02.yaml", "title: 地域企業のDX推進", 'title: "地域企業の\\u200bD\\u2060X推進"')
+    for fmt in ("text", "markdown", "github"):
+        out = run(["diff", str(MEASURES), str(copy), "-f", fmt], capsys)[1]
+        assert "\u200b" not in out and "\u2060" not in out and "\\u200b" in out, fmt
+    raw = run(["diff", str(MEASURES), str(copy), "-f", "json"], capsys)[1]
+    assert "\u200b" not in raw and "\\u200b" in raw
+    assert json.loads(raw)[0]["after"] == "地域企業の\u200bD\u2060X推進"
