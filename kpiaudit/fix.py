@@ -34,7 +34,7 @@ from .codec import DERIVED_KEYS, KPI_KEY_ORDER, derived_data
 from .config import Config
 from .extract import extract
 from .fsutil import Change, replace_files
-from .i18n import _
+from .i18n import _, os_reason
 from .load import Problem, compose, load_text, read_bounded
 from .rules import FIXABLE
 from .splice import Edit, SourceText, child, key_edit
@@ -164,7 +164,7 @@ def _refusal(target: Path) -> str | None:
     try:
         st = target.stat()
     except OSError as exc:
-        return _("it cannot be read any more: {reason}").format(reason=exc.strerror or exc)
+        return _("it cannot be read any more: {reason}").format(reason=os_reason(exc))
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         return _("the file is read-only (mode {mode:04o}); make it writable").format(
             mode=stat.S_IMODE(st.st_mode)

@@ -12,6 +12,7 @@ column names, rule codes) is never translated.
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -120,3 +121,39 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for translation without translating it (it is translated where shown)."""
     return message
+
+
+# Translators: what joins two clauses of one message ("1 change fails --fail-on; 1 justified
+# by slip-ok"): in Japanese a full stop, not a semicolon.
+_CLAUSES = N_("; ")
+
+
+def clauses(*parts: str) -> str:
+    """Clauses of one message, each already in the current language, joined as it joins them."""
+    return _(_CLAUSES).join(p for p in parts if p)
+
+
+# What the operating system says most often (in glibc's words), said in the reader's language:
+# strerror speaks the C library's language, English here, whatever --lang says.
+_OS_ERRORS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.EIO: N_("Input/output error"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why an operation on a file failed, for a message: in the current language when it is one
+    of the common reasons, else as the operating system says it."""
+    code = getattr(exc, "errno", None)
+    if code in _OS_ERRORS:
+        return _(_OS_ERRORS[code])
+    return getattr(exc, "strerror", None) or str(exc)

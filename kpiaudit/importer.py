@@ -30,7 +30,7 @@ from . import source
 from .codec import dump, measure_data, plan_data
 from .extract import extract
 from .fsutil import atomic_write_all, create_all
-from .i18n import _
+from .i18n import _, os_reason
 from .load import load_text
 from .model import (
     PLAN_FILE,
@@ -238,7 +238,7 @@ def write(out_dir: Path, files: dict[str, str], *, force: bool) -> Written:
                 continue
             os.unlink(path)
         except (OSError, UnicodeDecodeError) as exc:
-            done.failed.append((name, getattr(exc, "strerror", None) or str(exc)))
+            done.failed.append((name, os_reason(exc)))
             continue
         done.removed.append(name)
     if force:

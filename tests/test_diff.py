@@ -9,10 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from kpiaudit.cli import main
 from kpiaudit.diff.ranking import target_change
-from kpiaudit.model import Target
+from kpiaudit.model import Kpi, Milestone, RsLink, Target
 
 from .conftest import MEASURES
 from .revision import Expected, make_revision
@@ -159,6 +160,14 @@ def test_a_milestone_inserted_in_front_moves_no_other(copy: Path, capsys) -> Non
     }
 
 
+def _kpi(target: Target, text: str | None = None, rs: str | None = None) -> Kpi:
+    """A KPI stating ``target`` (its text, unless ``text``), which the RS system may call
+    上向き or 下向き (``rs``)."""
+    link = [RsLink("0001", "1", "2024", direction=rs)] if rs else []  # type: ignore[arg-type]
+    milestone = Milestone(target, None)
+    return Kpi("E1", "outcome", text or target.text, "set", milestones=[milestone], rs=link)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -171,6 +180,8 @@ def test_a_milestone_inserted_in_front_moves_no_other(copy: Path, capsys) -> Non
         ((0, "", "="), (3, "", "<="), "target-lowered"),  # ゼロ → 3以下
         ((50, "%削減", "="), (30, "%削減", "="), "target-lowered"),  # 半減 → 3割削減
         ((70, "％", ">="), (70, "%", ">="), None),  # full and half width
+        ((7, "割", "="), (70, "％", "="), None),  # ７割 is 70％
+        ((7, "割", "="), (80, "％", "="), "target-raised"),
         ((70, "％", ">="), (70, "人", ">="), "unit-changed"),
         ((70, "％", ">="), (5, "％", "<"), "unit-changed"),  # a floor became a ceiling
         ((None, "", "="), (80, "％", "="), "unit-changed"),  # 1人1台 → 80％
@@ -180,7 +191,26 @@ def test_a_milestone_inserted_in_front_moves_no_other(copy: Path, capsys) -> Non
 def test_targets_are_ranked_by_their_direction(old, new, expected) -> None:
     a = Target(old[0], old[1], old[2], "old")
     b = Target(new[0], new[1], new[2], "new")
-    assert target_change(a, b) == expected
+    assert target_change(a, b, _kpi(a), _kpi(b)) == expected
+
+
+def test_reductions_compare_in_one_unit_and_the_rs_direction_counts() -> None:
+    """半減 is read as 50 ％削減 and ３割削減 as 3 割 (with 削減 after it): the same scale, so
+    halving becoming a 30 % cut is a lowered target; a bigger cut is a raised one. A plain
+    level that the RS system calls 下向き (改善の下向き) is ranked downward, as progress is."""
+    halve = Target(50, "%削減", "=", "半減")
+    cut3 = Target(3, "割", "=", "３割")
+    cut4 = Target(4, "割", "=", "４割")
+    halving = _kpi(halve, "検挙件数（令和９年度までに半減）")
+    cut_kpi = _kpi(cut3, "運用コスト３割削減（令和７年度）")
+    cut4_kpi = _kpi(cut4, "運用コスト４割削減（令和７年度）")
+    assert target_change(halve, cut3, halving, cut_kpi) == "target-lowered"
+    assert target_change(cut3, halve, cut_kpi, halving) == "target-raised"
+    assert target_change(cut3, cut4, cut_kpi, cut4_kpi) == "target-raised"
+    wait30, wait20 = Target(30, "分", "=", "30分"), Target(20, "分", "=", "20分")
+    assert target_change(wait30, wait20, _kpi(wait30), _kpi(wait20)) == "target-lowered"
+    down30, down20 = _kpi(wait30, rs="down"), _kpi(wait20, rs="down")
+    assert target_change(wait30, wait20, down30, down20) == "target-raised"
 
 
 def test_fail_on_exits_1_for_a_gated_change_and_0_otherwise(revision, capsys) -> None:
@@ -309,3 +339,30 @@ def test_help_teaches_forms_types_and_exit_codes(capsys, monkeypatch) -> None:
     assert code == 0
     for word in ("REV:path", "HEAD~1", "deadline-slipped", "slip-ok", "Exit status", "--fail-on"):
         assert word in out
+
+
+def test_the_terminal_table_keeps_change_types_whole_at_80_columns(
+    revision, capsys, monkeypatch
+) -> None:
+    """On an 80-column terminal the table folded every column alike: 'target-lowe' / 'red'."""
+    new, expected = revision
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")  # a terminal's table, without escapes to measure around
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run(["diff", str(MEASURES), str(new), "--lang", "ja"], capsys)[1]
+    lines = out.splitlines()
+    assert "┃ 変更" in out and max(cell_len(line) for line in lines) <= 80
+    cells = {cell.strip() for line in lines for cell in line.split("│")[1:2]}
+    assert {change for change, _old, _new in expected} <= cells
+
+
+def test_invisible_characters_are_shown_in_every_format(copy: Path, capsys) -> None:
+    """A zero-width space or a word joiner can hide an edit from a reviewer: diff shows them as
+    every other report does (safe_text), and JSON escapes them (the same string once read)."""
+    edit(copy / "08-02.yaml", "title: 地域企業のDX推進", 'title: "地域企業の\\u200bD\\u2060X推進"')
+    for fmt in ("text", "markdown", "github"):
+        out = run(["diff", str(MEASURES), str(copy), "-f", fmt], capsys)[1]
+        assert "\u200b" not in out and "\u2060" not in out and "\\u200b" in out, fmt
+    raw = run(["diff", str(MEASURES), str(copy), "-f", "json"], capsys)[1]
+    assert "\u200b" not in raw and "\\u200b" in raw
+    assert json.loads(raw)[0]["after"] == "地域企業の\u200bD\u2060X推進"

@@ -16,7 +16,7 @@ import pytest
 
 from kpiaudit.cli import main
 
-from .conftest import MEASURES
+from .conftest import MEASURES, ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -175,3 +175,39 @@ def test_a_revision_is_read_at_the_configured_measures_directory(repo: Path, cap
     code, _, err = run(["diff", "main"], capsys)
     assert code == 2 and "no plan-2022 in main" in err
     assert found(["main:measures"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
+
+
+@pytest.mark.parametrize("where", ["measures", "docs"])
+def test_from_a_subdirectory_diff_main_finds_the_plan_and_annotates_from_the_top(
+    repo: Path, where: str, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As every command, diff finds the measures directory from anywhere in the project; the
+    revision is listed whole (git ls-tree lists only what is under the current directory
+    unless told otherwise), and annotations name files as GitHub resolves them."""
+    edit(repo / "measures" / "01-07.yaml", *SLIP)
+    (repo / where).mkdir(exist_ok=True)
+    monkeypatch.chdir(repo / where)
+    assert found(["main"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
+    assert found(["main:measures"], capsys) == {("deadline-slipped", "1-7.E1", "1-7.E1")}
+    code, out, _ = run(["diff", "main", "-f", "github"], capsys)
+    assert code == 0 and out.startswith("::notice file=measures/01-07.yaml,line=35,")
+
+
+def test_the_readme_example_is_what_diff_prints(repo: Path, capsys) -> None:
+    """README's worked example (1-7.E1's first milestone a year later, in words and date) is
+    what the two commands it shows print, line for line, with the exit status it shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    at = readme.index("A worked example: on a branch")
+    block = readme[readme.index("```console\n", at) + 11 :]
+    lines = block[: block.index("```")].splitlines()
+    f = repo / "measures" / "01-07.yaml"
+    edit(f, "カバー率（令和６年度（2024年度）末までに", "カバー率（令和７年度（2025年度）末までに")
+    edit(f, *SLIP)
+    edit(f, "text: 令和６年度（2024年度）末までに", "text: 令和７年度（2025年度）末までに")
+    commands = [i for i, line in enumerate(lines) if line.startswith("$ kpiaudit ")]
+    status = None
+    for i in commands:
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("$ ")), len(lines))
+        status, out, _ = run(lines[i].split()[2:], capsys)
+        assert out.splitlines() == lines[i + 1 : end], lines[i]
+    assert lines[-2:] == ["$ echo $?", str(status)]

@@ -163,6 +163,30 @@ def test_lint_status_due_rules_and_a_usage_error_speak_japanese(
     assert "The KPI states no number to reach." in out
 
 
+def test_file_errors_give_the_system_s_reason_in_japanese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """strerror speaks the C library's language (English here): the common reasons are said
+    in the reader's language, whatever command meets them."""
+    missing = str(tmp_path / "nope.txt")
+    code, _out, err = run(["import", missing, "--out", str(tmp_path / "m"), "--lang", "ja"], capsys)
+    assert code == 2 and "読めません: そのようなファイルやディレクトリはありません" in err
+    code, _out, err = run(["actuals", "import", str(tmp_path), "--lang", "ja"], capsys)
+    assert code == 2 and "ディレクトリです" in err and "Is a directory" not in err
+    code, _out, err = run(["import", missing, "--out", str(tmp_path / "m")], capsys)
+    assert code == 2 and "cannot read: No such file or directory" in err
+
+
+def test_clauses_of_one_message_are_joined_as_japanese_joins_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """'; ' between two translated clauses is English punctuation inside a Japanese message."""
+    code, _out, err = run(["show", "99-1", str(MEASURES), "--lang", "ja"], capsys)
+    assert code == 2 and "99-1 はありません。9-1, " in err and "; " not in err
+    code, _out, err = run(["show", "99-1", str(MEASURES), "--lang", "en"], capsys)
+    assert code == 2 and "no measure or KPI 99-1 in " in err and "; did you mean 9-1, " in err
+
+
 def test_the_project_setting_sits_between_the_person_and_the_locale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -193,6 +217,138 @@ def test_every_command_lists_lang_in_its_help_in_its_language(
     assert "オプション" in out
     code, out, _err = run(["lint", "--help", "--lang", "ja"], capsys)
     assert "施策ファイルを点検します" in out and "終了コード:" in out and "使い方:" in out
+
+
+Help = dict[tuple[tuple[str, ...], str | None], str]
+
+
+def _helps(language: str) -> Help:
+    """Every help text typer shows, as built for ``language``: (command path, None) for a
+    command's own, (command path, parameter name) for each argument's and option's."""
+    from kpiaudit.cli import app
+
+    with i18n.speaking(language):
+        command = app.build()
+    found: Help = {}
+
+    def walk(cmd, path: tuple[str, ...]) -> None:
+        found[path, None] = cmd.help or ""
+        for param in cmd.params:
+            found[path, str(param.name)] = getattr(param, "help", None) or ""
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(command, ())
+    return found
+
+
+def test_every_help_typer_shows_is_in_japanese_and_complete() -> None:
+    """Not only what Babel extracts: a command's docstring, or a help= without N_(), would be
+    extracted by nothing and stay English; a help that typer cleans (a trailing newline) would
+    no longer be the catalogue's message id."""
+    english, japanese = _helps("en"), _helps("ja")
+    assert len(english) > 80 and english.keys() == japanese.keys()
+    unfilled = re.compile(r"\{(types|summary)\}")  # the templates app._FILLED fills in
+    for key, en in english.items():
+        ja = japanese[key]
+        assert not unfilled.search(en) and not unfilled.search(ja), key
+        if en:
+            assert ja != en and re.search("[\u3000-\u9fff\uff00-\uffef]", ja), (key, en[:60])
+
+
+@pytest.mark.parametrize("front", ["lint", "status", "due"])
+def test_every_help_of_the_argparse_commands_is_in_japanese(front: str) -> None:
+    """lint, status and due are parsed by argparse (kpiaudit.cli.argfront): their help is not
+    in typer's tree above."""
+    import importlib
+
+    from kpiaudit.cli.argfront import speaking
+
+    module = importlib.import_module(f"kpiaudit.cli.{front}")
+    build = module._parser
+    with i18n.speaking("ja"), speaking():
+        ap = build(["text", "json"]) if front == "lint" else build()
+        texts = [ap.description, ap.epilog] + [a.help for a in ap._actions if a.help]
+    assert len(texts) > 8
+    for text in texts:
+        assert text and re.search("[\u3000-\u9fff\uff00-\uffef]", text), text[:60]
+
+
+def test_japanese_help_fits_80_columns_and_keeps_every_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rich wraps at spaces only, and typer's option table cut a Japanese help (no spaces)
+    with "…" where the column ended. Each help must be there whole: with the frame and the
+    spaces taken out, it is a run of the screen's text."""
+    monkeypatch.setenv("COLUMNS", "80")
+    helps = _helps("ja")
+    commands = sorted({path for path, _name in helps} - {("lint",), ("status",), ("due",)})
+    assert ("diff",) in commands and ("actuals", "add") in commands and () in commands
+    for command in commands:
+        code, out, _err = run([*command, "--help", "--lang", "ja"], capsys)
+        assert code == 0 and "使い方: kpiaudit" in out and "Usage" not in out, command
+        assert max(cell_len(line) for line in out.splitlines()) <= 80, command
+        screen = re.sub(r"[\s│╭╮╰╯─]", "", out)
+        for (path, name), text in helps.items():
+            if path == command and name is not None and text:
+                assert re.sub(r"[\s`*]", "", text) in screen, (command, name, text)
+
+
+def test_lint_help_in_japanese_fits_80_columns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lint's help is argparse's, which wrapped by characters: a Japanese line took twice the
+    columns it counted. Wrapped by terminal columns, nothing runs past 80, and no word is lost."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _err = run(["lint", "--help", "--lang", "ja"], capsys)
+    assert code == 0
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    flat = re.sub(r"\s", "", out)
+    assert "FILEに列挙されたファイルについての指摘だけを報告します。" in flat
+    assert "次にロケール（LC_ALL、LC_MESSAGES、LANG）、それもなければen。" in flat
+
+
+def test_wrapping_by_columns_keeps_brackets_and_punctuation_with_their_words() -> None:
+    from kpiaudit.cli.language import wrap
+
+    text = "既定：今日（2024年度末まで）、または lint --today の日付。"
+    lines = wrap(text, 16)
+    assert lines == ["既定：今日（2024", "年度末まで）、ま", "たは lint", "--today の日付。"]
+    assert max(cell_len(ln) for ln in lines) <= 16
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for columns in range(6, 40):
+        for ln in wrap(text, columns):
+            assert not ln.startswith(("、", "。", "）")) and not ln.endswith("（"), columns
+    assert wrap("a very-long-english-word stays whole", 10) == [
+        "a",
+        "very-long-english-word",
+        "stays",
+        "whole",
+    ]
+
+
+def _sh_blocks(name: str) -> list[list[str]]:
+    """The commands of each ```sh block of a document (comments left out)."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [[ln.split("  #")[0].strip() for ln in b.splitlines() if ln.strip()] for b in blocks]
+
+
+def test_the_japanese_docs_follow_the_english_ones() -> None:
+    """README.ja.md sets up with the same two commands and shows the same daily use (Japanese
+    column headers for Excel aside); docs/audit-rules.ja.md has every section and rule code of
+    docs/audit-rules.md; each links its twin."""
+    en, ja = _sh_blocks("README.md"), _sh_blocks("README.ja.md")
+    assert ja[:2] == en[:2]
+    assert [c.removesuffix(" --headers ja") for c in ja[2]] == en[2]
+    rules_en = (ROOT / "docs" / "audit-rules.md").read_text(encoding="utf-8")
+    rules_ja = (ROOT / "docs" / "audit-rules.ja.md").read_text(encoding="utf-8")
+    for pattern in (r"(?m)^#+ ", r"\b[EKS]\d{3}\b"):
+        assert sorted(re.findall(pattern, rules_ja)) == sorted(re.findall(pattern, rules_en))
+    assert "(audit-rules.ja.md)" in rules_en and "(audit-rules.md)" in rules_ja
+    readme_ja = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    assert "(README.ja.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(README.md)" in readme_ja and "docs/audit-rules.ja.md" in readme_ja
 
 
 # --- machines read the same bytes -------------------------------------------------------------

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from kpiaudit.cli import main
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, MEASURES, ROOT
 
 EXAMPLE = ROOT / "examples" / "measures"
 
@@ -200,3 +200,53 @@ def test_the_shipped_workflow_and_action(tmp_path: Path, base: set[str], added: 
     }
     assert "measures/%E6%96%BD%E7%AD%96%20%E4%B8%80.yaml" in uris
     assert not [u for u in uris if "01-02" in u]  # unchanged debt is not reported
+
+
+@pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None, reason="git, bash")
+def test_the_action_diffs_against_the_base_into_the_job_summary(tmp_path: Path) -> None:
+    """The action's diff step, as the example workflow gives it its inputs: the change list as
+    markdown in the job summary, the changed lines annotated, the job failed by a slipped
+    deadline until the KPI says why."""
+    workflow = step(
+        ROOT / "examples/github/workflows/kpiaudit.yml", ["jobs", "lint", "steps"],
+        uses="kpiaudit/kpiaudit@main",
+    )["with"]  # fmt: skip
+    assert workflow["diff-base"] == "origin/${{ github.base_ref }}"
+    repo = tmp_path / "repo"
+    shutil.copytree(MEASURES, repo / "measures")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "checkout", "-qb", "pr")
+    f = repo / "measures" / "01-07.yaml"
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("date: '2025-03-31'", "date: '2026-03-31'"),
+        encoding="utf-8",
+    )
+    diff = step(
+        ROOT / "action.yml", ["runs", "steps"], name="Diff against ${{ inputs.diff-base }} "
+        "(job summary, annotations)",
+    )  # fmt: skip
+    assert diff["if"] == "${{ !cancelled() && inputs.diff-base != '' }}"
+    summary = tmp_path / "summary.md"
+    env = {"BASE": "origin/main", "FAIL_ON": workflow["fail-on"]}
+    env["GITHUB_STEP_SUMMARY"] = str(summary)
+    done = bash(diff["run"], repo, env)
+    assert done.returncode == 1, done.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### kpiaudit diff: origin/main:measures → measures\n")
+    assert "❌ 1 change fails --fail-on" in text and "#### deadline-slipped (1)" in text
+    assert done.stdout.startswith("::error file=measures/01-07.yaml,line=35,")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            "  - id: E1\n", "  - id: E1  # kpiaudit: slip-ok 用地取得の遅れ\n"
+        ),
+        encoding="utf-8",
+    )
+    summary.unlink()
+    done = bash(diff["run"], repo, env)
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert "✅ nothing fails --fail-on; 1 justified by slip-ok" in text
+    assert done.stdout.startswith("::notice file=measures/01-07.yaml,line=35,")

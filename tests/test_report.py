@@ -456,8 +456,8 @@ def test_a_failed_write_leaves_the_previous_report(tmp_path: Path, monkeypatch, 
 
     monkeypatch.setattr(write_module, "_write_file", full_disk)
     assert report(out, "--lang", "ja") == 2
-    # --lang ja speaks Japanese on the command line too, the system's reason as it gave it.
-    assert "No space left on device。何も変わっていません" in capsys.readouterr().err
+    # --lang ja speaks Japanese on the command line too, the system's reason included.
+    assert "デバイスに空き領域がありません。何も変わっていません" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import _, os_reason
 from .records import ActualsFileError
 
 PROGRESS_EVERY = 2048  # records between two calls of a progress callback
@@ -106,7 +106,7 @@ def records(
         fh = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")  # closed by the with
     except OSError as exc:
         raise ActualsFileError(
-            name, _("cannot read: {error}").format(error=exc.strerror or exc)
+            name, _("cannot read: {error}").format(error=os_reason(exc))
         ) from exc
     with fh:
         # readline(MAX_LINE): a file with no line ends is read a piece at a time, not whole;

@@ -30,7 +30,7 @@ from pathlib import Path
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..i18n import _
+from ..i18n import _, os_reason
 from ..load import compose
 from ..model import Kpi, Measure
 from .records import ActualsFileError, CellError, RowProblem, nfkc, parse_kpi_ref, split_unit
@@ -88,7 +88,7 @@ def load_mapping(path: Path) -> list[MappingEntry]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ActualsFileError(
-            name, _("cannot read: {error}").format(error=exc.strerror or exc)
+            name, _("cannot read: {error}").format(error=os_reason(exc))
         ) from exc
     if len(raw) > MAX_BYTES:
         raise ActualsFileError(name, _("larger than {n:,} bytes").format(n=MAX_BYTES))

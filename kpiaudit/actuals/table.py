@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import _, os_reason
 from . import csvstream
 from .records import (
     ActualRow,
@@ -68,7 +68,7 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[ActualRow], l
             head = fh.read(8)
     except OSError as exc:
         raise ActualsFileError(
-            name, _("cannot read: {error}").format(error=exc.strerror or exc)
+            name, _("cannot read: {error}").format(error=os_reason(exc))
         ) from exc
     if head.startswith(b"PK\x03\x04"):
         # openpyxl warns about workbook features it does not read (data validation, some

@@ -19,7 +19,7 @@ import sys
 from importlib import import_module
 from typing import NoReturn
 
-from ..i18n import _
+from ..i18n import _, os_reason
 from ..safe_text import visible
 from .common import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from .language import apply_language
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except OSError as exc:  # the output could not be written: a full disk, /dev/full
         _silence_stdout()
-        reason = visible(exc.strerror or str(exc))
+        reason = visible(os_reason(exc))
         print(
             _("kpiaudit: error: cannot write the output: {reason}").format(reason=reason),
             file=sys.stderr,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, _, os_reason
 from .common import fail, one_plan, setup
 from .options import ConfigOpt, DiffOpt, DryRunOpt, PathsArg, TodayOpt
 from .values import today_date
@@ -128,11 +128,7 @@ def _sniff(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.readline(1 << 16).decode("utf-8-sig", errors="replace")
     except OSError as exc:
-        fail(
-            _("{path}: cannot read: {reason}").format(
-                path=path.as_posix(), reason=exc.strerror or exc
-            )
-        )
+        fail(_("{path}: cannot read: {reason}").format(path=path.as_posix(), reason=os_reason(exc)))
     return "rs" if PROJECT_ID in head and ROW_KIND in head else "table"
 
 

@@ -176,12 +176,45 @@ _TYPER_WORDS = {
 _HELP_OPTION = N_("Show this message and exit.")
 
 
+class _Folded:
+    """A help text drawn with rich's ``overflow="fold"``. rich breaks lines at spaces only, and
+    typer draws option help in table cells that cut what does not fit with "…": a Japanese
+    sentence, which has no spaces, lost its end at 80 columns. Folded, it wraps at the edge of
+    its column, as Japanese text does; English, which has spaces, wraps as before."""
+
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield from console.render(self.renderable, options.update(overflow="fold"))
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
+
+
+def _folded_help(rich_utils: Any) -> None:
+    """Make typer draw every help text it builds (its ``_make_rich_text``) folded, once."""
+    make = getattr(rich_utils, "_make_rich_text", None)
+    if make is None or getattr(make, "folded", False):
+        return
+
+    @functools.wraps(make)
+    def folded(*args: Any, **kwargs: Any) -> Any:
+        return _Folded(make(*args, **kwargs))
+
+    folded.folded = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = folded
+
+
 def build() -> Any:
     """The click command typer builds from :data:`app`, its help in the run's language."""
     from typer import rich_utils
 
     for name, word in _TYPER_WORDS.items():
         setattr(rich_utils, name, _(word))
+    _folded_help(rich_utils)
     command = typer.main.get_command(app)
     _translate(command)
     return command
@@ -191,6 +224,14 @@ def _translate(command: Any) -> None:
     if command.help:
         filled = _FILLED.get(command.help)
         command.help = filled() if filled else _(command.help)
+    # click writes "Usage: " itself, in its help screens and usage errors alike.
+    prefix = _("Usage: {usage}").format(usage="")
+
+    def format_usage(ctx: Any, formatter: Any) -> None:
+        pieces = command.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=prefix)
+
+    command.format_usage = format_usage
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)

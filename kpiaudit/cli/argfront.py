@@ -25,7 +25,7 @@ from .common import (
     QUIET_HELP,
     TABLE_FORMAT_HELP,
 )
-from .language import LANG_HELP
+from .language import LANG_HELP, HelpFormatter
 
 # argparse's own words (its usage line, headings and errors), looked up in kpiaudit's catalogue
 # while a front's arguments are parsed (see speaking); listed here so that they are extracted.
@@ -58,7 +58,7 @@ def parser(prog: str, description: str, epilog: str) -> Parser:
         prog=f"kpiaudit {prog}",
         description=_(description),
         epilog=_(epilog),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         allow_abbrev=False,
     )
     ap.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=_(PATHS_HELP))

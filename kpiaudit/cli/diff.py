@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from ..diff.changes import CHANGE_TYPES
-from ..i18n import N_, _
-from .common import EXIT_FINDINGS, EXIT_OK, fail, for_terminal, use_color
+from ..i18n import N_, _, clauses
+from .common import EXIT_FINDINGS, EXIT_OK, fail, for_terminal, repository_root, use_color
 from .options import ConfigOpt
 
 HELP = N_(
@@ -50,8 +50,7 @@ revision or change type, a missing directory).
 - `kpiaudit diff origin/main --fail-on deadline-slipped,target-lowered,kpi-removed,became-unset`
 - `kpiaudit diff origin/main -f markdown >> "$GITHUB_STEP_SUMMARY"`
 - `kpiaudit diff v2022:measures v2023:measures -f json`
-- `kpiaudit diff plan-2022/ plan-2023/`
-"""
+- `kpiaudit diff plan-2022/ plan-2023/`"""
 )
 
 
@@ -123,9 +122,10 @@ def diff(
         report = run_diff(old, new, config=config, fail_on=gate, cwd=Path.cwd())
     except (ConfigError, SideError) as exc:
         fail(visible(str(exc)))  # it can quote a revision or a path as typed
+    report.root = repository_root(config)
     out = sys.stdout
     REPORTERS[output_format](report, out, for_terminal(out), use_color(out))
     if output_format in ("json", "github"):
         lines = [summary(report), gate_line(report)]
-        print("kpiaudit diff: " + "; ".join(x for x in lines if x), file=sys.stderr)
+        print("kpiaudit diff: " + clauses(*(x for x in lines if x)), file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK

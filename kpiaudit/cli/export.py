@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup
 from .options import AllowBrokenOpt, ConfigOpt, PathsArg, TodayOpt
 from .values import today_date
@@ -106,7 +106,7 @@ def export(
     except OSError as exc:
         fail(
             _("{out}: cannot write: {reason}; nothing was changed").format(
-                out=out, reason=exc.strerror or exc
+                out=out, reason=os_reason(exc)
             )
         )
     t = document.tables

@@ -7,7 +7,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 from .common import EXIT_FINDINGS, EXIT_OK, fail, one_plan, setup, shown_path
 from .options import ConfigOpt, DiffOpt, PathsArg
 
@@ -86,12 +86,10 @@ def fix(
                 _(
                     "cannot write {path}: {reason}; {count} file(s) were fixed and the others "
                     "are unchanged: run kpiaudit fix again to finish"
-                ).format(path=exc.failed.as_posix(), reason=exc.strerror, count=len(exc.written))
+                ).format(path=exc.failed.as_posix(), reason=os_reason(exc), count=len(exc.written))
             )
         except OSError as exc:
-            fail(
-                _("cannot write: {reason}; no file was changed").format(reason=exc.strerror or exc)
-            )
+            fail(_("cannot write: {reason}; no file was changed").format(reason=os_reason(exc)))
         done = report.written
         left += report.refused
         left += [

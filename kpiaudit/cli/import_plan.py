@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, _, os_reason
 from ..model import SCHEMA_REF
 from .common import fail, parse_iso
 
@@ -72,9 +72,7 @@ def import_plan(
     try:
         raw = source_file.read_bytes()
     except OSError as exc:
-        fail(
-            _("{path}: cannot read: {reason}").format(path=source_file, reason=exc.strerror or exc)
-        )
+        fail(_("{path}: cannot read: {reason}").format(path=source_file, reason=os_reason(exc)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -127,12 +125,12 @@ def import_plan(
             _(
                 "{out}: cannot write {path}: {reason}; {count} file(s) were written and the "
                 "others are as they were: run the import again with --force to finish"
-            ).format(out=out, path=exc.failed.name, reason=exc.strerror, count=len(exc.written))
+            ).format(out=out, path=exc.failed.name, reason=os_reason(exc), count=len(exc.written))
         )
     except OSError as exc:
         fail(
             _("{out}: cannot write: {reason}; nothing was changed").format(
-                out=out, reason=exc.strerror or exc
+                out=out, reason=os_reason(exc)
             )
         )
     existing = written.refused

@@ -6,10 +6,12 @@ Kept free of typer and rich, as :mod:`.common` is: ``kpiaudit lint`` imports it.
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
 from ..i18n import LANGUAGES, N_, _, choose_language, set_language
+from ..source import width
 from .common import fail
 
 LANG_HELP = N_(
@@ -72,3 +74,49 @@ def _configured(args: list[str]) -> str | None:
         return configured_language(Path(explicit) if explicit else None)
     except (ConfigError, UsageError):
         return None
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help wrapped by the columns a terminal gives it: a Japanese character takes
+    two, and Japanese, which has no spaces, may break between any two characters (except
+    before a closing bracket or punctuation, or after an opening bracket). argparse's own
+    wrapping counts characters and breaks at spaces: Japanese lines ran to twice the width."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(text, width)
+
+
+_NO_LINE_START = set("、。，．,.）)」』】〕］]：:；;？?！!ー・…")
+_NO_LINE_END = set("（(「『【〔［[")
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` (its whitespace folded) in lines of at most ``columns`` terminal columns,
+    bar a word longer than that, which gets a line of its own."""
+    pieces: list[tuple[str, bool]] = []  # (piece, a space before it)
+    for word in text.split():
+        parts: list[str] = []
+        for ch in word:
+            joins = parts and (
+                ch in _NO_LINE_START
+                or parts[-1][-1] in _NO_LINE_END
+                or (width(ch) == 1 and width(parts[-1][-1]) == 1)  # a word of narrow letters
+            )
+            if joins:
+                parts[-1] += ch
+            else:
+                parts.append(ch)
+        pieces += [(part, i == 0) for i, part in enumerate(parts)]
+    lines: list[str] = []
+    line, used = "", 0
+    for piece, spaced in pieces:
+        gap = 1 if spaced and line else 0
+        if line and used + gap + width(piece) > columns:
+            lines.append(line)
+            line, used = piece, width(piece)
+        else:
+            line += " " * gap + piece
+            used += gap + width(piece)
+    if line:
+        lines.append(line)
+    return lines

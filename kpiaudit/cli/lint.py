@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..model import Finding
 
 from ..audit.pool import MIN_FILES
-from ..i18n import N_, _
+from ..i18n import N_, _, os_reason
 from ..rules import ALWAYS, RULES, matches
 from .argfront import parser, speaking
 from .common import (
@@ -217,7 +217,7 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     try:
         known.write(path, {**judged.keep, **recorded})
     except OSError as exc:
-        fail(_("{path}: cannot write: {reason}").format(path=path, reason=exc.strerror or exc))
+        fail(_("{path}: cannot write: {reason}").format(path=path, reason=os_reason(exc)))
     message = _("kpiaudit: recorded {count} finding(s) in {path}").format(
         count=sum(recorded.values()), path=path
     )
@@ -238,7 +238,7 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     try:
         judged = known.judge(known.read(path), findings, scope)
     except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
+        reason = os_reason(exc)
         fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=reason))
     err = sys.stderr
     for entry in judged.fixed:
@@ -286,7 +286,7 @@ def _listed(path: Path) -> list[str]:
     except OSError as exc:
         fail(
             _("--changed-from: {path}: cannot read: {reason}").format(
-                path=path, reason=exc.strerror or exc
+                path=path, reason=os_reason(exc)
             )
         )
     parts = raw.split(b"\0") if b"\0" in raw else raw.splitlines()

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..i18n import _
+from ..i18n import _, clauses, os_reason
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def finish(
         try:
             atomic_write_all((c.path, c.new) for c in changed)
         except OSError as exc:
-            fail(_("cannot write: {error}; no file was changed").format(error=exc.strerror or exc))
+            fail(_("cannot write: {error}; no file was changed").format(error=os_reason(exc)))
     for line in plan.updates:
         print(visible(_("updated: {what}").format(what=line)), file=err)
     rows = len({(p.source_file, p.row) for p in skipped})
@@ -73,6 +73,8 @@ def finish(
         verb=_("would change") if dry_run or diff else _("changed"),
     )
     if plan.rs_recorded:
-        summary += "; " + _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
+        summary = clauses(
+            summary, _("RS targets recorded for {n} KPI(s)").format(n=plan.rs_recorded)
+        )
     print(visible(f"kpiaudit: {summary}"), file=err)
     return EXIT_FINDINGS if skipped or plan.notes else EXIT_OK

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 from .common import EXIT_OK, fail, setup, two_plans
 from .options import ConfigOpt, PathsArg, TodayOpt
 from .values import today_date
@@ -56,7 +56,7 @@ def report(
     except OSError as exc:
         fail(
             _("{out}: cannot write: {reason}; nothing was changed").format(
-                out=out, reason=exc.strerror or exc
+                out=out, reason=os_reason(exc)
             )
         )
     print(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_
+from ..i18n import N_, _, clauses
 from .common import (
     EXIT_OK,
     fail,
@@ -58,7 +58,6 @@ def show(
     ] = None,
     config_file: ConfigOpt = None,
 ) -> int:
-    from ..i18n import _
     from ..model import measure_filename
     from ..reporters.json_out import dump_json
     from ..reporters.show import render
@@ -84,11 +83,13 @@ def show(
             for f in result.findings
         )
         if broken:
-            message += "; " + _("its file has errors and was left out: run kpiaudit lint")
+            message = clauses(message, _("its file has errors and was left out: run kpiaudit lint"))
         elif exc.suggestions:
-            message += "; " + _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
+            message = clauses(
+                message, _("did you mean {ids}?").format(ids=", ".join(exc.suggestions))
+            )
         elif parsed is None:  # not shaped like an id at all: say what one looks like
-            message += "; ID: " + _(ID_HELP)
+            message = clauses(message, "ID: " + _(ID_HELP))
         fail(message)
     doc = compute(result, measure, kpi, day).with_paths(
         lambda found: shown_findings(found, fmt, config),  # paths as lint shows them

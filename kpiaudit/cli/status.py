@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from ..i18n import N_
-from .argfront import add_plan_options, parser, speaking
+from .argfront import Parser, add_plan_options, parser, speaking
 from .common import EXIT_FINDINGS, numbers_allowed, one_plan, print_tables, setup
 from .values import chapter_number, plan_chapter, table_format, today_date
 
@@ -41,9 +41,7 @@ def main(argv: list[str]) -> int:
     from ..views.status import status as compute
 
     with speaking():
-        ap = parser("status", _DESCRIPTION, _EPILOG)
-        add_plan_options(ap)
-        args = ap.parse_args(argv)
+        args = _parser().parse_args(argv)
     number = chapter_number(args.chapter)
     day = today_date(args.today)
     targets, config = setup(args.paths, args.config)
@@ -54,3 +52,9 @@ def main(argv: list[str]) -> int:
     plan_chapter(number, result.plan)
     doc = compute(result, number, day)
     return print_tables(fmt, doc.as_json(), doc.tables())
+
+
+def _parser() -> Parser:
+    ap = parser("status", _DESCRIPTION, _EPILOG)
+    add_plan_options(ap)
+    return ap

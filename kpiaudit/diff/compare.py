@@ -170,8 +170,9 @@ def _kpi_changes(om: Measure, ok: Kpi, nm: Measure, j: int, pair: Pair) -> Itera
         n = nk.milestones[i_new] if i_new is not None else Milestone(None, None)
         number = (i_new if i_new is not None else i_old or 0) + 1
         node = (*at, "milestones", i_new) if i_new is not None else (*at, "milestones")
-        yield from _part_change(_TARGET, o.target, n.target, number, node, base)
-        yield from _part_change(_DEADLINE, o.deadline, n.deadline, number, node, base)
+        kpis = (ok, nk)
+        yield from _part_change(_TARGET, o.target, n.target, kpis, number, node, base)
+        yield from _part_change(_DEADLINE, o.deadline, n.deadline, kpis, number, node, base)
 
 
 def _key(m: Milestone) -> tuple[object, object]:
@@ -201,7 +202,7 @@ class _Part(Generic[T]):
     name: str  # the key in the file, for the node a change points at
     added: str  # the change when NEW has it and OLD had not
     removed: str
-    ranked: Callable[[T, T], str | None]  # the change between two, or None when equal
+    ranked: Callable[[T, T, Kpi, Kpi], str | None]  # the change (the KPIs: for direction)
     value: Callable[[T], Any]  # how it is shown as before/after values
 
 
@@ -209,7 +210,11 @@ _TARGET: _Part[Target] = _Part(
     "target", "target-raised", "target-lowered", target_change, target_json
 )
 _DEADLINE: _Part[Deadline] = _Part(
-    "deadline", "deadline-added", "deadline-removed", deadline_change, deadline_value
+    "deadline",
+    "deadline-added",
+    "deadline-removed",
+    lambda o, n, _old_kpi, _new_kpi: deadline_change(o, n),
+    deadline_value,
 )
 
 
@@ -217,6 +222,7 @@ def _part_change(
     part: _Part[T],
     o: T | None,
     n: T | None,
+    kpis: tuple[Kpi, Kpi],
     number: int,
     node: tuple[str | int, ...],
     base: dict[str, Any],
@@ -226,7 +232,7 @@ def _part_change(
     if o is None or n is None:
         kind = part.added if o is None else part.removed
     else:
-        found = part.ranked(o, n)
+        found = part.ranked(o, n, *kpis)
         if found is None:
             return
         kind = found

@@ -23,6 +23,9 @@ class DiffReport:
     compliance: list[ChapterChange]
     notes: list[Note] = field(default_factory=list)
     fail_on: set[str] = field(default_factory=set)
+    # The repository root, which github annotations name NEW's files relative to (as GitHub
+    # resolves them); None: paths as given.
+    root: Path | None = None
 
     @property
     def gated(self) -> list[Change]:

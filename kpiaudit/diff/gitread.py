@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import _, os_reason
 
 _OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
 
@@ -43,7 +43,7 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     except FileNotFoundError as exc:
         raise GitError(_("git is not installed, so only directories can be compared")) from exc
     except (OSError, ValueError) as exc:  # ValueError: a NUL in an argument
-        reason = getattr(exc, "strerror", None) or exc
+        reason = os_reason(exc)
         raise GitError(_("cannot run git: {reason}").format(reason=reason)) from exc
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -85,7 +85,9 @@ def object_kind(commit: str, path: str, cwd: Path) -> str | None:
 def list_dir(commit: str, path: str, cwd: Path) -> list[Entry]:
     """The entries of directory ``path`` in ``commit``."""
     spec = f"{commit}:{path}" if path else f"{commit}^{{tree}}"
-    out = _git(["ls-tree", "-z", "-l", spec], cwd)
+    # --full-tree: run from a subdirectory, ls-tree would list only the part of the tree that
+    # lies under the current directory (nothing, for a plan directory beside it).
+    out = _git(["ls-tree", "--full-tree", "-z", "-l", spec], cwd)
     entries = []
     for record in out.split(b"\0"):
         if not record:

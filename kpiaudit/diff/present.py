@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import _, ngettext
+from ..i18n import _, clauses, ngettext
 from .changes import CHANGE_TYPES, Change
 from .core import DiffReport
 from .safe import visible
@@ -92,9 +92,12 @@ def gate_line(report: DiffReport) -> str | None:
     else:
         line = _("nothing fails --fail-on")
     if justified:
-        line += "; " + ngettext(
-            "{n} justified by slip-ok", "{n} justified by slip-ok", justified
-        ).format(n=justified)
+        line = clauses(
+            line,
+            ngettext("{n} justified by slip-ok", "{n} justified by slip-ok", justified).format(
+                n=justified
+            ),
+        )
     return line
 
 

@@ -97,17 +97,22 @@ def _rich(diff: DiffReport, out: TextIO, color: bool) -> None:
     if gate:
         console.print(f"[{'bold red' if diff.failed else 'green'}]{escape(gate)}[/]")
     if diff.changes:
-        table = Table(header_style="bold")
-        for header in (_("change"), _("KPI / measure"), _("before"), _("after"), _("score"), ""):
-            table.add_column(header, overflow="fold")
+        table = Table(header_style="bold", expand=True)
+        # The change type and the score are never broken (target-lowe/red); the rest folds,
+        # Japanese having no spaces to wrap at. Where the change is, and what the gate made
+        # of it, go under its reference: three columns share what is left.
+        table.add_column(_("change"), no_wrap=True)
+        table.add_column(_("KPI / measure"), overflow="fold", ratio=1)
+        table.add_column(_("before"), overflow="fold", ratio=1)
+        table.add_column(_("after"), overflow="fold", ratio=1)
+        table.add_column(_("score"), no_wrap=True, justify="right")
         for c in diff.changes:
             style = "bold red" if c.gated else "yellow" if c.justification is not None else None
             table.add_row(
                 escape(_what(c)),
-                escape(ref(c)),
+                escape("\n".join(x for x in (ref(c), _where(diff, c), _verdict(c)) if x)),
                 *(escape(v) for v in values(c)),
                 f"{c.score:.2f}" if c.score is not None else "",
-                escape(" ".join(x for x in (_where(diff, c), _verdict(c)) if x)),
                 style=style,
             )
         console.print(table)

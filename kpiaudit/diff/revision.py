@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import Config
-from ..i18n import _
+from ..i18n import _, os_reason
 from ..load import MAX_BYTES
 from . import gitread
 from .engine import FileProblem, LoadedPlan, load_plan_dir
@@ -55,7 +55,7 @@ def load(
                 with open(root / e.name, "xb") as fh:
                     fh.write(blobs.get(e.oid, b""))
             except OSError as exc:
-                reason = _("cannot be read from git: {error}").format(error=exc.strerror or exc)
+                reason = _("cannot be read from git: {error}").format(error=os_reason(exc))
                 skipped.append(FileProblem(repo_path(directory, e.name), 1, 1, "E003", reason))
         loaded = load_plan_dir(root, config)
         _rebase(loaded, root.as_posix() + "/", repo_path(directory, ""))

@@ -1,10 +1,9 @@
-"""Untrusted text made safe to print.
+"""Untrusted text made safe to print, the way diff shows it: on one line.
 
-A measure file or a git revision can hold anything: its text reaches a terminal, a log or a
-pull request comment only through :func:`visible`, which is :func:`kpiaudit.safe_text.visible`
-(every control, format and bidi character, and the lone surrogates of undecodable file names,
-shown as a ``\\x1b`` / ``\\u202e`` escape) with line breaks turned into spaces first: one
-change, one line.
+A measure file or a git revision can hold anything. Its text reaches a terminal, a log or a
+pull request comment only through :func:`visible`: line breaks become spaces (a KPI's text is
+shown on the line of its change), and every other character that acts is shown as an escape
+by :func:`kpiaudit.safe_text.visible`, the one place that decides which those are.
 """
 
 from __future__ import annotations

@@ -91,8 +91,9 @@ def _repo_path(path: str, which: str) -> str:
 
 def open_sides(old: Spec, new: Spec, config: Config, cwd: Path) -> tuple[Side, Side]:
     """Both sides, loaded. A revision with no path uses the directory the other side names,
-    else the configured measures directory, else ./measures, as the working tree would."""
-    default = _near(config.measures or cwd / "measures", cwd)
+    else the configured measures directory, else ``measures`` in the project root (found from
+    the current directory upwards, as every command finds it), as the working tree would."""
+    default = _near(config.measures or (config.root or cwd) / "measures", cwd)
     if new.given is None:
         if not default.is_dir():
             raise SideError(
@@ -103,10 +104,19 @@ def open_sides(old: Spec, new: Spec, config: Config, cwd: Path) -> tuple[Side, S
             )
         new = replace(new, directory=default)
     directory = next((s.directory for s in (new, old) if s.directory is not None), default)
-    return (
-        _open(old, "OLD", directory, config, cwd),
-        _open(new, "NEW", directory, config, cwd),
-    )
+    before = _open(old, "OLD", directory, config, cwd)
+    if _same_directory(old.directory, new.directory):  # one plan, audited once
+        return before, replace(before, label=new.given or str(new.directory))
+    return before, _open(new, "NEW", directory, config, cwd)
+
+
+def _same_directory(a: Path | None, b: Path | None) -> bool:
+    if a is None or b is None:
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _near(path: Path, cwd: Path) -> Path:
