@@ -167,7 +167,7 @@ def _check_depth(text: str) -> None:
             elif name in _NESTING_END:
                 depth -= 1
     finally:
-        loader.dispose()
+        _release(loader)
 
 
 def compose(text: str) -> Node | None:
@@ -181,7 +181,15 @@ def compose(text: str) -> Node | None:
     try:
         return loader.get_single_node()  # type: ignore[no-any-return]
     finally:
-        loader.dispose()
+        _release(loader)
+
+
+def _release(loader: Any) -> None:
+    """Free libyaml's parser now. ruamel's loader refers to itself (as its own parser and
+    composer), so without this it, and the node tree it holds, waits for the cycle collector:
+    a run over 10,000 files held 150 MB of them."""
+    loader.dispose()
+    vars(loader).clear()
 
 
 def load_path(path: Path, root: Path | None = None) -> LoadedFile:
