@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 from ..i18n import LANGUAGES, N_, _, choose_language, set_language
-from ..source import width
 from .common import fail
 
 LANG_HELP = N_(
@@ -93,6 +92,8 @@ _NO_LINE_END = set("（(「『【〔［[")
 def wrap(text: str, columns: int) -> list[str]:
     """``text`` (its whitespace folded) in lines of at most ``columns`` terminal columns,
     bar a word longer than that, which gets a line of its own."""
+    from ..source import width  # only for --help: kpiaudit.source costs lint 20 ms to import
+
     pieces: list[tuple[str, bool]] = []  # (piece, a space before it)
     for word in text.split():
         parts: list[str] = []
