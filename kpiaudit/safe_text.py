@@ -160,9 +160,10 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def visible_block(text: str) -> str:
-    """:func:`visible` for text shown as several lines (a KPI's text in ``kpiaudit show``, a
-    spreadsheet cell): its line breaks are kept, every other character that acts is shown."""
-    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+    """:func:`visible_line` for text shown as several lines (a KPI's text in ``kpiaudit show``,
+    a spreadsheet cell): its line breaks are kept, every other character that acts is shown,
+    and no line it starts can be read as a workflow command."""
+    return "\n".join(visible_line(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 def spreadsheet_text(text: str) -> str:
