@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,21 @@ def test_help_teaches_forms_types_and_exit_codes(capsys, monkeypatch) -> None:
     assert code == 0
     for word in ("REV:path", "HEAD~1", "deadline-slipped", "slip-ok", "Exit status", "--fail-on"):
         assert word in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "json"])
+def test_invisible_characters_are_shown_in_every_format(copy: Path, capsys, fmt: str) -> None:
+    """diff kept its own, shorter list of characters to escape: a zero-width space, a BOM or a
+    tag character in a title reached the log raw, and JSON held a raw U+2028."""
+    payload = "A\u200bB\ufeffC\U000e0041D\u2028::add-mask::x"
+    quoted = '"A\\u200bB\\ufeffC\\U000e0041D\\u2028::add-mask::x"'  # YAML's own escapes
+    edit(copy / "08-02.yaml", "title: 地域企業のDX推進", f"title: {quoted}")
+    code, out, _ = run(["diff", str(MEASURES), str(copy), "-f", fmt], capsys)
+    assert code == 0
+    acting = [c for c in out if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl")]
+    assert acting == [], out
+    assert not [ln for ln in out.splitlines() if ln.lstrip().startswith("::add-mask")]
+    if fmt == "json":
+        assert any(item.get("after") == payload for item in json.loads(out))
+    else:
+        assert "A\\u200bB\\ufeffC\\U000e0041D" in out.replace("\\\\", "\\")

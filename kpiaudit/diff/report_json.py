@@ -4,19 +4,18 @@ One object per change (``Change.as_json``), then one ``compliance-changed`` obje
 whose counts changed and one for the whole plan (``chapter`` null), with ``before`` and
 ``after`` as ``{"kpis", "compliant", "compliance"}``. Strings hold the plan's text as it is;
 characters that could act on a terminal (DEL, C1, bidirectional overrides, lone surrogates)
-are written as \\u escapes, which any JSON reader turns back into the same string.
+are written as \\u escapes (:func:`kpiaudit.safe_text.json_safe`), which any JSON reader turns
+back into the same string.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, TextIO
 
+from ..safe_text import json_safe
 from .changes import COMPLIANCE
 from .core import DiffReport
-
-_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def document(diff: DiffReport) -> list[dict[str, Any]]:
@@ -40,4 +39,4 @@ def document(diff: DiffReport) -> list[dict[str, Any]]:
 
 def report(diff: DiffReport, out: TextIO, terminal: bool = False, color: bool = False) -> None:
     text = json.dumps(document(diff), ensure_ascii=False, indent=2)
-    out.write(_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
+    out.write(json_safe(text) + "\n")
