@@ -212,6 +212,27 @@ def test_lint_from_a_subdirectory(project, capsys, monkeypatch, where: str, show
     assert code == 0 and json.loads(out)["total"]["kpis"] == 5
 
 
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [(".", "measures/01-01.yaml"), ("measures", "01-01.yaml"), ("docs", "../measures/01-01.yaml")],
+)
+def test_a_path_in_a_message_is_shown_as_the_findings_path(
+    project, capsys, monkeypatch, where: str, shown: str
+) -> None:
+    """E008 named the other file by its absolute path (the runner's checkout in an annotation)
+    where the finding's own path was relative."""
+    import shutil
+
+    shutil.copy(project / "measures" / "01-01.yaml", project / "measures" / "01-09.yaml")
+    monkeypatch.chdir(project / where)
+    _, out, _ = run(["lint"], capsys)
+    assert f"E008 [error] measure 1-1 is also defined in {shown} (1-1)" in out, out
+    _, out, _ = run(["lint", "-f", "github"], capsys)
+    assert "::measure 1-1 is also defined in measures/01-01.yaml\n" in out.replace("1-1: ", "")
+    _, _, err = run(["status"], capsys)
+    assert f"measure 1-1 is also defined in {shown} (1-1)" in err, err
+
+
 def test_a_configuration_below_the_git_root_is_the_project_root(project, capsys, monkeypatch):
     import shutil
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -121,10 +121,11 @@ def one_plan(paths: list[Path], config: Config, today: date | None = None) -> Au
         two_plans(exc.directories)
 
 
-def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
+def numbers_allowed(result: Audit, allow_broken: bool, config: Config | None = None) -> bool:
     """Whether numbers computed over the plan may be printed. Files that could not be read or
     validated, duplicates and a missing plan.yaml make them wrong: they are listed on stderr
-    with what is wrong, and the numbers are refused unless ``allow_broken``."""
+    with what is wrong (paths as lint's text output shows them, from ``config``'s project
+    root), and the numbers are refused unless ``allow_broken``."""
     problems = result.left_out()
     if not problems:
         return True
@@ -137,7 +138,7 @@ def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
         ),
         file=err,
     )
-    report(shown_findings(problems, "text"), err, False)
+    report(shown_findings(problems, "text", config), err, False)
     if allow_broken:
         return True
     print(
@@ -183,20 +184,29 @@ def shown_findings(
     findings: Iterable[Finding], fmt: str, config: Config | None = None
 ) -> list[Finding]:
     """Findings with their paths as ``fmt`` shows them: relative to the repository root for
-    github and sarif (what GitHub resolves), else relative to the current directory."""
+    github and sarif (what GitHub resolves), else relative to the current directory. A path a
+    message names (E008's other file) is shown the same way."""
     if fmt not in ("github", "sarif") or config is None:
-        root = config.root if config is not None else None
-        return [replace(f, path=shown_path(f.path, root)) for f in findings]
-    root = repository_root(config)
-    out = []
-    for f in findings:
-        absolute = Path(os.path.abspath(f.path))
-        try:
-            path = absolute.relative_to(root).as_posix()
-        except ValueError:  # outside the repository: GitHub cannot place it anyway
-            path = absolute.as_posix()
-        out.append(replace(f, path=path))
-    return out
+        project = config.root if config is not None else None
+
+        def place(path: str) -> str:
+            return shown_path(path, project)
+
+    else:
+        root = repository_root(config)
+
+        def place(path: str) -> str:
+            absolute = Path(os.path.abspath(path))
+            try:
+                return absolute.relative_to(root).as_posix()
+            except ValueError:  # outside the repository: GitHub cannot place it anyway
+                return absolute.as_posix()
+
+    def placed(f: Finding) -> Finding:
+        args = tuple((k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args)
+        return replace(f, path=place(f.path), args=args)
+
+    return [placed(f) for f in findings]
 
 
 def two_plans(directories: list[str]) -> NoReturn:

@@ -128,7 +128,7 @@ def due(
     number = chapter_number(chapter)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
-    if not numbers_allowed(result, allow_broken):
+    if not numbers_allowed(result, allow_broken, config):
         return EXIT_FINDINGS
     plan_chapter(number, result.plan)
     rows = compute(

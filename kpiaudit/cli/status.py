@@ -46,7 +46,7 @@ def status(
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
-    if not numbers_allowed(result, allow_broken):
+    if not numbers_allowed(result, allow_broken, config):
         return EXIT_FINDINGS
     out = sys.stdout
     fmt = table_format(output_format, out)
