@@ -76,7 +76,9 @@ def plan(tmp_path):
 # --- issue 10.6: no numbers over a plan with files left out -------------------------------
 
 
-@pytest.mark.parametrize("command", [["status"], ["due", "--before", "2030"]])
+@pytest.mark.parametrize(
+    "command", [["status"], ["due", "--before", "2030"], ["progress", "--today", "2024-06-01"]]
+)
 def test_numbers_are_refused_over_a_broken_file(plan, capsys, command: list[str]) -> None:
     (plan / "06-04.yaml").write_text("id: [6-4\n", encoding="utf-8")
     code, out, err = run([*command, str(plan)], capsys)
@@ -84,6 +86,11 @@ def test_numbers_are_refused_over_a_broken_file(plan, capsys, command: list[str]
     assert "06-04.yaml:2:1: E001 [error] YAML syntax error" in err and "--allow-broken" in err
     code, out, err = run([*command, str(plan), "--allow-broken", "-f", "json"], capsys)
     assert code == 0 and json.loads(out) and "06-04.yaml" in err
+
+
+def test_progress_refuses_a_chapter_the_plan_does_not_have(plan, capsys) -> None:
+    code, out, err = run(["progress", str(plan), "-c", "11"], capsys)
+    assert code == 2 and out == "" and "no chapter 11" in err
 
 
 def test_a_copied_file_is_not_counted_twice(plan, capsys) -> None:

@@ -8,14 +8,16 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_OK, fail, one_plan, setup, use_color
+from .common import EXIT_FINDINGS, EXIT_OK, fail, numbers_allowed, one_plan, setup, use_color
 from .options import (
+    AllowBrokenOpt,
     ChapterOpt,
     ConfigOpt,
     FormatOpt,
     PathsArg,
     TodayOpt,
     chapter_number,
+    plan_chapter,
     table_format,
     today_date,
 )
@@ -35,6 +37,7 @@ def progress(
     today: TodayOpt = None,
     output_format: FormatOpt = None,
     config_file: ConfigOpt = None,
+    allow_broken: AllowBrokenOpt = False,
 ) -> int:
     """Is the plan being met? Each milestone judged against its KPI's actual values.
 
@@ -42,6 +45,8 @@ def progress(
     achievement rate, the state (achieved, achieved-late, missed, on-track, behind, no-data,
     not-measurable) and the 成長戦略 grade (A, B, F, N); an unset KPI's promise to be set is a
     set-by row. Why a milestone could not be judged is printed below the table (json: reason).
+    Exit 1, with no rows, when files of the plan could not be read or validated or are
+    duplicates (--allow-broken lists the rest anyway).
 
     Examples: kpiaudit progress · kpiaudit progress --chapter 6 --state missed,behind ·
     kpiaudit progress --today 2025-04-01 -f json
@@ -65,6 +70,9 @@ def progress(
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config)
+    if not numbers_allowed(result, allow_broken, config):
+        return EXIT_FINDINGS
+    plan_chapter(number, result.plan)
     rows = compute(result, day, chapter=number, states=wanted)
     out = sys.stdout
     fmt = table_format(output_format, out)
