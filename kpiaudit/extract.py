@@ -706,7 +706,10 @@ def _set_by(text: str, flat: str, dated: list[Deadline], *, has_target: bool) ->
         for d in dated[i:j]:
             a, b = (d.stop, m.start()) if d.stop <= m.start() else (m.end(), d.begin)
             gap = max(0, b - a)
-            if gap > _SET_BY_REACH or "。" in flat[min(a, b) : max(a, b)]:
+            if gap > _SET_BY_REACH:
+                continue
+            between = flat[min(a, b) : max(a, b)]
+            if "。" in between or _closes(between):
                 continue
             if best is None or gap < best[0]:
                 best = (gap, d)
@@ -715,6 +718,21 @@ def _set_by(text: str, flat: str, dated: list[Deadline], *, has_target: bool) ->
     d = best[1]
     wording = text[d.begin : d.stop] + _suffix_at(text, d.stop)
     return Deadline(d.date, False, wording, True, d.begin, d.stop)
+
+
+def _closes(between: str) -> bool:
+    """Whether text between a date and an unset wording closes a bracket it did not open: the
+    two are in different clauses (（令和３年度 40万人）目標値は未設定: the date is the figure's,
+    not the date the KPI is to be set by)."""
+    depth = 0
+    for c in between:
+        if c in "(（":
+            depth += 1
+        elif c in ")）":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
 
 
 def _set_by_in_note(note: str, base: date | None) -> Deadline | None:

@@ -167,9 +167,10 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def visible_block(text: str) -> str:
-    """:func:`visible` for text shown as several lines (a KPI's text in ``kpiaudit show``, a
-    spreadsheet cell): its line breaks are kept, every other character that acts is shown."""
-    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+    """:func:`visible_line` for text shown as several lines (a KPI's text in ``kpiaudit show``,
+    a spreadsheet cell): its line breaks are kept, every other character that acts is shown,
+    and no line it starts can be read as a workflow command."""
+    return "\n".join(visible_line(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 def spreadsheet_text(text: str) -> str:
@@ -179,11 +180,18 @@ def spreadsheet_text(text: str) -> str:
     return str(spreadsheet_cell(visible_block(text)))
 
 
-def table_cell(value: Any, *, pipes: bool = False) -> Any:
+_COMMAND_ANYWHERE = re.compile(r"([:#])(?=:|#\[)")
+
+
+def table_cell(value: Any, *, pipes: bool = False, folds: bool = False) -> Any:
     """A cell of a table people read: text made visible (a cell can start a line), and with
     ``pipes`` (markdown, github) a ``|`` escaped so that it cannot split the row into more
-    columns. Numbers stay numbers, for alignment."""
+    columns. ``folds``: the table may fold the cell over several lines (a terminal's table
+    without vertical rules), so every ``::`` and ``##[`` in it could start one: each is shown
+    escaped, not only a leading one. Numbers stay numbers, for alignment."""
     if not isinstance(value, str):
         return value
     text = visible_line(value)
+    if folds:
+        text = _COMMAND_ANYWHERE.sub(lambda m: f"\\x{ord(m[1]):02x}", text)
     return text.replace("|", "\\|") if pipes else text

@@ -176,6 +176,8 @@ def file_name(i: int, rng: random.Random) -> str:
 
 
 TABLE_FORMATS = ("plain", "markdown", "table", "github", "csv", "json")
+SHOWN = 2  # measures of each batch run through kpiaudit show
+_PAYLOAD = re.compile(rb"\\[enux]|::")  # an escape in a quoted YAML value, or a :: command
 
 
 @dataclass
@@ -248,6 +250,11 @@ def raw_controls(text: str) -> list[str]:
     return [c for c in text if c != "\n" and unicodedata.category(c) in _ACTING]
 
 
+def commands(text: str) -> list[str]:
+    """Lines a GitHub runner would read as workflow commands (it trims leading space first)."""
+    return [ln for ln in text.split("\n") if ln.lstrip().startswith(("::", "##["))]
+
+
 def check_batch(batch: Batch, *, fix: bool = True) -> list[str]:
     """Every invariant, for one batch: what broke (empty when nothing did). ``fix``: also run
     fix --diff and fix (the slowest part)."""
@@ -276,6 +283,8 @@ def check_batch(batch: Batch, *, fix: bool = True) -> list[str]:
             broken.append(f"lint -f {fmt}: raw control characters {raw_controls(out + err)[:5]!r}")
         if fmt in ("text", "github") and len(out.splitlines()) != len(findings):
             broken.append(f"lint -f {fmt}: {len(out.splitlines())} lines, {len(findings)} findings")
+        if fmt == "text" and commands(out + err):
+            broken.append(f"lint -f text: forged workflow commands {commands(out + err)[:2]!r}")
         if fmt == "sarif":
             try:
                 json.loads(out)
@@ -294,8 +303,19 @@ def check_batch(batch: Batch, *, fix: bool = True) -> list[str]:
                 json.loads(out)
             except ValueError as exc:
                 broken.append(f"{' '.join(command)} -f json is not JSON: {exc}")
-        elif fmt != "csv" and raw_controls(out + err):
-            broken.append(f"{' '.join(command)} -f {fmt}: raw control characters")
+        elif raw_controls(out + err) or commands(out):
+            broken.append(f"{' '.join(command)} -f {fmt}: raw control characters or commands")
+    # show, in plain text (a CI log) or on a terminal in turn, of a few measures that loaded,
+    # those whose file holds an escaped payload first.
+    loaded = {f["measure"]: f["path"] for f in findings if f["measure"] and f["code"] >= "E007"}
+    ranked = sorted(loaded, key=lambda m: (not _PAYLOAD.search(Path(loaded[m]).read_bytes()), m))
+    style = ("plain", "table")[batch.number % 2]
+    env = {"FORCE_COLOR": "1"} if style == "table" else None
+    for measure in ranked[:SHOWN]:
+        code, out, err = run(["show", measure, d, "-f", style], env)
+        no_crash(f"show {measure} -f {style}", code, err, (0, 2))
+        if raw_controls(out + err) or commands(out):
+            broken.append(f"show {measure} -f {style}: raw control characters or commands")
     if not fix:
         return broken
     # fix: what it would change, then changing it. A file that loaded before still does.

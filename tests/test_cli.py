@@ -76,7 +76,9 @@ def plan(tmp_path):
 # --- issue 10.6: no numbers over a plan with files left out -------------------------------
 
 
-@pytest.mark.parametrize("command", [["status"], ["due", "--before", "2030"], ["progress"]])
+@pytest.mark.parametrize(
+    "command", [["status"], ["due", "--before", "2030"], ["progress", "--today", "2024-06-01"]]
+)
 def test_numbers_are_refused_over_a_broken_file(plan, capsys, command: list[str]) -> None:
     (plan / "06-04.yaml").write_text("id: [6-4\n", encoding="utf-8")
     code, out, err = run([*command, str(plan)], capsys)
@@ -84,6 +86,11 @@ def test_numbers_are_refused_over_a_broken_file(plan, capsys, command: list[str]
     assert "06-04.yaml:2:1: E001 [error] YAML syntax error" in err and "--allow-broken" in err
     code, out, err = run([*command, str(plan), "--allow-broken", "-f", "json"], capsys)
     assert code == 0 and json.loads(out) and "06-04.yaml" in err
+
+
+def test_progress_refuses_a_chapter_the_plan_does_not_have(plan, capsys) -> None:
+    code, out, err = run(["progress", str(plan), "-c", "11"], capsys)
+    assert code == 2 and out == "" and "no chapter 11" in err
 
 
 def test_a_copied_file_is_not_counted_twice(plan, capsys) -> None:
@@ -210,6 +217,27 @@ def test_lint_from_a_subdirectory(project, capsys, monkeypatch, where: str, show
     assert "::error file=measures/01-02.yaml,line=13," in out
     code, out, _ = run(["status", "-f", "json"], capsys)
     assert code == 0 and json.loads(out)["total"]["kpis"] == 5
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [(".", "measures/01-01.yaml"), ("measures", "01-01.yaml"), ("docs", "../measures/01-01.yaml")],
+)
+def test_a_path_in_a_message_is_shown_as_the_findings_path(
+    project, capsys, monkeypatch, where: str, shown: str
+) -> None:
+    """E008 named the other file by its absolute path (the runner's checkout in an annotation)
+    where the finding's own path was relative."""
+    import shutil
+
+    shutil.copy(project / "measures" / "01-01.yaml", project / "measures" / "01-09.yaml")
+    monkeypatch.chdir(project / where)
+    _, out, _ = run(["lint"], capsys)
+    assert f"E008 [error] measure 1-1 is also defined in {shown} (1-1)" in out, out
+    _, out, _ = run(["lint", "-f", "github"], capsys)
+    assert "::measure 1-1 is also defined in measures/01-01.yaml\n" in out.replace("1-1: ", "")
+    _, _, err = run(["status"], capsys)
+    assert f"measure 1-1 is also defined in {shown} (1-1)" in err, err
 
 
 def test_a_configuration_below_the_git_root_is_the_project_root(project, capsys, monkeypatch):

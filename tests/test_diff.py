@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -356,13 +357,19 @@ def test_the_terminal_table_keeps_change_types_whole_at_80_columns(
     assert {change for change, _old, _new in expected} <= cells
 
 
-def test_invisible_characters_are_shown_in_every_format(copy: Path, capsys) -> None:
-    """A zero-width space or a word joiner can hide an edit from a reviewer: diff shows them as
-    every other report does (safe_text), and JSON escapes them (the same string once read)."""
-    edit(copy / "08-02.yaml", "title: 地域企業のDX推進", 'title: "地域企業の\\u200bD\\u2060X推進"')
-    for fmt in ("text", "markdown", "github"):
-        out = run(["diff", str(MEASURES), str(copy), "-f", fmt], capsys)[1]
-        assert "\u200b" not in out and "\u2060" not in out and "\\u200b" in out, fmt
-    raw = run(["diff", str(MEASURES), str(copy), "-f", "json"], capsys)[1]
-    assert "\u200b" not in raw and "\\u200b" in raw
-    assert json.loads(raw)[0]["after"] == "地域企業の\u200bD\u2060X推進"
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "json"])
+def test_invisible_characters_are_shown_in_every_format(copy: Path, capsys, fmt: str) -> None:
+    """diff kept its own, shorter list of characters to escape: a zero-width space, a BOM or a
+    tag character in a title reached the log raw, and JSON held a raw U+2028."""
+    payload = "A\u200bB\ufeffC\U000e0041D\u2028::add-mask::x"
+    quoted = '"A\\u200bB\\ufeffC\\U000e0041D\\u2028::add-mask::x"'  # YAML's own escapes
+    edit(copy / "08-02.yaml", "title: 地域企業のDX推進", f"title: {quoted}")
+    code, out, _ = run(["diff", str(MEASURES), str(copy), "-f", fmt], capsys)
+    assert code == 0
+    acting = [c for c in out if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl")]
+    assert acting == [], out
+    assert not [ln for ln in out.splitlines() if ln.lstrip().startswith("::add-mask")]
+    if fmt == "json":
+        assert any(item.get("after") == payload for item in json.loads(out))
+    else:
+        assert "A\\u200bB\\ufeffC\\U000e0041D" in out.replace("\\\\", "\\")

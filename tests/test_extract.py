@@ -200,3 +200,21 @@ def test_a_baseline_stays_a_baseline() -> None:
 def test_era_mismatch_is_carried() -> None:
     x = extract("令和５年度（2024年度）までに10件", BASE)
     assert x.date_mismatches and "2023" in (x.date_mismatches[0].mismatch or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "set_by"),
+    [
+        ("検討中：今夏を目途に設定予定", date(2022, 8, 31)),
+        ("（具体的な指標値は令和４年度（2022年度）までに設定）", date(2023, 3, 31)),
+        ("未設定（令和６年度（2024年度）中を目途に明確化予定）", date(2025, 3, 31)),
+        ("KPIの設定時期：令和４年度（2022年度）末", date(2023, 3, 31)),
+        # The date is the figure's, in a bracket that closes before the unset wording: the text
+        # does not say when the KPI is to be set (lint said so in K206, issue 10.1).
+        ("高齢者等の人数（令和３年度（2021年度）40万人）目標値は未設定", None),
+    ],
+)
+def test_set_by_is_the_date_the_text_says_the_kpi_is_to_be_set_by(text, set_by) -> None:
+    x = extract(text, BASE)
+    assert x.unset is not None
+    assert (x.set_by.date if x.set_by else None) == set_by

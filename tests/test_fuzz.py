@@ -3,8 +3,9 @@ names, with payload-bearing values (escapes, forged workflow commands, markup, f
 numbers, deep nesting, aliases, pathological KPI texts), linted in-process in batches of 100.
 For every batch: no exception escapes, --format json is JSON, every file is in the result, the
 exit code is 0 or 1 (2 only for usage errors, and there are none), text and github output is
-one finding per line, and nothing people read (text, github, SARIF, status and due tables) holds
-a raw control, bidi or invisible character. Every third batch is also run through fix --diff
+one finding per line, and nothing people read (text, github, SARIF, status and due tables in
+every format, show) holds a raw control, bidi or invisible character or a line a CI runner
+would take for a workflow command. Every third batch is also run through fix --diff
 and fix, after which every file that loaded still loads.
 
 KPIAUDIT_FUZZ_FILES and KPIAUDIT_FUZZ_SEED run it longer or differently; benchmarks/fuzz.py is

@@ -127,7 +127,8 @@ def titled(tmp_path: Path) -> Path:
     d.mkdir()
     (d / "plan.yaml").write_text(PLAN, encoding="utf-8")
     good = (EXAMPLE / "01-01.yaml").read_text(encoding="utf-8")
-    for n, title in enumerate([MARKUP, FORMULA, "a | b | c", OSC8, "-2+3", "@SUM(A1)"], 1):
+    titles = [MARKUP, FORMULA, "a | b | c", OSC8, "-2+3", "@SUM(A1)", FORGED]
+    for n, title in enumerate(titles, 1):
         text = (
             good.replace("1-1", f"1-{n}")
             .replace("title: 住民票の写しのオンライン申請", f"title: {json.dumps(title)}")
@@ -176,6 +177,16 @@ def test_csv_cells_are_never_formulas(titled: Path, capsys) -> None:
     assert "'" + FORMULA in cells and "'-2+3" in cells and "'@SUM(A1)" in cells
 
 
+@pytest.mark.parametrize("command", [["status", "--chapter", "1"], ["due"]])
+def test_csv_shows_payloads_escaped_one_row_per_line(titled: Path, capsys, command) -> None:
+    """CSV printed in a CI log or a terminal: a quoted cell held a raw ESC and a raw newline
+    followed by ``::error``; every cell is now one visible line (JSON is the faithful data)."""
+    code, out, err = run([*command, str(titled), "-f", "csv"], capsys)
+    assert code == 0, err
+    assert raw_controls(out) == [] and commands(out) == [], out
+    assert "\\x1b]8;;https:evil.example\\x07click" in out and "x\\x0a::error title=pwned" in out
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -204,3 +215,41 @@ def test_fix_messages_show_file_names_escaped(tmp_path: Path, capsys) -> None:
     for args in (["fix", "--diff", str(d)], ["fix", str(d)]):
         _, _, err = run(args, capsys)
         assert "fix" in err and raw_controls(err) == [] and "\\x1b]8;;" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["plain", "table"])
+def test_show_forges_no_workflow_command(tmp_path: Path, capsys, monkeypatch, fmt: str) -> None:
+    """kpiaudit show printed a title's newline raw (a line ``::error title=pwned::…`` in a CI
+    log) and each line of a KPI's text as it was, after a two-space indent a runner trims."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    d = tmp_path / "measures"
+    shutil.copytree(EXAMPLE, d)
+    p = d / "01-01.yaml"
+    text = "    text: オンライン申請に対応した手続の数（令和６年度（2024年度）末までに20手続）\n"
+    forged = f"    text: {json.dumps(FORGED)}\n    notes: [{json.dumps('note' + FORGED)}]\n"
+    p.write_text(
+        p.read_text(encoding="utf-8")
+        .replace("title: 住民票の写しのオンライン申請", f"title: {json.dumps(FORGED + OSC8)}")
+        .replace(text, forged),
+        encoding="utf-8",
+    )
+    code, out, err = run(["show", "1-1", str(d), "-f", fmt], capsys)
+    assert code == 0, err
+    assert commands(out) == [] and raw_controls(out.replace("\x1b[", "")) == [], out
+    assert "\\x0a::error title=pwned::forged" in out  # the title: one line, the break shown
+    assert "\\x3a:add-mask::secret" in out  # a line of the KPI's text, shown not acted on
+
+
+@pytest.mark.parametrize("columns", ["40", "52", "61", "80"])
+def test_a_folded_cell_starts_no_workflow_command(
+    titled: Path, capsys, monkeypatch, columns: str
+) -> None:
+    """A terminal's table (no vertical rules) folds a long title over several lines: any ::
+    inside it, not only a leading one, could begin one of them (the fuzz test found it)."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", columns)
+    for command in (["status", "--chapter", "1"], ["due"]):
+        code, out, err = run([*command, str(titled), "-f", "table"], capsys)
+        assert code == 0, err
+        assert commands(out) == [], out

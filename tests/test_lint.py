@@ -432,6 +432,10 @@ def test_a_suppression_in_any_spacing_and_case_is_honoured(plan: Path, capsys, c
         ("# kpiaudit: ignore[] why", "not a suppression kpiaudit can read"),
         ("# kpiaudit: ignore[K999] why", "ignore[K999]: no such rule"),
         ("# kpiaudit: ignore[no-such-rule] why", "ignore[no-such-rule]: no such rule"),
+        ("# kpiaudit-ignore[K102] why", "not a suppression kpiaudit can read"),
+        ("# kpiaudit: disable[K102] why", "not a suppression kpiaudit can read"),
+        # A second suppression in the first one's reason is one of its own, and is judged.
+        ("# kpiaudit: ignore[K103] why # kpiaudit: ignore[K102]", "gives no reason"),
     ],
 )
 def test_a_suppression_that_cannot_work_is_reported(plan: Path, capsys, comment, says) -> None:
@@ -441,6 +445,23 @@ def test_a_suppression_that_cannot_work_is_reported(plan: Path, capsys, comment,
     assert ("K102", "1-2.P1") in [(f["code"], f["kpi"]) for f in got]  # still reported
     s002 = [f for f in got if f["code"] == "S002"]
     assert len(s002) == 1 and says in s002[0]["message"] and s002[0]["line"] == 10, got
+
+
+def test_two_suppressions_in_one_comment_are_both_honoured(plan: Path, capsys) -> None:
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    comment = "# kpiaudit: ignore[K102] binary milestone # kpiaudit: ignore[K101] also unset"
+    p = write(plan, "01-02.yaml", gaps.replace(UNSET_GAP, f"  - id: P1  {comment}\n"))
+    got = [(f["code"], f["kpi"]) for f in findings(["lint", str(p)], capsys)]
+    assert ("K102", "1-2.P1") not in got and ("S001", "1-2.P1") in got, got  # K101: nothing
+
+
+def test_a_slip_ok_comment_is_not_a_failed_suppression(plan: Path, capsys) -> None:
+    """``# kpiaudit: slip-ok <reason>`` is kpiaudit diff's (README, What changed): lint
+    reported it as S002, 'not a suppression kpiaudit can read'."""
+    gaps = (plan / "01-02.yaml").read_text(encoding="utf-8")
+    comment = "# kpiaudit: slip-ok 用地確保の遅れ"
+    p = write(plan, "01-02.yaml", gaps.replace(UNSET_GAP, f"  - id: P1  {comment}\n"))
+    assert not [f for f in findings(["lint", str(p)], capsys) if f["code"].startswith("S")]
 
 
 def test_a_suppression_inside_text_is_text(plan: Path, capsys) -> None:

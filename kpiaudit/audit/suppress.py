@@ -24,6 +24,11 @@ _FORM = re.compile(
     r"#\s*kpiaudit\s*:\s*ignore\s*\[(?P<codes>[^\]]*)\](?P<reason>.*)$", re.IGNORECASE
 )
 _BARE_IGNORE = re.compile(r"(?<![\w-])ignore\s*\[", re.IGNORECASE)
+# A mistyped form: # kpiaudit ignore[…], # kpiaudit-ignore[…], # kpiaudit: disable[…] …
+_MISTYPED = re.compile(r"#\s*kpiaudit\s*(?::|[-_.]?\s*(?:ignore|disable|noqa))", re.IGNORECASE)
+# kpiaudit diff's own comment (# kpiaudit: slip-ok <reason>, see kpiaudit.diff.gate): not an
+# attempt to suppress a finding.
+_SLIP_OK = re.compile(r"#\s*kpiaudit\s*:\s*slip-ok\b", re.IGNORECASE)
 
 
 @dataclass
@@ -39,9 +44,11 @@ def parse(line: int, column: int, comment: str) -> Suppression | None:
     None for a comment that only mentions kpiaudit (``# checked with kpiaudit``)."""
     s = Suppression(line, column)
     attempt = _ATTEMPT.search(comment)
+    if attempt and _SLIP_OK.match(comment, attempt.start()):
+        return None
     form = _FORM.search(comment, attempt.start()) if attempt else None
     if form is None:
-        if attempt and re.match(r"#\s*kpiaudit\s*(?::|ignore)", comment[attempt.start() :], re.I):
+        if attempt and _MISTYPED.match(comment, attempt.start()):
             s.problems.append(("malformed", {"comment": comment.strip()}))
             return s
         if _BARE_IGNORE.search(comment):  # ignore[K102] without "kpiaudit:" before it
@@ -66,6 +73,18 @@ def parse(line: int, column: int, comment: str) -> Suppression | None:
     return s
 
 
+def parse_all(line: int, column: int, comment: str) -> list[Suppression]:
+    """:func:`parse` for each ``# kpiaudit`` a comment holds: in ``# kpiaudit: ignore[K102] why
+    # kpiaudit: ignore[K103] why too`` the second is a suppression of its own, never part of the
+    first one's reason."""
+    starts = [m.start() for m in _ATTEMPT.finditer(comment)][1:]
+    if not starts:
+        found = parse(line, column, comment)
+        return [found] if found else []
+    pieces = [comment[a:b] for a, b in zip([0, *starts], [*starts, len(comment)], strict=True)]
+    return [found for piece in pieces if (found := parse(line, column, piece))]
+
+
 def _kpi_at(line: int, r: FileResult) -> str | None:
     """The KPI whose lines hold ``line`` (a KPI runs to the next KPI's first line)."""
     ref = None
@@ -84,20 +103,18 @@ def apply_suppressions(r: FileResult, more: list[Finding]) -> list[Finding]:
         return kept
     mid = r.measure_id
     for line, column, comment in r.suppressions:
-        s = parse(line, column, comment)
-        if s is None:
-            continue
         ref = _kpi_at(line, r)
-        for key, args in s.problems:
-            kept.append(finding(r.path, line, column, "S002", key, args, mid, ref))
-        for code in s.codes:
-            hits = [f for f in kept if f.code == code and f.kpi == ref]
-            if hits:
-                kept = [f for f in kept if f not in hits]
-                continue
-            if ref is None:
-                key, unused = "unused_measure", {"code": code, "measure": mid}
-            else:
-                key, unused = "unused_kpi", {"code": code, "kpi": ref}
-            kept.append(finding(r.path, line, column, "S001", key, unused, mid, ref))
+        for s in parse_all(line, column, comment):
+            for key, args in s.problems:
+                kept.append(finding(r.path, line, column, "S002", key, args, mid, ref))
+            for code in s.codes:
+                hits = [f for f in kept if f.code == code and f.kpi == ref]
+                if hits:
+                    kept = [f for f in kept if f not in hits]
+                    continue
+                if ref is None:
+                    key, unused = "unused_measure", {"code": code, "measure": mid}
+                else:
+                    key, unused = "unused_kpi", {"code": code, "kpi": ref}
+                kept.append(finding(r.path, line, column, "S001", key, unused, mid, ref))
     return kept

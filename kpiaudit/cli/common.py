@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -172,10 +172,11 @@ def project_cache(config: Config) -> Cache | None:
     return Cache.at(config.root or Path.cwd())
 
 
-def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
+def numbers_allowed(result: Audit, allow_broken: bool, config: Config | None = None) -> bool:
     """Whether numbers computed over the plan may be printed. Files that could not be read or
     validated, duplicates and a missing plan.yaml make them wrong: they are listed on stderr
-    with what is wrong, and the numbers are refused unless ``allow_broken``."""
+    with what is wrong (paths as lint's text output shows them, from ``config``'s project
+    root), and the numbers are refused unless ``allow_broken``."""
     problems = result.left_out()
     if not problems:
         return True
@@ -188,7 +189,7 @@ def numbers_allowed(result: Audit, allow_broken: bool) -> bool:
         ),
         file=err,
     )
-    report(shown_findings(problems, "text"), err, False)
+    report(shown_findings(problems, "text", config), err, False)
     if allow_broken:
         return True
     print(
@@ -252,13 +253,14 @@ def shown_findings(
     findings: Iterable[Finding], fmt: str, config: Config | None = None
 ) -> list[Finding]:
     """Findings with their paths as ``fmt`` shows them: relative to the repository root for
-    github and sarif (what GitHub resolves), else relative to the current directory. Each
-    path is worked out once, however many findings it has."""
+    github and sarif (what GitHub resolves), else relative to the current directory. A path a
+    message names (E008's other file) is shown the same way. Each path is worked out once,
+    however many findings it has."""
     if fmt not in ("github", "sarif") or config is None:
-        root = config.root if config is not None else None
+        project = config.root if config is not None else None
 
         def shown(path: str) -> str:
-            return shown_path(path, root)
+            return shown_path(path, project)
 
     else:
         top = repository_root(config)
@@ -271,12 +273,22 @@ def shown_findings(
                 return absolute.as_posix()
 
     paths: dict[str, str] = {}
+
+    def place(path: str) -> str:
+        if path not in paths:
+            paths[path] = shown(path)
+        return paths[path]
+
     out = []
     for f in findings:
-        if f.path not in paths:
-            paths[f.path] = shown(f.path)
-        path = paths[f.path]
-        out.append(f if path == f.path else replace(f, path=path))
+        path = place(f.path)
+        if any(isinstance(v, PurePath) for _, v in f.args):
+            args = tuple(
+                (k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args
+            )
+            out.append(replace(f, path=path, args=args))
+        else:
+            out.append(f if path == f.path else replace(f, path=path))
     return out
 
 

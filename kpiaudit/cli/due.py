@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
     number = chapter_number(args.chapter)
     targets, config = setup(args.paths, args.config)
     result = one_plan(targets, config, cached=not args.no_cache, quiet=args.quiet)
-    if not numbers_allowed(result, args.allow_broken):
+    if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS
     plan_chapter(number, result.plan)
     rows = compute(

@@ -91,7 +91,7 @@ def export(
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config, day)
-    if not numbers_allowed(result, allow_broken):
+    if not numbers_allowed(result, allow_broken, config):
         return EXIT_FINDINGS
     files = csv_paths(out) if fmt == "csv" else [out]
     inputs = {os.path.realpath(p) for ps in result.paths.values() for p in ps}

@@ -20,7 +20,7 @@ from .options import (
     QuietOpt,
     TodayOpt,
 )
-from .values import chapter_number, table_format, today_date
+from .values import chapter_number, plan_chapter, table_format, today_date
 
 HELP = N_(
     """Is the plan being met? Each milestone judged against its KPI's actual values.
@@ -78,8 +78,9 @@ def progress(
     day = today_date(today)
     targets, config = setup(paths, config_file)
     result = one_plan(targets, config, cached=not no_cache, quiet=quiet)
-    if not numbers_allowed(result, allow_broken):
+    if not numbers_allowed(result, allow_broken, config):
         return EXIT_FINDINGS
+    plan_chapter(number, result.plan)
     rows = compute(result, day, chapter=number, states=wanted)
     fmt = table_format(output_format, sys.stdout)
     return print_tables(fmt, progress_document(rows), [progress_table(rows, day)])

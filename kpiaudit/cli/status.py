@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
     day = today_date(args.today)
     targets, config = setup(args.paths, args.config)
     result = one_plan(targets, config, cached=not args.no_cache, quiet=args.quiet)
-    if not numbers_allowed(result, args.allow_broken):
+    if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS
     fmt = table_format(args.format, sys.stdout)
     plan_chapter(number, result.plan)

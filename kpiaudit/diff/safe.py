@@ -1,22 +1,23 @@
 """Untrusted text made safe to print, the way diff shows it: on one line.
 
-A measure file or a git revision can hold anything. Its text reaches a terminal, a log or a
-pull request comment only through :func:`visible`: line breaks become spaces (a KPI's text is
-shown on the line of its change), and every other character that acts is shown as an escape
-by :func:`kpiaudit.safe_text.visible`, the one place that decides which those are.
+A measure file or a git revision can hold anything: its text reaches a terminal, a log or a
+pull request comment only through :func:`visible`, which turns line breaks into spaces and
+shows every other character that acts as :mod:`kpiaudit.safe_text` does (the one list of
+them: controls, bidi and zero-width characters, lone surrogates of undecodable file names …)
+as a visible ``\\x1b`` / ``\\u202e`` escape, and a leading ``::`` as ``\\x3a:``.
 """
 
 from __future__ import annotations
 
 import re
 
-from .. import safe_text
+from ..safe_text import visible_line
 
 _BREAKS = re.compile("\r\n|[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def visible(text: str) -> str:
-    return safe_text.visible(_BREAKS.sub(" ", text))
+    return visible_line(_BREAKS.sub(" ", text))
 
 
 def clipped(text: str, limit: int = 200) -> str:

@@ -1,7 +1,10 @@
 """``kpiaudit show`` for people: rich panels on a terminal, plain text when piped.
 
 Every string from a measure file goes into rich as :class:`rich.text.Text` (never parsed as
-markup) and through :func:`.cells.visible` (no control or bidi character reaches the terminal).
+markup) and through :mod:`kpiaudit.safe_text`: no control or bidi character reaches the
+terminal, and no line printed can be read as a workflow command (``::error …``) in a CI log.
+Only a KPI's text and its notes keep their line breaks (:func:`visible_block`); a title, a
+path, a finding or a table cell is one line (:func:`visible_line`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..i18n import _, ngettext
 from ..model import Finding
-from ..safe_text import visible_block as visible
+from ..safe_text import visible_block
+from ..safe_text import visible_line as visible
 from ..views.show import (
     PLAN_KIND,
     KpiView,
@@ -95,9 +99,9 @@ def _plain(doc: ShowDocument, out: TextIO) -> None:
     out.write("".join(finding_line(f) + "\n" for f in doc.findings))
     for view in doc.kpis:
         out.write("\n" + _kpi_heading(view) + "\n")
-        out.write("  " + visible(view.kpi.text).replace("\n", "\n  ") + "\n")
+        out.write("  " + visible_block(view.kpi.text).replace("\n", "\n  ") + "\n")
         for label, text in _details(view):
-            out.write(f"  {label}: {visible(text)}\n")
+            out.write(f"  {label}: " + visible_block(text).replace("\n", "\n  ") + "\n")
         if view.milestones or view.promises:
             out.write("\n" + _plain_table(milestone_table(view)))
         if view.kpi.actuals:
@@ -137,10 +141,10 @@ def _rich(doc: ShowDocument, out: TextIO, color: bool) -> None:
     about += [Text(finding_line(f), style="yellow") for f in doc.findings]
     console.print(Panel(Group(*about), title=Text(_heading(doc), style="bold"), title_align="left"))
     for view in doc.kpis:
-        parts: list[RenderableType] = [Text(visible(view.kpi.text))]
+        parts: list[RenderableType] = [Text(visible_block(view.kpi.text))]
         for label, text in _details(view):
             line = Text(f"{label}: ", style="dim")
-            line.append(visible(text))
+            line.append(visible_block(text))
             parts.append(line)
         if view.milestones or view.promises:
             table = milestone_table(view)

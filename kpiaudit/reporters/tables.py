@@ -4,8 +4,10 @@ and csv on request (json is each view's own document).
 Cells hold titles and wordings from measure files. Every format people read shows them through
 :mod:`kpiaudit.safe_text` (visible, ``|`` escaped in markdown and github tables), rich is
 given :class:`rich.text.Text`, never markup (a title ``[/]`` crashed it, ``[link=…]`` became a
-link), and CSV cells that a spreadsheet would run as a formula are quoted with ``'``; CSV is
-otherwise kept as data."""
+link). CSV is read by people too (printed in a CI log, opened in a spreadsheet): its cells are
+made visible on one line like every other format's (a raw newline in a quoted cell could start
+a ``::error`` line in the log) and a cell that a spreadsheet would run as a formula is quoted
+with ``'``; ``--format json`` is the faithful data."""
 
 from __future__ import annotations
 
@@ -37,7 +39,9 @@ def render(
             header_words = [translator(csv_headers)(h) for h in header_words]
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header_words)
-        writer.writerows([spreadsheet_cell(str(c)) for c in row] for row in table.rows)
+        writer.writerows(
+            [spreadsheet_cell(visible_line(str(c))) for c in row] for row in table.rows
+        )
         return
     headers = [_(h) for h in table.headers]
     rows = [[shown_cell(c, _) for c in row] for row in table.rows]
@@ -79,14 +83,14 @@ def _rich(
     from .console import rich_console
 
     console = rich_console(out, color)
-    cells = [[str(table_cell(c)) for c in row] for row in rows]
+    cells = [[str(table_cell(c, folds=True)) for c in row] for row in rows]
     wraps = [c.wrap for c in table.columns]
     bars = table.bars is not None
     widths, fits = fit(headers, cells, wraps, console.width - (_BAR + _GAP if bars else 0))
     if bars and not fits:  # the bars only if everything fits beside them
         bars = False
         widths, fits = fit(headers, cells, wraps, console.width)
-    title = Text(visible_line(table.title)) if table.title else None
+    title = Text(table_cell(table.title, folds=True)) if table.title else None
     shown = RichTable(
         title=title,
         header_style="bold",
