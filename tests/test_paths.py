@@ -89,6 +89,27 @@ def test_sarif_uris_are_percent_encoded_references(tmp_path: Path, capsys, monke
 
 # --- 16: the action and the example workflow ------------------------------------------------------
 
+
+def test_a_copy_beside_a_file_named_is_a_duplicate_even_when_only_one_is_linted(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """pre-commit lints the files a commit changes: a pull request adding 08-01.yml beside
+    08-01.yaml must fail there as a whole-directory lint fails, whichever of the two is
+    named; a file with no such sibling is linted as before (nothing else is reported)."""
+    shutil.copytree(MEASURES, tmp_path / "measures")
+    monkeypatch.chdir(tmp_path)
+    alone = lint_json(["measures/08-01.yaml"], capsys)
+    shutil.copy(tmp_path / "measures" / "08-01.yaml", tmp_path / "measures" / "08-01.yml")
+    whole = [f for f in lint_json(["measures"], capsys) if f["code"] == "E008"]
+    assert [(f["path"], f["code"]) for f in whole] == [("measures/08-01.yml", "E008")]
+    for named in ("measures/08-01.yml", "measures/08-01.yaml"):
+        code = main(["lint", named])
+        out, _err = capsys.readouterr()
+        assert code == 1 and "measures/08-01.yml:2:5: E008" in out, named
+    again = [f for f in lint_json(["measures/08-01.yaml"], capsys) if f["code"] != "E008"]
+    assert again == alone
+
+
 PLAN = """\
 title: 計画
 base_date: '2022-06-07'

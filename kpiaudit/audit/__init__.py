@@ -150,7 +150,7 @@ def audit(
         for p, reason in found.unreadable
     ]
     result = AuditResult([], configure(missing, config), found.empty)
-    counter = _Counter(sum(len(f.measures) for f in found.plans), progress)
+    counter = _Counter(sum(len(f.measures) + len(f.partners) for f in found.plans), progress)
     for files in found.plans:
         result.plans.append(
             audit_plan(
@@ -199,9 +199,12 @@ def audit_plan(
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
     checking = _Checking(files, plan.base_date, chapters, models, cache)
-    results = checking.run(jobs, counter or _Counter(0, None))
+    checked = checking.run(jobs, counter or _Counter(0, None))
+    results, partners = checked[: len(files.measures)], checked[len(files.measures) :]
     paths: dict[str, list[str]] = {}
-    duplicates = duplicate_ids(results)
+    duplicates = duplicate_ids(checked)
+    for partner in partners:  # only a duplicate of a file named is said of a partner
+        findings.extend(duplicates.get(partner.path, []))
     for r in results:
         dated = dated_findings(r, today, plan.base_date)
         findings.extend(apply_suppressions(r, dated + duplicates.get(r.path, [])))
@@ -233,7 +236,8 @@ class _Checking:
                 "chapters": sorted(chapters) if chapters is not None else None,
             }
             self.store = cache.plan(files.directory, settings)
-        self.results: list[FileResult | None] = [None] * len(files.measures)
+        self.paths = files.measures + files.partners
+        self.results: list[FileResult | None] = [None] * len(self.paths)
         self.digests: dict[int, str] = {}
         self.stats: dict[int, os.stat_result] = {}  # taken before a file is read
 
@@ -257,7 +261,7 @@ class _Checking:
             elif model is not None:
                 kept.model = model
             if self.store is not None and made is not None:
-                name = self.files.measures[i].name
+                name = self.paths[i].name
                 self.store.put(name, self.digests[i], made, self.stats.get(i))
             counter.add()
         if self.store is not None:
@@ -267,7 +271,7 @@ class _Checking:
         return [r for r in self.results if r is not None]
 
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
-        for i, path in enumerate(self.files.measures):
+        for i, path in enumerate(self.paths):
             name = path.as_posix()
             known = self._unchanged(i, path)
             if known is not None and not self.models:  # the very file the cache knows: not read
