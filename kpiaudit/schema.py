@@ -6,7 +6,6 @@ The schemas users point their editors at are ``schema/*.json`` (shipped in the p
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -148,6 +147,8 @@ def _field(path: tuple[Any, ...], data: Any) -> str:
 
 
 def _unknown(field: str, name: str, known: list[str]) -> tuple[str, dict[str, Any]]:
+    import difflib  # only for a misspelled key
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     args: dict[str, Any] = {"field": field, "names": repr(excerpt(name, 40))}
     if close:

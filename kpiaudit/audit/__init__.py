@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..codec import plan_from_data
 from ..config import Config
@@ -23,7 +24,6 @@ from ..rules import ALWAYS
 from ..rules.flags import COMPLIANCE_FLAGS
 from ..schema import PLAN_SCHEMA
 from . import pool, record
-from .cache import Cache, digest
 from .check import FileResult, check_file, file_problems
 from .crossfile import duplicate_ids
 from .dated import dated_findings
@@ -32,6 +32,9 @@ from .findings import finding, from_problem
 from .known import Scope
 from .select import POSITION, configure
 from .suppress import apply_suppressions
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
 
@@ -311,6 +314,8 @@ class _Checking:
         """The cached result of the file's bytes, if the cache has one it can read."""
         if self.store is None:
             return None
+        from .cache import digest
+
         self.digests[i] = digest(raw)
         return self._decoded(path, self.store.get(path.name, self.digests[i]))
 

@@ -28,9 +28,7 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -233,6 +231,8 @@ def clean(root: Path) -> bool:
         return False
     if not _own_directory(directory):
         raise ValueError(str(directory))
+    import shutil
+
     shutil.rmtree(directory)
     return True
 
@@ -272,6 +272,8 @@ def _read(path: Path) -> bytes:
 
 
 def _write(directory: Path, name: str, content: bytes) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:

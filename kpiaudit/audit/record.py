@@ -11,7 +11,6 @@ commands that need models; the cache never keeps it.
 from __future__ import annotations
 
 import json
-from datetime import date
 from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
@@ -39,15 +38,9 @@ def encode(result: FileResult) -> bytes:
         result.kpi_refs,
         result.kpi_lines,
         [[list(node), line, col] for node, (line, col) in result.positions.items()],
-        [[list(a.node), a.kpi, a.period, a.as_of.isoformat()] for a in result.dated.actuals],
+        [[list(a.node), a.kpi, a.period, a.as_of] for a in result.dated.actuals],
         [
-            [
-                list(m.node),
-                m.kpi,
-                m.wording,
-                m.deadline.isoformat() if m.deadline else None,
-                [d.isoformat() for d in m.recorded_on],
-            ]
+            [list(m.node), m.kpi, m.wording, m.deadline, list(m.recorded_on)]
             for m in result.dated.milestones
         ],
     ]
@@ -67,22 +60,15 @@ def decode(path: str, record: bytes, data: bytes | None = None) -> FileResult:
         [_restore(path, f) for f in findings],
         id_position=(id_pos[0], id_pos[1]),
         suppressions=[(s[0], s[1], s[2]) for s in sups],
-        kpi_refs=list(refs),
-        kpi_lines=list(lines),
+        kpi_refs=refs,
+        kpi_lines=lines,
         positions={tuple(node): (line, col) for node, line, col in positions},
         dated=DatedFacts(
             tuple(
-                DatedActual(tuple(node), kpi, period, date.fromisoformat(as_of))
-                for node, kpi, period, as_of in actuals
+                DatedActual(tuple(node), kpi, period, as_of) for node, kpi, period, as_of in actuals
             ),
             tuple(
-                DatedMilestone(
-                    tuple(node),
-                    kpi,
-                    wording,
-                    date.fromisoformat(deadline) if deadline else None,
-                    tuple(date.fromisoformat(d) for d in recorded),
-                )
+                DatedMilestone(tuple(node), kpi, wording, deadline, tuple(recorded))
                 for node, kpi, wording, deadline, recorded in milestones
             ),
         ),

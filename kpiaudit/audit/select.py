@@ -8,7 +8,6 @@ kept at its own severity whatever the configuration says."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterable
 from operator import attrgetter
@@ -35,6 +34,8 @@ def selected(f: Finding, config: Config) -> bool:
 def _glob_matches(path: str, glob: str, config: Config) -> bool:
     """A per-file-ignores glob matches a file by its name, its path as given, or its path
     from the directory of the configuration file (measures/10-*.yaml wherever kpiaudit runs)."""
+    import fnmatch  # only a configuration with per-file-ignores needs it
+
     if fnmatch.fnmatch(Path(path).name, glob) or fnmatch.fnmatch(path, glob):
         return True
     if config.root is None:

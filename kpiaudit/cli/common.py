@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -286,9 +285,9 @@ def shown_findings(
             args = tuple(
                 (k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args
             )
-            out.append(replace(f, path=path, args=args))
+            out.append(f.moved(path, args))
         else:
-            out.append(f if path == f.path else replace(f, path=path))
+            out.append(f if path == f.path else f.moved(path))
     return out
 
 

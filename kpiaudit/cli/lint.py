@@ -294,7 +294,7 @@ def _listed(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from ..reporters import REPORTERS
+    from ..reporters import REPORTERS, reporter
 
     with speaking():
         args = _parser(list(REPORTERS)).parse_args(argv)
@@ -332,7 +332,7 @@ def main(argv: list[str]) -> int:
     if args.statistics:
         _statistics(findings, out, as_json=args.format == "json")
     else:
-        REPORTERS[args.format](findings, out, text and use_color(out))
+        reporter(args.format)(findings, out, text and use_color(out))
     errors = sum(f.severity == "error" for f in findings)
     if text and not args.quiet:
         warnings = sum(f.severity == "warning" for f in findings)

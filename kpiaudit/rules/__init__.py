@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from typing import Any
 
 from ..extract import extract
@@ -110,6 +109,8 @@ def matches(code: str, selectors: list[str]) -> bool:
 def cases(code: str) -> dict[str, Any]:
     """The rule's examples from ``cases/CODE.yaml``: ``fail`` and ``pass``, each a snippet
     (see cases/README.md for the keys). Loaded when asked for, never on the lint path."""
+    from importlib import resources
+
     from ..load import load_text
 
     text = resources.files(__package__).joinpath("cases", f"{code}.yaml").read_text("utf-8")
