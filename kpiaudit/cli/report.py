@@ -10,7 +10,7 @@ import typer
 
 from ..i18n import N_, os_reason
 from .common import EXIT_OK, fail, setup, two_plans
-from .options import ConfigOpt, PathsArg, TodayOpt
+from .options import ConfigOpt, PathsArg, QuietOpt, TodayOpt
 from .values import today_date
 
 HELP = N_(
@@ -37,6 +37,7 @@ def report(
         ),
     ] = False,
     config_file: ConfigOpt = None,
+    quiet: QuietOpt = False,
 ) -> int:
     from ..audit import TwoPlansError
     from ..i18n import _, current_language
@@ -47,8 +48,13 @@ def report(
     language = current_language()
     day = today_date(today)
     targets, config = setup(paths, config_file)
+    from .progressbar import counting
+
     try:
-        done = make_report(targets, config, out, lang=language, today=day, force=force)
+        with counting(quiet=quiet) as progress:
+            done = make_report(
+                targets, config, out, lang=language, today=day, force=force, progress=progress
+            )
     except TwoPlansError as exc:
         two_plans(exc.directories)
     except OutputRefused as exc:

@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from .document import build_document
 from .site import build_site
 from .write import write_site
+
+if TYPE_CHECKING:
+    from ..audit import Progress
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,14 @@ def make_report(
     lang: str,
     today: date,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> Summary:
-    """Audit ``paths`` and replace ``out`` with the report. Raises OutputRefused (nothing is
-    written) or OSError (nothing is changed)."""
+    """Audit ``paths`` (the rules of the day judged on ``today``, as the report is) and replace
+    ``out`` with the report. Raises OutputRefused (nothing is written) or OSError (nothing is
+    changed)."""
     from ..audit import audit
 
-    document = build_document(audit(paths, config).single(), today)
+    document = build_document(audit(paths, config, today, progress=progress).single(), today)
     files = build_site(document, lang)
     written = write_site(out, files, force=force, protect=paths)
     return Summary(

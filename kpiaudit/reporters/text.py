@@ -7,6 +7,7 @@ one finding per line, and never read as rich markup.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TextIO
 
 from ..i18n import _
@@ -16,9 +17,14 @@ from ..safe_text import visible, visible_line
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+@lru_cache(maxsize=4096)
+def _place(path: str) -> str:  # one file has many findings
+    return visible_line(path)
+
+
 def _parts(f: Finding) -> tuple[str, str, str]:
     """Where, what and about which KPI, each safe to show."""
-    where = f"{visible_line(f.path)}:{f.line}:{f.column}"
+    where = f"{_place(f.path)}:{f.line}:{f.column}"
     about = f.kpi or f.measure
     return where, visible(f.render(_)), f" ({visible(about)})" if about else ""
 
