@@ -438,18 +438,20 @@ def _at(code: str, which: str, node: Node, **args: Any) -> Problem:
 def _convert(node: Node, path: Path_, out: LoadedFile, budget: _Budget) -> Any:
     if len(path) > MAX_DEPTH:
         raise _TooDeep
-    budget.spend(len(node.value) if isinstance(node, ScalarNode) else 0)
+    kind = type(node)  # the three node classes, compared once (this runs for every node)
+    budget.spend(len(node.value) if kind is ScalarNode else 0)
     # Point at the value itself: that is where a wrong type or value is to be fixed.
-    out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
-    if (tag and tag.startswith("!")) or (tag and tag not in _STANDARD_TAGS and ":" in tag):
+    mark = node.start_mark
+    out.positions[path] = (mark.line + 1, mark.column + 1)
+    tag = node.tag
+    if tag not in _STANDARD_TAGS and tag and (tag.startswith("!") or ":" in tag):
         out.add(_at("E006", "tag", node, tag=tag))
         return None
-    if isinstance(node, MappingNode):
+    if kind is MappingNode:
         mapping: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 out.add(_at("E004", "key", key_node))
                 continue
             key = str(key_node.value)
@@ -464,7 +466,7 @@ def _convert(node: Node, path: Path_, out: LoadedFile, budget: _Budget) -> Any:
             key_lines[key] = key_node.start_mark.line + 1
             mapping[key] = _convert(value_node, (*path, key), out, budget)
         return mapping
-    if isinstance(node, SequenceNode):
+    if kind is SequenceNode:
         return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     try:
