@@ -312,6 +312,8 @@ def test_csv_pair_is_written_together(tmp_path: Path, monkeypatch, capsys) -> No
         (["--out", str(EXAMPLES / "01-01.yaml"), "-f", "csv"], "is a measure file"),
         (["--out", str(EXAMPLES), "-f", "sqlite"], "is a directory"),
         ([str(MEASURES), "--out", "never-written.db"], "the files belong to 2 plans"),
+        (["--out", "-", "-f", "csv"], "- is not a file export can write"),
+        (["--out", "/dev/null", "-f", "csv"], "/dev/null is not a file export can write"),
     ],
 )
 def test_bad_arguments_are_usage_errors(args: list[str], message: str, capsys) -> None:

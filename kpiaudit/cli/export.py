@@ -72,6 +72,9 @@ def export(
     from ..rules.files import NOT_LOADED
     from ..views.export import export as compute
 
+    if str(out) == "-" or (out.exists() and not out.is_file() and not out.is_dir()):
+        # "-" is not stdout here: export writes files (two for csv, a workbook, a database).
+        fail(_("--out: {path} is not a file export can write; give a file name").format(path=out))
     fmt = output_format or _SUFFIXES.get(out.suffix.lower())
     if fmt is None:
         fail(
