@@ -22,6 +22,17 @@ class Terminal(io.StringIO):
         return self.tty
 
 
+def at_terminal(monkeypatch: pytest.MonkeyPatch, tty: bool, env: dict[str, str]) -> Terminal:
+    """stderr a terminal (or not), with only ``env`` of CI and TERM set."""
+    for name in ("CI", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    stderr = Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    return stderr
+
+
 @pytest.mark.parametrize(
     ("tty", "env", "quiet", "shown"),
     [
@@ -36,12 +47,7 @@ class Terminal(io.StringIO):
 def test_a_bar_only_for_a_person_at_a_terminal(
     tmp_path: Path, monkeypatch, tty: bool, env: dict[str, str], quiet: bool, shown: bool
 ) -> None:
-    for name in ("CI", "TERM"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    stderr = Terminal(tty)
-    monkeypatch.setattr(sys, "stderr", stderr)
+    stderr = at_terminal(monkeypatch, tty, env)
     big = tmp_path / "rs.csv"
     big.write_bytes(b"x" * progressbar.LONG)
     with progressbar.reading(big, quiet=quiet) as progress:
@@ -86,12 +92,7 @@ def test_the_rs_reader_reports_how_far_it_got(tmp_path: Path) -> None:
 def test_a_bar_for_many_files_only_for_a_person_at_a_terminal(
     monkeypatch, tty: bool, env: dict[str, str], quiet: bool, total: int, shown: bool
 ) -> None:
-    for name in ("CI", "TERM"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    stderr = Terminal(tty)
-    monkeypatch.setattr(sys, "stderr", stderr)
+    stderr = at_terminal(monkeypatch, tty, env)
     with progressbar.counting(quiet=quiet) as progress:
         for done in range(1, total + 1, 97):
             if progress is not None:
