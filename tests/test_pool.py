@@ -5,8 +5,11 @@ result survives the trip through its record (what workers send and the cache kee
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,15 +77,17 @@ def test_workers_start_only_for_many_files_to_check(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".kpiaudit.toml").write_text("")
-    run(["lint", str(large_plan)], capsys)  # cold: fills the cache
-    run(["lint", str(large_plan)], capsys)  # warm: nothing to check
+    shutil.copytree(large_plan, tmp_path / "measures")  # the cache keeps its project's plans
+    run(["lint", "measures"], capsys)  # cold: fills the cache
+    run(["lint", "measures"], capsys)  # warm: nothing to check
     assert forks == [2, 2]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_lint_with_workers_prints_what_one_process_prints(
-    large_plan: Path, capsys, fmt: str
+    large_plan: Path, capsys, monkeypatch, fmt: str
 ) -> None:
+    monkeypatch.setattr(pool, "_cpus", lambda: 2)  # workers by default, on any runner
     args = ["lint", str(large_plan), "--today", "2026-11-27", "-f", fmt]
     one = run([*args, "-j", "1"], capsys)
     assert one[0] == 1 and "E001" in one[1] and "E008" in one[1]
@@ -101,6 +106,7 @@ def test_models_from_workers_are_the_models_of_one_process(
     large_plan: Path, capsys, monkeypatch, command: list[str]
 ) -> None:
     args = [*command, str(large_plan), "--today", "2026-11-27", "--allow-broken"]
+    monkeypatch.setattr(pool, "_cpus", lambda: 2)
     monkeypatch.setattr(pool, "MIN_FILES", 10**9)
     one = run(args, capsys)
     monkeypatch.setattr(pool, "MIN_FILES", 10)
@@ -152,3 +158,24 @@ def test_a_record_is_read_under_the_name_of_this_run() -> None:
     (result,) = _results([MEASURES / "06-04.yaml"])
     again = record.decode("elsewhere/06-04.yaml", record.encode(result))
     assert {f.path for f in again.findings} == {"elsewhere/06-04.yaml"}
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_message(large_plan: Path) -> None:
+    """An out-of-memory kill of a worker on a CI runner: the run says so and exits 2, where a
+    multiprocessing.Pool waits for the dead worker's result until the job's timeout."""
+    probe = (
+        "import os, sys\n"
+        "from kpiaudit.audit import pool\n"
+        "pool.load_bytes = lambda raw, name: os._exit(9)  # every worker dies on its first file\n"
+        "from kpiaudit.cli import main\n"
+        "sys.exit(main(['lint', sys.argv[1], '-j', '2']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(large_plan)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "KPIAUDIT_NO_CACHE": "1"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "a worker process stopped" in done.stderr and "Traceback" not in done.stderr

@@ -2,10 +2,15 @@
 
 The per-file step is pure (:func:`~.check.check_file`), so files can be checked anywhere and
 in any order; results come back in the order the files were given, so the output of a run is
-the same with one process or several. Workers are forked (Linux) once, before any thread
-exists, and send back each result as a record (:mod:`.record`): compact JSON, faster to pass
-between processes than the model. On other systems, and below :data:`MIN_FILES` files (where
-starting workers costs more than it saves), everything runs in this process.
+the same with one process or several. Workers are forked (Linux only: elsewhere everything
+runs in this process) once, before any thread exists, and send back each result as a record
+(:mod:`.record`): compact JSON, faster to pass between processes than the model. Below
+:data:`MIN_FILES` files to check, starting workers costs more than it saves.
+
+What is held at once is bounded by bytes as well as by files (a pull request can commit
+hundreds of 5 MB files): :data:`AHEAD` while deciding whether to start workers, a few chunks
+of at most :data:`CHUNK_BYTES` in flight. A worker that dies (killed, out of memory) ends the
+run with a message, never a hang.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from ..codec import measure_from_data
 from ..load import load_bytes
@@ -27,8 +31,15 @@ from . import record
 from .check import FileResult, check_file, prepare_checks
 
 MIN_FILES = 400  # fewer files are checked in this process (benchmarks/bench.py measured it)
+AHEAD = 32 << 20  # bytes of files read ahead while deciding; more is a large plan anyway
 CHUNK = 32  # files per task: large enough to hide the hand-over, small enough to balance
-WINDOW = 4  # tasks in flight per worker: the files' bytes are held only for those
+CHUNK_BYTES = 4 << 20  # and at most this many bytes of them
+WINDOW = 3  # tasks in flight per worker: the files' bytes are held only for those
+MAX_PROCESSES = 64
+
+
+class WorkerDied(RuntimeError):
+    """A worker process stopped before its files were checked (killed, out of memory)."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,19 @@ def run(
     (a run the cache answers almost whole never starts one)."""
     pending = iter(jobs)
     if processes is None:
-        waiting = list(itertools.islice(pending, MIN_FILES))
-        cores = _cpus() if len(waiting) == MIN_FILES and _can_fork() else 1
+        waiting: list[Job] = []
+        held = 0
+        for job in pending:
+            waiting.append(job)
+            held += len(job.raw)
+            if len(waiting) == MIN_FILES or held >= AHEAD:
+                break
+        cores = _cpus() if len(waiting) == MIN_FILES or held >= AHEAD else 1
         processes = cores if cores > 1 else 0
         pending = itertools.chain(waiting, pending)
+    if not _can_fork():
+        processes = 0
+    processes = min(processes, MAX_PROCESSES)
     if processes < 1:
         for job in pending:
             yield _one(job, base_date, chapters, models, records)
@@ -110,29 +130,48 @@ def _work(task: tuple[list[Job], Settings]) -> list[tuple[int, bytes | None, byt
 
 def _in_workers(jobs: Iterable[Job], settings: Settings, processes: int) -> Iterator[Done]:
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     paths: dict[int, str] = {}
 
     def chunks() -> Iterator[tuple[list[Job], Settings]]:
         chunk: list[Job] = []
+        held = 0
         for job in jobs:
             paths[job.index] = job.path
             chunk.append(job)
-            if len(chunk) == CHUNK:
+            held += len(job.raw)
+            if len(chunk) == CHUNK or held >= CHUNK_BYTES:
                 yield chunk, settings
-                chunk = []
+                chunk, held = [], 0
         if chunk:
             yield chunk, settings
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes) as workers_pool:
-        pending: deque[Any] = deque()
-        for task in chunks():
-            pending.append(workers_pool.apply_async(_work, (task,)))
-            if len(pending) >= processes * WINDOW:
-                yield from _collect(pending.popleft().get(), paths)
-        while pending:
-            yield from _collect(pending.popleft().get(), paths)
+    # concurrent.futures rather than multiprocessing.Pool: it notices a worker that died and
+    # says so (BrokenProcessPool), where a Pool waits for its result for ever.
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_quiet) as pool:
+        pending: deque[Future[list[tuple[int, bytes | None, bytes | None]]]] = deque()
+        try:
+            for task in chunks():
+                pending.append(pool.submit(_work, task))
+                if len(pending) >= processes * WINDOW:
+                    yield from _collect(pending.popleft().result(), paths)
+            while pending:
+                yield from _collect(pending.popleft().result(), paths)
+        except BrokenProcessPool as exc:
+            raise WorkerDied(str(exc)) from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _quiet() -> None:
+    """In a worker: Ctrl-C is for the process that started it, which stops the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _collect(

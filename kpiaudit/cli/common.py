@@ -128,12 +128,21 @@ def audit_paths(
     is not a pass. ``cached``: with the project's result cache (unless KPIAUDIT_NO_CACHE says
     not); a progress bar on a terminal for thousands of files, unless ``quiet``."""
     from ..audit import audit
+    from ..audit.pool import WorkerDied
     from .progressbar import counting
 
     cache = project_cache(config) if cached else None
-    with counting(quiet=quiet) as progress:
-        result = audit(
-            paths, config, today, models=models, cache=cache, jobs=jobs, progress=progress
+    try:
+        with counting(quiet=quiet) as progress:
+            result = audit(
+                paths, config, today, models=models, cache=cache, jobs=jobs, progress=progress
+            )
+    except WorkerDied as exc:
+        fail(
+            _(
+                "a worker process stopped before its files were checked (killed, or out of "
+                "memory: {reason}); run again, or check in one process with kpiaudit lint -j 1"
+            ).format(reason=exc)
         )
     for directory in result.empty:
         fail(
