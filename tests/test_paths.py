@@ -108,6 +108,12 @@ def test_a_copy_beside_a_file_named_is_a_duplicate_even_when_only_one_is_linted(
         assert code == 1 and "measures/08-01.yml:2:5: E008" in out, named
     again = [f for f in lint_json(["measures/08-01.yaml"], capsys) if f["code"] != "E008"]
     assert again == alone
+    # A plain copy keeps the id inside a file named otherwise (cp 07-03.yaml 07-06.yaml): its
+    # E007 can be ignored by a project, its E008 cannot.
+    (tmp_path / "measures" / "08-01.yml").unlink()
+    shutil.copy(tmp_path / "measures" / "07-03.yaml", tmp_path / "measures" / "07-99.yaml")
+    codes = {f["code"] for f in lint_json(["measures/07-99.yaml", "--ignore", "E007"], capsys)}
+    assert "E008" in codes
 
 
 PLAN = """\

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -153,7 +154,7 @@ def audit(
         for p, reason in found.unreadable
     ]
     result = AuditResult([], configure(missing, config), found.empty)
-    counter = _Counter(sum(len(f.measures) + len(f.partners) for f in found.plans), progress)
+    counter = _Counter(sum(len(f.measures) for f in found.plans), progress)
     for files in found.plans:
         result.plans.append(
             audit_plan(
@@ -201,11 +202,16 @@ def audit_plan(
     findings: list[Finding] = []
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
-    checking = _Checking(files, plan.base_date, chapters, models, cache)
-    checked = checking.run(jobs, counter or _Counter(0, None))
-    results, partners = checked[: len(files.measures)], checked[len(files.measures) :]
+    counter = counter or _Counter(0, None)
+    results = _Checking(files, files.measures, plan.base_date, chapters, models, cache).run(
+        jobs, counter
+    )
+    partners: list[FileResult] = []
+    others = [] if files.whole else _partners(files, results)
+    if others:
+        partners = _Checking(files, others, plan.base_date, chapters, False, cache).run(1, counter)
     paths: dict[str, list[str]] = {}
-    duplicates = duplicate_ids(checked)
+    duplicates = duplicate_ids(results + partners)
     for partner in partners:  # only a duplicate of a file named is said of a partner
         findings.extend(duplicates.get(partner.path, []))
     for r in results:
@@ -219,13 +225,32 @@ def audit_plan(
     return Audit(plan, configure(findings, config), results, whole, paths)
 
 
+def _partners(files: PlanFiles, results: list[FileResult]) -> list[Path]:
+    """When files were named one by one (pre-commit passes the files a commit changes), the
+    other files of their directory that may hold the same measure: those whose names say
+    they hold the measure a named file holds, or whose name says it does (a copy
+    `cp 07-03.yaml 07-06.yaml` keeps id 7-3; `08-01.yml` beside `08-01.yaml`). They are
+    checked for duplicate ids only, so that a copy added beside a file cannot pass a gate that
+    lints the changed files alone. One listing of the directory."""
+    from .discover import listed
+
+    ids = {r.measure_id for r in results} | {measure_id_of(Path(r.path).name) for r in results}
+    named = {os.path.realpath(r.path) for r in results}
+    return [
+        child
+        for child, identity in listed(files.directory)
+        if identity not in named and measure_id_of(child.name) in ids - {None}
+    ]
+
+
 class _Checking:
-    """The per-file results of one plan's measure files, in their order: from the cache
+    """The per-file results of some of a plan's measure files, in their order: from the cache
     where it knows a file's bytes, else checked (in worker processes for a large plan)."""
 
     def __init__(
         self,
         files: PlanFiles,
+        paths: list[Path],
         base_date: date | None,
         chapters: frozenset[int] | None,
         models: bool,
@@ -239,10 +264,11 @@ class _Checking:
                 "chapters": sorted(chapters) if chapters is not None else None,
             }
             self.store = cache.plan(files.directory, settings)
-        self.paths = files.measures + files.partners
+        self.paths = paths
         self.results: list[FileResult | None] = [None] * len(self.paths)
         self.digests: dict[int, str] = {}
-        self.stats: dict[int, os.stat_result] = {}  # taken before a file is read
+        # each file's status, and when it was taken: just before the file is read
+        self.stats: dict[int, tuple[os.stat_result, int]] = {}
 
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
         processes = None if jobs is None else jobs if jobs > 1 else 0
@@ -264,12 +290,12 @@ class _Checking:
             elif model is not None:
                 kept.model = model
             if self.store is not None and made is not None:
-                name = self.paths[i].name
-                self.store.put(name, self.digests[i], made, self.stats.get(i))
+                st, seen = self.stats.get(i, (None, 0))
+                self.store.put(self.paths[i].name, self.digests[i], made, st, seen)
             counter.add()
         if self.store is not None:
             if self.files.whole:
-                self.store.keep_only(p.name for p in self.files.measures)
+                self.store.keep_only(p.name for p in self.paths)
             self.store.save()
         return [r for r in self.results if r is not None]
 
@@ -303,9 +329,10 @@ class _Checking:
         if self.store is None:
             return None
         try:
-            self.stats[i] = st = os.lstat(path)
+            st = os.lstat(path)
         except OSError:
             return None
+        self.stats[i] = (st, time.time_ns())
         if self.models or not stat.S_ISREG(st.st_mode):
             return None
         return self._decoded(path, self.store.unchanged(path.name, st))
@@ -317,7 +344,10 @@ class _Checking:
         from .cache import digest
 
         self.digests[i] = digest(raw)
-        return self._decoded(path, self.store.get(path.name, self.digests[i]))
+        known = self._decoded(path, self.store.get(path.name, self.digests[i]))
+        if known is not None and i in self.stats:
+            self.store.restamp(path.name, *self.stats[i])
+        return known
 
     @staticmethod
     def _decoded(path: Path, known: bytes | None) -> FileResult | None:

@@ -40,6 +40,7 @@ DISABLE_ENV = "KPIAUDIT_NO_CACHE"
 _KEY_BYTES = 32
 _LARGEST = 1 << 30  # a cache file larger than this is not ours: a miss
 _STALE_TEMPORARY = 600  # seconds: a temporary this old belongs to a run that was killed
+_STALE_FILE = 7 * 24 * 3600  # seconds: another settings' file no run has written for a week
 SETTLED = 2  # seconds: a file's times this old are past any clock's tick (FAT's is 2 s)
 
 _GITIGNORE = "# Created by kpiaudit: its result cache, never committed.\n*\n"
@@ -65,6 +66,11 @@ def signature(st: os.stat_result) -> bytes:
         st.st_mtime_ns,
         st.st_ctime_ns,
     )
+
+
+def _settled(st: os.stat_result, seen: int) -> bool:
+    """Whether the file's times were :data:`SETTLED` seconds old when it was looked at."""
+    return seen - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED * 10**9
 
 
 def disabled_by_environment() -> bool:
@@ -101,10 +107,14 @@ class Cache:
                     _write(directory, name, text.encode())
         return cls(directory, key)
 
-    def plan(self, plan_directory: Path, settings: Mapping[str, object]) -> PlanCache:
+    def plan(self, plan_directory: Path, settings: Mapping[str, object]) -> PlanCache | None:
         """The cached results of one plan directory, under ``settings`` (what changes a
-        per-file result besides the file: base date, chapters)."""
+        per-file result besides the file: base date, chapters); None for a directory outside
+        this project, whose results are not this project's to keep."""
         where = os.path.realpath(plan_directory)
+        root = os.path.realpath(self.directory.parent)
+        if where != root and not where.startswith(root.rstrip(os.sep) + os.sep):
+            return None
         place = hashlib.blake2b(os.fsencode(where), digest_size=8).hexdigest()
         everything = json.dumps(
             {"format": FORMAT, "code": _code_fingerprint(), "settings": settings},
@@ -146,18 +156,28 @@ class PlanCache:
         return entry[2]
 
     def put(
-        self, filename: str, file_digest: str, record: bytes, st: os.stat_result | None
+        self,
+        filename: str,
+        file_digest: str,
+        record: bytes,
+        st: os.stat_result | None,
+        seen: int = 0,
     ) -> None:
-        """Record ``filename``'s result; ``st``: the file's status taken before it was read
-        (None: it can be recognised by its bytes only)."""
-        settled = st is not None and (
-            time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED * 10**9
-        )
+        """Record ``filename``'s result. ``st``: the file's status, taken at ``seen``
+        (time.time_ns()) just before it was read; None: it is known by its bytes only."""
         name, kept_digest = _name(filename), file_digest.encode("ascii")
-        stamp = signature(st) if st is not None and settled else b""
+        stamp = signature(st) if st is not None and _settled(st, seen) else b""
         mac = self._mac(name, kept_digest, stamp, record)
         self._lines[name] = b"\t".join((mac, name, kept_digest, stamp, record))
         self._changed = True
+
+    def restamp(self, filename: str, st: os.stat_result, seen: int) -> None:
+        """A file just known by its bytes: record its status too, when it can be trusted, so
+        that the next run need not read it (a file rewritten with the same bytes, or one read
+        too soon after a change to be recognised by its times then)."""
+        entry = self._entry(filename)
+        if entry is not None and _settled(st, seen) and entry[1] != signature(st):
+            self.put(filename, entry[0].decode("ascii"), entry[2], st, seen)
 
     def _entry(self, filename: str) -> tuple[bytes, bytes, bytes] | None:
         """(digest, signature, record) of a file's entry, if this user made it here."""
@@ -206,20 +226,21 @@ class PlanCache:
                 self._lines[parts[1]] = line
 
     def _forget_others(self) -> None:
-        """Other cache files of the same plan directory (older settings or code) are stale."""
+        """Cache files of the same plan directory under other settings or code that no run
+        has written for a week, and temporaries of runs that were killed. Not sooner: two
+        installs of kpiaudit (pre-commit's and a developer's) each keep a file of their own,
+        and deleting the other's each time would leave both always cold."""
         place = self.name.split("-", 1)[0]
         now = time.time()
         with contextlib.suppress(OSError), os.scandir(self.directory) as entries:
             for entry in entries:
-                stale = entry.name.startswith(place + "-") and entry.name != self.name
+                other = entry.name.startswith(place + "-") and entry.name != self.name
                 temporary = entry.name.endswith(".tmp")
-                if temporary:
-                    with contextlib.suppress(OSError):
-                        temporary = now - entry.stat(follow_symlinks=False).st_mtime > (
-                            _STALE_TEMPORARY
-                        )
-                if stale or temporary:
-                    with contextlib.suppress(OSError):
+                if not (other or temporary):
+                    continue
+                with contextlib.suppress(OSError):
+                    age = now - entry.stat(follow_symlinks=False).st_mtime
+                    if age > (_STALE_TEMPORARY if temporary else _STALE_FILE):
                         os.unlink(entry.path)
 
 
@@ -251,7 +272,9 @@ def _own_directory(path: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == owner
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, *, private: bool = False) -> bytes:
+    """A regular file's bytes (never through a link); b"" for anything else, or, when
+    ``private``, for a file that is not this user's alone."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
@@ -260,6 +283,9 @@ def _read(path: Path) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > _LARGEST:
+            return b""
+        owner = getattr(os, "geteuid", lambda: st.st_uid)()
+        if private and (st.st_uid != owner or st.st_mode & 0o077):
             return b""
         chunks = []
         while chunk := os.read(fd, 1 << 20):
@@ -271,11 +297,12 @@ def _read(path: Path) -> bytes:
         os.close(fd)
 
 
-def _write(directory: Path, name: str, content: bytes) -> None:
+def _write(directory: Path, name: str, content: bytes, mode: int = 0o644) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(content)
         os.replace(tmp, directory / name)
@@ -286,32 +313,26 @@ def _write(directory: Path, name: str, content: bytes) -> None:
 
 
 def _user_key() -> bytes | None:
-    """This user's cache key, made on first use; None when there is no place for it."""
+    """This user's cache key, made on first use (and made again when it is not one: empty
+    after a run killed while making it, the wrong length, another user's, readable by
+    others); None when there is no place for it."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     if not os.path.isabs(base):
         return None
     directory = Path(base) / "kpiaudit"
     path = directory / "key"
-    key = _read(path)
+    key = _read(path, private=True)
     if len(key) == _KEY_BYTES:
         return key
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(
-            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
-        )
-    except FileExistsError:  # another run made it meanwhile
-        key = _read(path)
-        return key if len(key) == _KEY_BYTES else None
-    except OSError:
-        return None
     key = os.urandom(_KEY_BYTES)
     try:
-        os.write(fd, key)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # A temporary renamed over the old one: a link or a bad key at that name is replaced,
+        # never written through, and no run ever reads half a key. Two runs making one at
+        # once: the last rename wins, and the other's entries are misses once.
+        _write(directory, "key", key, mode=0o600)
     except OSError:
         return None
-    finally:
-        os.close(fd)
     return key
 
 
@@ -320,10 +341,14 @@ _fingerprint: str | None = None
 
 def _code_fingerprint() -> str:
     """kpiaudit's version and the size and time of every file of the installed package
-    (code, schemas, catalogues): a changed rule or schema, even in an editable install whose
-    version has not moved, is another cache."""
+    (code, schemas, catalogues), and of the libraries whose words or verdicts a result holds
+    (ruamel.yaml and libyaml's binding: YAML errors; jsonschema, jsonschema-rs: E004): a
+    changed rule or schema, even in an editable install whose version has not moved, or an
+    upgraded library, is another cache."""
     global _fingerprint
     if _fingerprint is None:
+        from importlib.util import find_spec
+
         from .. import __version__
 
         package = Path(__file__).resolve().parent.parent
@@ -334,5 +359,15 @@ def _code_fingerprint() -> str:
                 if name.endswith((".py", ".json", ".mo", ".yaml")):
                     st = os.stat(os.path.join(directory, name))
                     h.update(f"{directory}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        for library in ("ruamel.yaml", "_ruamel_yaml", "jsonschema", "jsonschema_rs"):
+            found = "-"
+            try:
+                spec = find_spec(library)
+                if spec is not None and spec.origin:
+                    st = os.stat(spec.origin)
+                    found = f"{st.st_size}:{st.st_mtime_ns}"
+            except (ImportError, ValueError, OSError):
+                pass
+            h.update(f"{library}:{found}\n".encode())
         _fingerprint = h.hexdigest()
     return _fingerprint

@@ -3,8 +3,8 @@ actual after today, K304 no actual a year after a deadline), run on a per-file r
 :func:`~kpiaudit.audit.check.check_file`.
 
 They are kept out of ``check_file`` on purpose: its result is a pure function of the file and
-can be cached per file (issue 16 plans that cache); these findings change with the calendar
-and ``--today``, so a cache must never hold them. This step needs the result only (the
+is cached per file (:mod:`.cache`); these findings change with the calendar and ``--today``,
+so the cache never holds them. This step needs the result only (the
 positions it reports at, and the dates it judges, are in it), not the loaded file or the model.
 """
 

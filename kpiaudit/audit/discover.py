@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import MEASURE_SUFFIXES, PLAN_FILE, measure_id_of
+from ..model import MEASURE_SUFFIXES, PLAN_FILE
 
 
 @dataclass
@@ -21,11 +21,6 @@ class PlanFiles:
     plan_file: Path | None = None
     measures: list[Path] = field(default_factory=list)
     whole: bool = False  # the directory was named: ``measures`` are all its measure files
-    # Files of the directory that were not named but whose names say they hold the measure a
-    # named file's name says it holds (08-01.yml beside a named 08-01.yaml): checked for
-    # duplicate ids only, so that a pull request adding a copy cannot pass a gate that lints
-    # the changed files alone (pre-commit).
-    partners: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -109,19 +104,13 @@ def discover(paths: Iterable[Path]) -> Discovery:
                 missing.append(p)
         except OSError as exc:  # one directory that cannot be listed stops no other path
             unreadable.append((p, exc.strerror or str(exc)))
-    for files in groups.values():
-        if not files.whole and files.measures:
-            named = {measure_id_of(p.name) for p in files.measures} - {None}
-            files.partners = [
-                child
-                for child, identity in _listed(files.directory)
-                if identity not in seen and measure_id_of(child.name) in named
-            ]
     return Discovery(list(groups.values()), missing, empty, directories, unreadable)
 
 
-def _listed(directory: Path) -> list[tuple[Path, str]]:
+def listed(directory: Path) -> list[tuple[Path, str]]:
+    """The measure files of a directory with their identities, as for a directory named;
+    none when it cannot be listed (the files named in it are still checked)."""
     try:
         return _children(directory)
-    except OSError:  # the files named are still checked; their partners cannot be found
+    except OSError:
         return []

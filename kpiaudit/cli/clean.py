@@ -30,7 +30,10 @@ def clean(config_file: ConfigOpt = None) -> int:
         removed = remove(root)
     except ValueError:
         fail(
-            _("{path} is not a directory kpiaudit made (a link?): left as it is").format(path=where)
+            _(
+                "{path} is not a directory of yours that kpiaudit could have made (a link, a "
+                "file, or another user's): left as it is"
+            ).format(path=where)
         )
     except OSError as exc:
         fail(_("{path}: cannot remove: {reason}").format(path=where, reason=exc.strerror or exc))
