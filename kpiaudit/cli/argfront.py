@@ -24,6 +24,7 @@ from .common import (
     PATHS_HELP,
     QUIET_HELP,
     TABLE_FORMAT_HELP,
+    TODAY_HELP,
 )
 from .language import LANG_HELP, HelpFormatter
 
@@ -71,11 +72,7 @@ def parser(prog: str, description: str, epilog: str) -> Parser:
 def add_plan_options(ap: argparse.ArgumentParser) -> None:
     """The options status and due share, in the order typer's commands list them."""
     ap.add_argument("-c", "--chapter", metavar="N", help=_(CHAPTER_HELP))
-    ap.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        help=_("Judge as of this day: what was known then, and what had passed. Default: today."),
-    )
+    ap.add_argument("--today", metavar="YYYY-MM-DD", help=_(TODAY_HELP))
     ap.add_argument("-f", "--format", metavar="FORMAT", help=_(TABLE_FORMAT_HELP))
     ap.add_argument("--config", type=Path, metavar="FILE", help=_(CONFIG_HELP))
     ap.add_argument("--allow-broken", action="store_true", help=_(ALLOW_BROKEN_HELP))

@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
     from ..views.due import due as compute
 
     with speaking():
-        args = _parser().parse_args(argv)
+        # Options between paths, as typer took them: status a.yaml -c 1 b.yaml
+        args = _parser().parse_intermixed_args(argv)
     before_date = date_start(args.before, "--before")
     by_date = date_end(args.by, "--by")
     after_date = date_start(args.after, "--after")

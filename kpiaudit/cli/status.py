@@ -41,7 +41,8 @@ def main(argv: list[str]) -> int:
     from ..views.status import status as compute
 
     with speaking():
-        args = _parser().parse_args(argv)
+        # Options between paths, as typer took them: status a.yaml -c 1 b.yaml
+        args = _parser().parse_intermixed_args(argv)
     number = chapter_number(args.chapter)
     day = today_date(args.today)
     targets, config = setup(args.paths, args.config)
