@@ -124,7 +124,7 @@ def test_a_file_read_the_moment_it_changed_is_known_by_its_bytes_only(project: P
     fresh = project / "measures" / "03-02.yaml"
     fresh.write_bytes(fresh.read_bytes())  # its times are now
     st = fresh.stat()
-    store = cache.plan(project / "measures", _settings(project))
+    store = cache.plan(project / "measures", _settings())
     assert store is not None
     changed = max(st.st_mtime_ns, st.st_ctime_ns)
     store.put(fresh.name, digest(fresh.read_bytes()), b"[]", st, changed + 10**9)
@@ -227,7 +227,7 @@ def test_a_cache_from_elsewhere_cannot_hide_a_finding(
         monkeypatch.setenv("XDG_CACHE_HOME", str(key_home))
         cache = Cache.at(project)
         assert cache is not None
-        store = cache.plan(project / "measures", _settings(project))
+        store = cache.plan(project / "measures", _settings())
         store.put("06-04.yaml", digest(bad.read_bytes()), clean_record, bad.stat())
         store.save()
 
@@ -240,7 +240,7 @@ def test_a_cache_from_elsewhere_cannot_hide_a_finding(
     assert not [f for f in hidden if f["path"].endswith("06-04.yaml")]
 
 
-def _settings(project: Path) -> dict[str, object]:
+def _settings() -> dict[str, object]:
     """The settings under which lint caches the bundled plan (its base date and chapters)."""
     return {"base_date": "2022-06-07", "chapters": list(range(1, 11))}
 

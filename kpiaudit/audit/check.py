@@ -17,7 +17,6 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from ..codec import measure_from_data
 from ..load import MAX_PROBLEMS, LoadedFile
@@ -103,10 +102,10 @@ def file_problems(loaded: LoadedFile, schema: SchemaName) -> list[Finding]:
 
 
 def prepare_checks() -> None:
-    """Import and build what checking a file needs (the validator, the extractor), so that
-    worker processes forked afterwards share it instead of each building their own."""
+    """Build what checking a file needs and is not built on import (the compiled validator),
+    so that worker processes forked afterwards share it instead of each building their own;
+    the extractor's patterns are compiled when kpiaudit.rules is imported, as this module is."""
     prepared(MEASURE_SCHEMA)
-    import_module("kpiaudit.extract")
 
 
 def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:
