@@ -129,9 +129,11 @@ def test_a_file_read_the_moment_it_changed_is_known_by_its_bytes_only(project: P
     changed = max(st.st_mtime_ns, st.st_ctime_ns)
     store.put(fresh.name, digest(fresh.read_bytes()), b"[]", st, changed + 10**9)
     assert store.unchanged(fresh.name, st) is None
-    assert store.get(fresh.name, digest(fresh.read_bytes())) == b"[]"
+    known = store.get(fresh.name, digest(fresh.read_bytes()))
+    assert known is not None and known.record == b"[]"
     store.restamp(fresh.name, st, changed + 3 * 10**9)  # as a run 3 s later does
-    assert store.unchanged(fresh.name, st) == b"[]"
+    known = store.unchanged(fresh.name, st)
+    assert known is not None and known.record == b"[]"
 
 
 def test_a_warm_run_records_what_it_knew_by_bytes_so_the_next_need_not_read(
@@ -141,8 +143,7 @@ def test_a_warm_run_records_what_it_knew_by_bytes_so_the_next_need_not_read(
     gets its times recorded, so that later runs do not read it at all."""
 
     def stamps() -> list[bytes]:
-        lines = _cache_file(project).read_bytes().split(b"\n")
-        return [line.split(b"\t")[3] for line in lines if line]
+        return [line.split(b"\t")[2] for line in _entries(project)]  # name, digest, stamp
 
     monkeypatch.setattr(cache_module, "SETTLED", 3600)  # nothing is settled in this run
     run(LINT, capsys)
@@ -155,7 +156,9 @@ def test_a_warm_run_records_what_it_knew_by_bytes_so_the_next_need_not_read(
     assert checks.paths == []
 
 
-def test_the_rules_of_the_day_are_never_cached(project: Path, capsys) -> None:
+def test_the_rules_of_the_day_are_judged_again_on_another_day(project: Path, capsys) -> None:
+    """What they found is kept for the day it was judged on (beside each entry, and in the
+    plan's snapshot), and judged again on another."""
     early = [*LINT[:1], "-f", "json", "--today", "2023-06-01"]
     late = [*LINT[:1], "-f", "json", "--today", "2026-11-27"]
     run(early, capsys)
@@ -183,6 +186,13 @@ def test_another_base_date_is_another_cache(project: Path, capsys, monkeypatch) 
 def _cache_file(project: Path) -> Path:
     (only,) = (project / CACHE_DIR).glob("*.cache")
     return only
+
+
+def _entries(project: Path) -> list[bytes]:
+    """The lines of the plan's cache file after its MAC line: one per measure file."""
+    head, *lines = _cache_file(project).read_bytes().split(b"\n")
+    assert head.startswith(b"kpiaudit-cache\t")
+    return [line for line in lines if line]
 
 
 @pytest.mark.parametrize(
@@ -319,11 +329,83 @@ def test_two_runs_sharing_the_cache(project: Path) -> None:
         runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
         outputs = [p.communicate()[0] for p in runs]
         assert all(out == expected.stdout for out in outputs)
-    lines = _cache_file(project).read_bytes().split(b"\n")
-    assert len([line for line in lines if line]) == 163
+    assert len(_entries(project)) == 163
 
 
 def test_the_cache_is_per_plan_directory(project: Path, capsys) -> None:
     shutil.copytree(ROOT / "examples" / "measures", project / "examples")
     run([*LINT, "measures", "examples"], capsys)
     assert len(list((project / CACHE_DIR).glob("*.cache"))) == 2
+
+
+class Decodes:
+    """Counts the per-file entries a run decodes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.whole = self.of_the_day = 0
+        whole, of_the_day = record.decode, record.decode_of_the_day
+
+        def counted_whole(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.whole += 1
+            return whole(*args, **kwargs)
+
+        def counted_of_the_day(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.of_the_day += 1
+            return of_the_day(*args, **kwargs)
+
+        monkeypatch.setattr(record, "decode", counted_whole)
+        monkeypatch.setattr(record, "decode_of_the_day", counted_of_the_day)
+
+
+def test_a_plan_where_nothing_changed_is_answered_by_its_snapshot(
+    project: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr(cache_module, "SETTLED", 0)  # every file's times are to be trusted
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert (decodes.whole, decodes.of_the_day, checks.paths) == (0, 0, [])
+    # Named another way, on another day, or with one file changed: the entries answer.
+    assert run([*LINT, "./measures", "-f", "json"], capsys) == run(
+        [*LINT, "./measures", "-f", "json", "--no-cache"], capsys
+    )
+    assert decodes.of_the_day == 163
+    other_day = [*LINT, "-f", "json", "--today", "2023-06-01"]
+    assert run(other_day, capsys) == run([*other_day, "--no-cache"], capsys)
+    assert decodes.whole == 163
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    checks.paths.clear()
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert checks.paths == ["06-04.yaml"]
+
+
+def test_a_file_too_fresh_to_trust_by_its_times_keeps_the_plan_from_its_snapshot(
+    project: Path, capsys, monkeypatch
+) -> None:
+    run(LINT, capsys)  # the files were just copied: none is settled
+    assert not list((project / CACHE_DIR).glob("*.snapshot"))
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    run(LINT, capsys)
+    assert len(list((project / CACHE_DIR).glob("*.snapshot"))) == 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: raw.replace(b'"K102"', b'"K103"', 1),  # its MAC fails
+        lambda raw: b"kpiaudit-cache\t" + b"0" * 64 + b"\n[]",  # a MAC that does not fit
+    ],
+    ids=["truncated", "edited", "forged"],
+)
+def test_a_damaged_snapshot_is_a_miss(project: Path, capsys, monkeypatch, damage) -> None:
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run(LINT, capsys)
+    (snapshot,) = (project / CACHE_DIR).glob("*.snapshot")
+    snapshot.write_bytes(damage(snapshot.read_bytes()))
+    decodes = Decodes(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert decodes.of_the_day == 163  # answered by the entries instead

@@ -24,7 +24,7 @@ from ..model import Finding, Plan, measure_id_of
 from ..rules import ALWAYS
 from ..rules.flags import COMPLIANCE_FLAGS
 from ..schema import PLAN_SCHEMA
-from . import pool, record
+from . import pool, record, snapshot
 from .check import FileResult, check_file, file_problems
 from .crossfile import duplicate_ids
 from .dated import dated_findings
@@ -35,7 +35,7 @@ from .select import POSITION, configure
 from .suppress import apply_suppressions
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from .cache import Cache, Entry
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
 
@@ -102,7 +102,7 @@ class AuditResult:
         scope = Scope(whole=any(a.whole for a in self.plans))
         for a in self.plans:
             for r in a.results:
-                named = measure_id_of(Path(r.path).name)
+                named = measure_id_of(os.path.basename(r.path))
                 if named is not None:
                     scope.measures.add(named)
                 if r.measure_id is None:
@@ -203,26 +203,49 @@ def audit_plan(
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
     counter = counter or _Counter(0, None)
-    results = _Checking(files, files.measures, plan.base_date, chapters, models, cache).run(
-        jobs, counter
-    )
-    partners: list[FileResult] = []
-    others = [] if files.whole else _partners(files, results)
-    if others:
-        partners = _Checking(files, others, plan.base_date, chapters, False, cache).run(1, counter)
+    day = _Day(today, plan.base_date, chapters)
+    checking = _Checking(files, files.measures, day, models, cache)
+    # lint (no models) of a whole plan directory: the plan's snapshot answers when no file
+    # changed (the per-file step then reads no file and decodes no entry).
+    snapshot_key = checking.snapshot_key() if files.whole and not models else None
+    known = snapshot.read(checking.store, snapshot_key) if checking.store and snapshot_key else None
+    if known is not None:
+        results, measured = known
+        counter.add(len(results))
+    else:
+        results = checking.run(jobs, counter)
+        partners: list[FileResult] = []
+        others = [] if files.whole else _partners(files, results)
+        if others:
+            partners = _Checking(files, others, day, False, cache).run(1, counter)
+        duplicates = duplicate_ids(results + partners)
+        measured = _measure_findings(results, partners, duplicates)
+        if checking.store and snapshot_key:
+            snapshot.keep(checking.store, snapshot_key, results, measured)
+        if models:
+            for r in results:
+                if r.measure is not None and r.path not in duplicates:
+                    plan.measures.append(r.measure)  # a copy is not counted twice
+            plan.measures.sort(key=lambda m: m.ref.sort_key())
     paths: dict[str, list[str]] = {}
-    duplicates = duplicate_ids(results + partners)
+    for r in results:
+        if r.measure_id is not None:
+            paths.setdefault(r.measure_id, []).append(r.path)
+    return Audit(plan, configure(findings + measured, config), results, whole, paths)
+
+
+def _measure_findings(
+    results: list[FileResult], partners: list[FileResult], duplicates: dict[str, list[Finding]]
+) -> list[Finding]:
+    """The findings of a plan's measure files: each file's own and those of the rules of the
+    day, the duplicate ids, less what the files' comments suppress."""
+    findings: list[Finding] = []
     for partner in partners:  # only a duplicate of a file named is said of a partner
         findings.extend(duplicates.get(partner.path, []))
     for r in results:
-        dated = dated_findings(r, today, plan.base_date)
+        dated = r.of_the_day or []  # judged by _Checking.run for every result
         findings.extend(apply_suppressions(r, dated + duplicates.get(r.path, [])))
-        if r.measure_id is not None:
-            paths.setdefault(r.measure_id, []).append(r.path)
-        if models and r.measure is not None and r.path not in duplicates:
-            plan.measures.append(r.measure)  # a copy is not counted twice
-    plan.measures.sort(key=lambda m: m.ref.sort_key())
-    return Audit(plan, configure(findings, config), results, whole, paths)
+    return findings
 
 
 def _partners(files: PlanFiles, results: list[FileResult]) -> list[Path]:
@@ -243,25 +266,40 @@ def _partners(files: PlanFiles, results: list[FileResult]) -> list[Path]:
     ]
 
 
+@dataclass(frozen=True)
+class _Day:
+    """The day a plan is judged on, and what else a per-file result depends on: the plan's
+    base date and chapters."""
+
+    today: date
+    base_date: date | None
+    chapters: frozenset[int] | None
+
+    def judge(self, result: FileResult) -> list[Finding]:
+        """The findings of the rules of the day in one file."""
+        return dated_findings(result, self.today, self.base_date)
+
+
 class _Checking:
     """The per-file results of some of a plan's measure files, in their order: from the cache
-    where it knows a file's bytes, else checked (in worker processes for a large plan)."""
+    where it knows a file's bytes, else checked (in worker processes for a large plan); each
+    with the findings of the rules of the day, from the cache when it judged them today."""
 
     def __init__(
         self,
         files: PlanFiles,
         paths: list[Path],
-        base_date: date | None,
-        chapters: frozenset[int] | None,
+        day: _Day,
         models: bool,
         cache: Cache | None,
     ) -> None:
-        self.files, self.base_date, self.chapters, self.models = files, base_date, chapters, models
+        self.files, self.day, self.models = files, day, models
+        self.today = day.today.isoformat()
         self.store = None
         if cache is not None:
             settings = {
-                "base_date": base_date.isoformat() if base_date else None,
-                "chapters": sorted(chapters) if chapters is not None else None,
+                "base_date": day.base_date.isoformat() if day.base_date else None,
+                "chapters": sorted(day.chapters) if day.chapters is not None else None,
             }
             self.store = cache.plan(files.directory, settings)
         self.paths = paths
@@ -270,12 +308,29 @@ class _Checking:
         # each file's status, and when it was taken: just before the file is read
         self.stats: dict[int, tuple[os.stat_result, int]] = {}
 
+    def snapshot_key(self) -> str | None:
+        """The key of the plan's snapshot (:mod:`.snapshot`), from every file's status, taken
+        now and used again when the files are read; None without a cache, or when a file's
+        status cannot be trusted."""
+        if self.store is None:
+            return None
+        seen = time.time_ns()  # taken before the statuses: a file can only look fresher
+        named = []
+        for i, path in enumerate(self.paths):
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return None
+            self.stats[i] = (st, seen)
+            named.append((path.name, st, seen))
+        return snapshot.key(self.files.directory.as_posix(), self.day.today, named)
+
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
         processes = None if jobs is None else jobs if jobs > 1 else 0
         done = pool.run(
             self._jobs(counter),
-            base_date=self.base_date,
-            chapters=self.chapters,
+            base_date=self.day.base_date,
+            chapters=self.day.chapters,
             models=self.models,
             records=self.store is not None,
             processes=processes,
@@ -293,6 +348,13 @@ class _Checking:
                 st, seen = self.stats.get(i, (None, 0))
                 self.store.put(self.paths[i].name, self.digests[i], made, st, seen)
             counter.add()
+        for path, kept in zip(self.paths, self.results, strict=True):
+            if kept is not None and kept.of_the_day is None:
+                kept.of_the_day = self.day.judge(kept)
+                # A file with suppressions is decoded whole anyway: they need its facts.
+                if self.store is not None and not kept.suppressions:
+                    found = record.encode_of_the_day(kept.of_the_day)
+                    self.store.put_of_the_day(path.name, self.today, found)
         if self.store is not None:
             if self.files.whole:
                 self.store.keep_only(p.name for p in self.paths)
@@ -302,7 +364,7 @@ class _Checking:
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
         for i, path in enumerate(self.paths):
             name = path.as_posix()
-            known = self._unchanged(i, path)
+            known = self._unchanged(i, path, name)
             if known is not None and not self.models:  # the very file the cache knows: not read
                 self.results[i] = known
                 counter.add()
@@ -322,20 +384,23 @@ class _Checking:
             else:
                 counter.add()
 
-    def _unchanged(self, i: int, path: Path) -> FileResult | None:
+    def _unchanged(self, i: int, path: Path, name: str) -> FileResult | None:
         """The cached result of a file the file system says has not changed since it was
         read (a regular file, not a link: anything else is read, and judged, again). Its
         status is taken before it is read, and recorded with what is read after."""
         if self.store is None:
             return None
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return None
-        self.stats[i] = (st, time.time_ns())
+        if i in self.stats:  # taken for the snapshot's key
+            st = self.stats[i][0]
+        else:
+            try:
+                st = os.lstat(name)
+            except OSError:
+                return None
+            self.stats[i] = (st, time.time_ns())
         if self.models or not stat.S_ISREG(st.st_mode):
             return None
-        return self._decoded(path, self.store.unchanged(path.name, st))
+        return self._decoded(name, self.store.unchanged(path.name, st), self.today)
 
     def _known(self, i: int, path: Path, raw: bytes) -> FileResult | None:
         """The cached result of the file's bytes, if the cache has one it can read."""
@@ -344,17 +409,20 @@ class _Checking:
         from .cache import digest
 
         self.digests[i] = digest(raw)
-        known = self._decoded(path, self.store.get(path.name, self.digests[i]))
+        entry = self.store.get(path.name, self.digests[i])
+        known = self._decoded(path.as_posix(), entry, self.today)
         if known is not None and i in self.stats:
             self.store.restamp(path.name, *self.stats[i])
         return known
 
     @staticmethod
-    def _decoded(path: Path, known: bytes | None) -> FileResult | None:
+    def _decoded(name: str, known: Entry | None, today: str) -> FileResult | None:
         if known is None:
             return None
         try:
-            return record.decode(path.as_posix(), known)
+            if known.day == today:  # judged today: the facts of the rules of the day unread
+                return record.decode_of_the_day(name, known.record, known.of_the_day)
+            return record.decode(name, known.record)
         except (ValueError, KeyError, TypeError, IndexError):  # damaged: checked again
             return None
 
@@ -365,7 +433,7 @@ class _Counter:
     def __init__(self, total: int, progress: Progress | None) -> None:
         self.total, self.done, self.progress = total, 0, progress
 
-    def add(self) -> None:
-        self.done += 1
+    def add(self, files: int = 1) -> None:
+        self.done += files
         if self.progress is not None:
             self.progress(self.done, self.total)

@@ -2,20 +2,23 @@
 
 What is kept: each measure file's per-file result (:mod:`.record`), keyed by the file's
 bytes and by everything else that changes that result: kpiaudit itself (its version and its
-code), the schema, the plan's base date and chapters. Selection, severities, suppressions,
-known findings, the cross-file rules (duplicate ids) and the rules that depend on the day
-apply after the cache and are always computed.
+code), the schema, the plan's base date and chapters. Beside it, what the rules that depend
+on the day found on the last day they were judged: a run on the same day reuses it, a run on
+another day judges them again. Selection, severities, suppressions, known findings and the
+cross-file rules (duplicate ids) apply after the cache and are always computed.
 
 Where: ``.kpiaudit_cache/`` in the project root, which ignores itself (its own ``.gitignore``)
-and is marked as a cache (``CACHEDIR.TAG``); one file per plan directory, holding one line per
-measure file. ``kpiaudit clean`` removes it; ``--no-cache`` (or ``KPIAUDIT_NO_CACHE=1``) runs
-without it.
+and is marked as a cache (``CACHEDIR.TAG``); one file per plan directory, holding a MAC line
+and then one line per measure file. ``kpiaudit clean`` removes it; ``--no-cache`` (or
+``KPIAUDIT_NO_CACHE=1``) runs without it.
 
 Why it cannot be used to fool the gate: a pull request can commit a ``.kpiaudit_cache/`` that
-says a broken file is clean. Every entry therefore carries a MAC made with a key that never
-leaves this machine's user (``~/.cache/kpiaudit/key``, made on first use, mode 0600), and an
-entry whose MAC does not match is ignored: a cache from anywhere else is a cache miss. A record
-is JSON, never pickle, so even a forged one could not run code. The directory must be a real
+says a broken file is clean. Every cache file therefore carries a MAC of all its entries, made
+with a key that never leaves this machine's user (``~/.cache/kpiaudit/key``, made on first
+use, mode 0600), and a file whose MAC does not match is ignored: a cache from anywhere else is
+a cache miss. (One MAC per file, not per entry: the file is only ever written whole, and
+checking ten thousand MACs was a tenth of a warm run.) A record is JSON, never pickle, so even
+a forged one could not run code. The directory must be a real
 directory of this user (never a symbolic link), files are read without following links, and
 written to a temporary beside them and renamed, so two runs sharing the cache never see a
 half-written file (the last one to finish wins) and a damaged file is a miss, not an error.
@@ -32,12 +35,14 @@ import stat
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from .record import FORMAT
 
 CACHE_DIR = ".kpiaudit_cache"
 DISABLE_ENV = "KPIAUDIT_NO_CACHE"
 _KEY_BYTES = 32
+_HEADER = b"kpiaudit-cache\t"  # then the MAC of the rest of the file, and a newline
 _LARGEST = 1 << 30  # a cache file larger than this is not ours: a miss
 _STALE_TEMPORARY = 600  # seconds: a temporary this old belongs to a run that was killed
 _STALE_FILE = 7 * 24 * 3600  # seconds: another settings' file no run has written for a week
@@ -68,7 +73,7 @@ def signature(st: os.stat_result) -> bytes:
     )
 
 
-def _settled(st: os.stat_result, seen: int) -> bool:
+def settled(st: os.stat_result, seen: int) -> bool:
     """Whether the file's times were :data:`SETTLED` seconds old when it was looked at."""
     return seen - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED * 10**9
 
@@ -125,27 +130,36 @@ class Cache:
         return PlanCache(self.directory, f"{place}-{context}.cache", self._key)
 
 
+class Entry(NamedTuple):
+    """What the cache knows of one file."""
+
+    record: bytes  # its per-file result (:func:`.record.encode`)
+    day: str  # the day its rules of the day were last judged on (ISO), or ""
+    of_the_day: bytes  # what they found that day (:func:`.record.encode_of_the_day`)
+
+
 class PlanCache:
     """One plan directory's entries: file name → (its bytes' digest, what the file system
-    said of it when it was read, its record)."""
+    said of it when it was read, its record, and the findings of the rules of the day on
+    the last day they were judged). One line each: its six fields split by tabs, which
+    none but the record, last, holds (JSON escapes tabs)."""
 
     def __init__(self, directory: Path, name: str, key: bytes) -> None:
         self.directory = directory
         self.name = name
         self._key = key
-        self._lines: dict[bytes, bytes] = {}  # file name (JSON) → the whole line as stored
+        self._read_lines: dict[bytes, bytes] | None = None  # read when first needed
         self._changed = False
-        self._read()
 
-    def get(self, filename: str, file_digest: str) -> bytes | None:
-        """The record of ``filename`` if its bytes are still those of ``file_digest``."""
+    def get(self, filename: str, file_digest: str) -> Entry | None:
+        """The entry of ``filename`` if its bytes are still those of ``file_digest``."""
         entry = self._entry(filename)
         if entry is None or entry[0] != file_digest.encode("ascii"):
             return None
         return entry[2]
 
-    def unchanged(self, filename: str, st: os.stat_result) -> bytes | None:
-        """The record of ``filename`` when the file system says it is the very file that was
+    def unchanged(self, filename: str, st: os.stat_result) -> Entry | None:
+        """The entry of ``filename`` when the file system says it is the very file that was
         read (same device, inode, size, modification and change times), so that it need not
         be read again, as git's index does. Only a file whose times were at least
         :data:`SETTLED` seconds old when it was read is recognised this way: a change within
@@ -166,28 +180,41 @@ class PlanCache:
         """Record ``filename``'s result. ``st``: the file's status, taken at ``seen``
         (time.time_ns()) just before it was read; None: it is known by its bytes only."""
         name, kept_digest = _name(filename), file_digest.encode("ascii")
-        stamp = signature(st) if st is not None and _settled(st, seen) else b""
-        mac = self._mac(name, kept_digest, stamp, record)
-        self._lines[name] = b"\t".join((mac, name, kept_digest, stamp, record))
+        stamp = signature(st) if st is not None and settled(st, seen) else b""
+        self._lines[name] = b"\t".join((name, kept_digest, stamp, b"", b"", record))
         self._changed = True
+
+    def put_of_the_day(self, filename: str, day: str, found: bytes) -> None:
+        """Keep what the rules of ``day`` found in ``filename`` beside its entry."""
+        name = _name(filename)
+        line = self._lines.get(name)
+        if line is not None:
+            parts = line.split(b"\t", 5)
+            parts[3:5] = day.encode("ascii"), found
+            self._lines[name] = b"\t".join(parts)
+            self._changed = True
 
     def restamp(self, filename: str, st: os.stat_result, seen: int) -> None:
         """A file just known by its bytes: record its status too, when it can be trusted, so
         that the next run need not read it (a file rewritten with the same bytes, or one read
         too soon after a change to be recognised by its times then)."""
-        entry = self._entry(filename)
-        if entry is not None and _settled(st, seen) and entry[1] != signature(st):
-            self.put(filename, entry[0].decode("ascii"), entry[2], st, seen)
+        name = _name(filename)
+        line = self._lines.get(name)
+        if line is None or not settled(st, seen):
+            return
+        parts = line.split(b"\t", 5)
+        if parts[2] != signature(st):
+            parts[2] = signature(st)
+            self._lines[name] = b"\t".join(parts)
+            self._changed = True
 
-    def _entry(self, filename: str) -> tuple[bytes, bytes, bytes] | None:
-        """(digest, signature, record) of a file's entry, if this user made it here."""
+    def _entry(self, filename: str) -> tuple[bytes, bytes, Entry] | None:
+        """(digest, signature, entry) of a file."""
         line = self._lines.get(_name(filename))
         if line is None:
             return None
-        mac, name, kept_digest, stamp, record = line.split(b"\t", 4)
-        if not hmac.compare_digest(mac, self._mac(name, kept_digest, stamp, record)):
-            return None  # not written by this user on this machine: never trusted
-        return kept_digest, stamp, record
+        _, kept_digest, stamp, day, found, record = line.split(b"\t", 5)
+        return kept_digest, stamp, Entry(record, day.decode("ascii"), found)
 
     def keep_only(self, filenames: Iterable[str]) -> None:
         """Forget the entries of files no longer in the plan directory."""
@@ -204,26 +231,57 @@ class PlanCache:
             return
         body = b"".join(line + b"\n" for line in self._lines.values())
         with contextlib.suppress(OSError):
-            _write(self.directory, self.name, body)
+            self._seal(self.name, body)
             self._changed = False
             self._forget_others()
 
-    def _mac(self, name: bytes, file_digest: bytes, stamp: bytes, record: bytes) -> bytes:
-        # Keyed BLAKE2 is a MAC by design; each part is length-prefixed so that no two
-        # different entries read the same. The cache file's name (the plan directory and the
-        # settings) is part of it: an entry cannot be moved to another plan or settings.
-        mac = hashlib.blake2b(key=self._key, digest_size=16)
-        for part in (self.name.encode(), name, file_digest, stamp, record):
-            mac.update(len(part).to_bytes(8, "big"))
-            mac.update(part)
+    def read_snapshot(self) -> bytes:
+        """The plan's snapshot (:mod:`.snapshot`) kept beside the entries, if this user made
+        it; b"" when there is none to trust."""
+        return self._open(self._snapshot)
+
+    def save_snapshot(self, body: bytes) -> None:
+        with contextlib.suppress(OSError):
+            self._seal(self._snapshot, body)
+
+    @property
+    def _snapshot(self) -> str:
+        return self.name.removesuffix(".cache") + ".snapshot"
+
+    def _seal(self, name: str, body: bytes) -> None:
+        _write(self.directory, name, _HEADER + self._mac(name, body) + b"\n" + body)
+
+    def _open(self, name: str) -> bytes:
+        raw = _read(self.directory / name)
+        head, _newline, body = raw.partition(b"\n")
+        if not head.startswith(_HEADER) or not hmac.compare_digest(
+            head[len(_HEADER) :], self._mac(name, body)
+        ):
+            return b""  # none, damaged, or not written by this user on this machine
+        return body
+
+    def _mac(self, name: str, body: bytes) -> bytes:
+        # Keyed BLAKE2 is a MAC by design. The file's name (the plan directory, the settings,
+        # entries or snapshot) is part of it, length-prefixed: a body cannot be moved to
+        # another plan, settings or use.
+        mac = hashlib.blake2b(key=self._key, digest_size=32)
+        label = name.encode()
+        mac.update(len(label).to_bytes(8, "big"))
+        mac.update(label)
+        mac.update(body)
         return mac.hexdigest().encode("ascii")
 
-    def _read(self) -> None:
-        raw = _read(self.directory / self.name)
-        for line in raw.split(b"\n") if raw else ():
-            parts = line.split(b"\t", 4)
-            if len(parts) == 5:
-                self._lines[parts[1]] = line
+    @property
+    def _lines(self) -> dict[bytes, bytes]:
+        """File name (JSON) → its line, as stored; read when first asked."""
+        if self._read_lines is None:
+            self._read_lines = {}
+            body = self._open(self.name)
+            for line in body.split(b"\n") if body else ():
+                parts = line.split(b"\t", 5)
+                if len(parts) == 6:
+                    self._read_lines[parts[0]] = line
+        return self._read_lines
 
     def _forget_others(self) -> None:
         """Cache files of the same plan directory under other settings or code that no run
@@ -234,7 +292,8 @@ class PlanCache:
         now = time.time()
         with contextlib.suppress(OSError), os.scandir(self.directory) as entries:
             for entry in entries:
-                other = entry.name.startswith(place + "-") and entry.name != self.name
+                ours = entry.name in (self.name, self._snapshot)
+                other = entry.name.startswith(place + "-") and not ours
                 temporary = entry.name.endswith(".tmp")
                 if not (other or temporary):
                     continue
@@ -260,6 +319,10 @@ def clean(root: Path) -> bool:
 
 def _name(filename: str) -> bytes:
     # JSON escapes tab, newline and every control character: a name is one field of one line.
+    # A printable name without quote or backslash is its own JSON; said without json.dumps,
+    # which was a twentieth of a warm run.
+    if filename.isprintable() and '"' not in filename and "\\" not in filename:
+        return b'"%s"' % filename.encode("utf-8")
     return json.dumps(filename, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 

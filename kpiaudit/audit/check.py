@@ -50,6 +50,9 @@ class FileResult:
     # so that it needs this result only, not the loaded file.
     positions: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
     dated: DatedFacts = field(default_factory=DatedFacts)
+    # The findings of the rules of the day (:mod:`.dated`), once judged for this run's day;
+    # from the cache, in place of the facts above, which are then not read.
+    of_the_day: list[Finding] | None = None
     data: bytes | None = field(default=None, repr=False, compare=False)
     model: Measure | None = field(default=None, repr=False, compare=False)
 

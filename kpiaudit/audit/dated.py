@@ -4,8 +4,9 @@ actual after today, K304 no actual a year after a deadline), run on a per-file r
 
 They are kept out of ``check_file`` on purpose: its result is a pure function of the file and
 is cached per file (:mod:`.cache`); these findings change with the calendar and ``--today``,
-so the cache never holds them. This step needs the result only (the
-positions it reports at, and the dates it judges, are in it), not the loaded file or the model.
+so the cache keeps them only for the day they were judged on. This step needs the result only
+(the positions it reports at, and the dates it judges, are in it), not the loaded file or the
+model.
 """
 
 from __future__ import annotations

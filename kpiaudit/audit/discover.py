@@ -93,11 +93,14 @@ def discover(paths: Iterable[Path]) -> Discovery:
             if p.is_dir():
                 directories = True
                 children = _children(p)
-                group(p).whole = True
+                plan = group(p)
+                plan.whole = True
                 if not children:
                     empty.append(p)
-                for child, identity in children:
-                    add(child, identity)
+                for child, identity in children:  # add(), knowing the child's plan
+                    if identity not in seen:
+                        seen.add(identity)
+                        plan.measures.append(child)
             elif p.exists() or p.is_symlink():
                 add(p)
             else:

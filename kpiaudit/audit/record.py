@@ -5,7 +5,8 @@ A record is compact JSON (nothing a reader could run, unlike pickle): the findin
 their path (stamped again on decoding, since one file may be named in several ways), the
 measure id and KPI references, suppression comments, the positions the dated step reports
 at, and the dated facts. The measure's data travels separately (:func:`encode_data`), only to
-commands that need models; the cache never keeps it.
+commands that need models; the cache never keeps it. The findings of the rules of the day,
+once judged, are kept beside the record for that day (:func:`encode_of_the_day`).
 """
 
 from __future__ import annotations
@@ -15,27 +16,33 @@ from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
 
-from ..model import Finding, args_of
+from ..model import Finding, Severity, args_of
 from ..rules import RULES, DatedFacts
 from ..rules.progress import DatedActual, DatedMilestone
 from ..safe_text import Excerpt
 from .check import FileResult
 
-# Bumped whenever the shape below changes: the cache then starts afresh.
-FORMAT = 1
+# Bumped whenever the shape below, or the layout of a cache file (:mod:`.cache`), changes:
+# the cache then starts afresh.
+FORMAT = 3
 
 # JSON holds no lone surrogate in UTF-8; a file name decoded with surrogateescape may.
 _ERRORS = "surrogatepass"
 
 
 def encode(result: FileResult) -> bytes:
-    """``result`` as one line of JSON (no newline: JSON escapes every control character)."""
-    fields = [
+    """``result`` as one line (no newline: JSON escapes every control character): two JSON
+    values split by a tab (which JSON escapes too), what every run reads of the file and the
+    facts only the rules of the day and suppressions read (:func:`decode_of_the_day` skips
+    them)."""
+    core = [
         result.measure_id,
-        [_finding(f) for f in result.findings],
+        [finding_row(f) for f in result.findings],
         list(result.id_position),
-        [list(s) for s in result.suppressions],
         result.kpi_refs,
+    ]
+    facts = [
+        [list(s) for s in result.suppressions],
         result.kpi_lines,
         [[list(node), line, col] for node, (line, col) in result.positions.items()],
         [[list(a.node), a.kpi, a.period, a.as_of] for a in result.dated.actuals],
@@ -44,44 +51,72 @@ def encode(result: FileResult) -> bytes:
             for m in result.dated.milestones
         ],
     ]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8", _ERRORS)
+    return _json(core) + b"\t" + _json(facts)
 
 
 def decode(path: str, record: bytes, data: bytes | None = None) -> FileResult:
     """The result :func:`encode` wrote, for the file named ``path`` in this run; ``data`` is
     the measure's data (:func:`encode_data`) when the model is wanted. Raises ValueError (or
     KeyError, TypeError) on a record that is not one: the cache then checks the file again."""
-    (mid, findings, id_pos, sups, refs, lines, positions, actuals, milestones) = json.loads(
-        record.decode("utf-8", _ERRORS)
+    core, facts = _loads(b"[%s]" % record.replace(b"\t", b",", 1))
+    sups, lines, positions, actuals, milestones = facts
+    result = _from_core(path, *core)
+    result.suppressions = [(s[0], s[1], s[2]) for s in sups]
+    result.kpi_lines = lines
+    result.positions = {tuple(node): (line, col) for node, line, col in positions}
+    result.dated = DatedFacts(
+        tuple(DatedActual(tuple(node), kpi, period, as_of) for node, kpi, period, as_of in actuals),
+        tuple(
+            DatedMilestone(tuple(node), kpi, wording, deadline, tuple(recorded))
+            for node, kpi, wording, deadline, recorded in milestones
+        ),
     )
+    if data is not None and result.measure_id is not None:
+        result.data = data
+    return result
+
+
+def encode_of_the_day(findings: list[Finding]) -> bytes:
+    """The findings of the rules of the day for one file, judged on one day."""
+    return _json([finding_row(f) for f in findings])
+
+
+def decode_of_the_day(path: str, record: bytes, of_the_day: bytes) -> FileResult:
+    """The result of a file without suppressions whose rules of the day were judged on the
+    day of this run (:func:`encode_of_the_day`), from the first part of its record only: the
+    facts are not needed, and not read."""
+    core = record.partition(b"\t")[0]
+    (mid, findings, id_pos, refs), dated = _loads(b"[%s,%s]" % (core, of_the_day))
+    result = _from_core(path, mid, findings, id_pos, refs)
+    result.of_the_day = [restored_finding(path, f) for f in dated]
+    return result
+
+
+def _from_core(path: str, mid: Any, findings: Any, id_pos: Any, refs: Any) -> FileResult:
     return FileResult(
         path,
         mid,
-        [_restore(path, f) for f in findings],
+        [restored_finding(path, f) for f in findings],
         id_position=(id_pos[0], id_pos[1]),
-        suppressions=[(s[0], s[1], s[2]) for s in sups],
         kpi_refs=refs,
-        kpi_lines=lines,
-        positions={tuple(node): (line, col) for node, line, col in positions},
-        dated=DatedFacts(
-            tuple(
-                DatedActual(tuple(node), kpi, period, as_of) for node, kpi, period, as_of in actuals
-            ),
-            tuple(
-                DatedMilestone(tuple(node), kpi, wording, deadline, tuple(recorded))
-                for node, kpi, wording, deadline, recorded in milestones
-            ),
-        ),
-        data=data if mid is not None else None,
     )
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", _ERRORS)
+
+
+def _loads(raw: bytes) -> Any:
+    return json.loads(raw.decode("utf-8", _ERRORS))
 
 
 def encode_data(data: Any) -> bytes:
     """A valid measure file's data (str, int, float, bool, None, lists and mappings) as JSON."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", _ERRORS)
+    return _json(data)
 
 
-def _finding(f: Finding) -> list[Any]:
+def finding_row(f: Finding) -> list[Any]:
+    """A finding as JSON values, without its path."""
     return [
         f.line,
         f.column,
@@ -93,14 +128,20 @@ def _finding(f: Finding) -> list[Any]:
     ]
 
 
-def _restore(path: str, item: list[Any]) -> Finding:
+def restored_finding(path: str, item: list[Any]) -> Finding:
+    """The finding :func:`finding_row` wrote, at ``path``."""
     line, column, code, key, args, measure, kpi = item
+    name, severity, template = _message(code, key)
+    values = args_of({k: _restored_value(v) for k, v in args}) if args else ()
+    return Finding(path, line, column, code, name, severity, template, values, measure, kpi)
+
+
+@cache
+def _message(code: str, key: str) -> tuple[str, Severity, str]:
+    """The rule's name, severity and message template of a recorded finding (a warm run
+    restores tens of thousands of findings of a handful of rules)."""
     rule = RULES[code]
-    template = rule.messages.get(key, key)
-    values = args_of({name: _restored_value(v) for name, v in args})
-    return Finding(
-        path, line, column, code, rule.name, rule.severity, template, values, measure, kpi
-    )
+    return rule.name, rule.severity, rule.messages.get(key, key)
 
 
 @cache

@@ -295,8 +295,8 @@ def shown_findings(
 
     out = []
     for f in findings:
-        path = place(f.path)
-        if any(isinstance(v, PurePath) for _, v in f.args):
+        path = paths.get(f.path) or place(f.path)
+        if f.args and any(isinstance(v, PurePath) for _, v in f.args):
             args = tuple(
                 (k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args
             )

@@ -314,14 +314,15 @@ def main(argv: list[str]) -> int:
         quiet=args.quiet,
     )
     findings = result.findings
-    scope = result.scope()
-    scope.codes = frozenset(
-        c for c in RULES if matches(c, config.select) and not matches(c, config.ignore)
-    )
-    if args.write_baseline is not None:
-        findings = _write_baseline(args.write_baseline, findings, scope)
-    elif args.baseline is not None:
-        findings = _judge_baseline(args.baseline, findings, scope)
+    if args.write_baseline is not None or args.baseline is not None:
+        scope = result.scope()  # what was checked: only known findings need it
+        scope.codes = frozenset(
+            c for c in RULES if matches(c, config.select) and not matches(c, config.ignore)
+        )
+        if args.write_baseline is not None:
+            findings = _write_baseline(args.write_baseline, findings, scope)
+        else:
+            findings = _judge_baseline(args.baseline, findings, scope)
     if args.changed_from is not None:
         from ..audit.select import about_changes
 

@@ -8,11 +8,11 @@ one finding per line, and never read as rich markup.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..i18n import _
 from ..model import Finding
-from ..safe_text import visible, visible_line
+from ..safe_text import Excerpt, visible, visible_line
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -22,18 +22,48 @@ def _place(path: str) -> str:  # one file has many findings
     return visible_line(path)
 
 
-def _parts(f: Finding) -> tuple[str, str, str]:
+_about = lru_cache(maxsize=4096)(visible)  # the measure or KPI a finding is about
+
+
+class _Messages:
+    """Each finding's message in the reader's language, made safe to show: rendered once per
+    template and arguments, since a large plan repeats a few messages tens of thousands of
+    times. The key holds each argument's type: ``True``, ``1`` and ``1.0`` are equal keys
+    that read differently, and an excerpt also carries the repr it shows."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, f: Finding) -> str:
+        key: tuple[Any, ...] = (f.template,)
+        if f.args:
+            key += (f.args, *(type(v) for _name, v in f.args))
+            if any(type(v) is Excerpt for _name, v in f.args):
+                key += tuple(repr(v) for _name, v in f.args)
+        try:
+            text = self._made.get(key)
+        except TypeError:  # an argument that cannot be a key: rendered as it is
+            return visible(f.render(_))
+        if text is None:
+            text = self._made[key] = visible(f.render(_))
+        return text
+
+
+def _parts(f: Finding, message: _Messages) -> tuple[str, str, str]:
     """Where, what and about which KPI, each safe to show."""
     where = f"{_place(f.path)}:{f.line}:{f.column}"
     about = f.kpi or f.measure
-    return where, visible(f.render(_)), f" ({visible(about)})" if about else ""
+    return where, message(f), f" ({_about(about)})" if about else ""
 
 
 def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
+    message = _Messages()
     if not color:
-        for f in findings:
-            where, message, ref = _parts(f)
-            out.write(f"{where}: {f.code} [{f.severity}] {message}{ref}\n")
+        out.writelines(
+            f"{where}: {f.code} [{f.severity}] {text}{ref}\n"
+            for f in findings
+            for where, text, ref in (_parts(f, message),)
+        )
         return
     from rich.text import Text
 
@@ -41,7 +71,7 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
 
     console = rich_console(out, True, soft_wrap=True)
     for f in findings:
-        where, message, ref = _parts(f)
+        where, text, ref = _parts(f, message)
         line = Text.assemble(
             (where, "bold"),
             ": ",
@@ -49,7 +79,7 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
             " ",
             (f"[{f.severity}]", "dim"),
             " ",
-            message,
+            text,
             (ref, "dim"),
         )
         console.print(line)
