@@ -110,13 +110,14 @@ def goal(target: Target, kpi: Kpi) -> Goal | None:
         scales[unit_key(of.unit)] = Scale(of.value * target.value, of.value, of.as_of)
         scales[unit] = Scale(target.value, 1.0, of.as_of)
         return Goal(target, way, target.comparison, scales, relative=False)
-    base = None if is_reduction(target, kpi.text) else _baseline(kpi, unit)
+    reduction = is_reduction(target, kpi.text)
+    base = None if reduction else _baseline(kpi, unit)
     if base is not None:
         scale = Scale(target.value, base.value, base.as_of)
     else:  # upward from 0; a reduction starts at no reduction at all
         scale = Scale(target.value, 0.0 if way == "up" else None, None)
     scales[unit] = scale
-    if is_reduction(target, kpi.text) and unit.endswith("削減"):
+    if reduction and unit.endswith("削減"):
         scales[unit.removesuffix("削減")] = scale  # 半減 is 50 %削減: an actual of 40 %
     return Goal(target, way, target.comparison, scales, relative=False)
 
@@ -124,6 +125,9 @@ def goal(target: Target, kpi: Kpi) -> Goal | None:
 def recorded(kpi: Kpi, target: Target | None, actuals: Iterable[Actual]) -> bool:
     """Whether any of ``actuals`` is for the milestone with ``target``: a value in its units,
     or, for a binary milestone (no numeric target), whether it was achieved. K304 asks."""
+    actuals = list(actuals)
+    if not actuals:  # most KPIs record none: no need to work out the goal
+        return False
     g = goal(target, kpi) if target is not None else None
     if g is None:
         return any(a.achieved is not None for a in actuals)

@@ -68,19 +68,32 @@ def _row(
     key: str,
     title: str,
     measures: list[Measure],
-    codes: dict[str, set[str]],
-    judged: dict[str, list[Judgement]],
+    counted: dict[str, Row],
 ) -> Row:
+    """The row of ``measures``: the sum of their rows (each measure counted once, by
+    :func:`_measure_row`)."""
     row = Row(key, title, len(measures), 0, 0, 0, 0, 0)
     for m in measures:
-        row.states.update(_PROGRESS_KEYS[j.state] for j in judged.get(m.id, []))
-        for k in m.kpis:
-            got = codes.get(str(m.kpi_ref(k)), set())
-            row.kpis += 1
-            row.unset += "K101" in got
-            row.no_target += "K102" in got
-            row.no_deadline += "K103" in got
-            row.compliant += not got
+        one = counted[m.id]
+        row.kpis += one.kpis
+        row.unset += one.unset
+        row.no_target += one.no_target
+        row.no_deadline += one.no_deadline
+        row.compliant += one.compliant
+        row.states.update(one.states)
+    return row
+
+
+def _measure_row(m: Measure, codes: dict[str, set[str]], judged: dict[str, list[Judgement]]) -> Row:
+    row = Row(m.id, m.title, 1, 0, 0, 0, 0, 0)
+    row.states.update(_PROGRESS_KEYS[j.state] for j in judged.get(m.id, []))
+    for k in m.kpis:
+        got = codes.get(str(m.kpi_ref(k)), set())
+        row.kpis += 1
+        row.unset += "K101" in got
+        row.no_target += "K102" in got
+        row.no_deadline += "K103" in got
+        row.compliant += not got
     return row
 
 
@@ -131,21 +144,14 @@ def status(result: Audit, chapter: int | None = None, today: date | None = None)
     numbers = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
     if chapter is not None:
         numbers = [chapter]
-    chapters = [
-        _row(
-            str(n),
-            plan.chapter_title(n),
-            [m for m in plan.measures if m.chapter == n],
-            codes,
-            judged,
-        )
-        for n in numbers
-    ]
     chosen = [m for m in plan.measures if chapter is None or m.chapter == chapter]
-    total = _row(Term("total"), "", chosen, codes, judged)
-    measures = (
-        [_row(m.id, m.title, [m], codes, judged) for m in chosen] if chapter is not None else []
-    )
+    counted = {m.id: _measure_row(m, codes, judged) for m in chosen}
+    in_chapter: dict[int, list[Measure]] = {n: [] for n in numbers}
+    for m in chosen:
+        in_chapter.setdefault(m.chapter, []).append(m)
+    chapters = [_row(str(n), plan.chapter_title(n), in_chapter[n], counted) for n in numbers]
+    total = _row(Term("total"), "", chosen, counted)
+    measures = [counted[m.id] for m in chosen] if chapter is not None else []
     measured = any(k.actuals for m in plan.measures for k in m.kpis)
     return Status(chapters, total, measures, chapter, plan.title, day, measured)
 
