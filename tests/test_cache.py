@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+import kpiaudit.audit as audit_module
 from kpiaudit.audit import cache as cache_module
 from kpiaudit.audit import pool, record
 from kpiaudit.audit.cache import CACHE_DIR, Cache, digest
 from kpiaudit.audit.check import FileResult
 from kpiaudit.cli import main
+from kpiaudit.load import Problem
 
 from .conftest import MEASURES, ROOT
 
@@ -389,6 +391,45 @@ def test_a_file_too_fresh_to_trust_by_its_times_keeps_the_plan_from_its_snapshot
     monkeypatch.setattr(cache_module, "SETTLED", 0)
     run(LINT, capsys)
     assert len(list((project / CACHE_DIR).glob("*.snapshot"))) == 1
+
+
+def test_known_findings_are_judged_the_same_on_a_snapshot(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """--baseline judges what a run checked (its scope): a run answered by the snapshot
+    knows it as well as one that checked every file."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    baseline = project / "known.json"
+    assert run([*LINT, "--no-cache", "--write-baseline", str(baseline)], capsys)[0] == 0
+    unset_first_kpi(project / "measures" / "06-04.yaml")  # a finding the baseline lacks
+    run(LINT, capsys)  # keeps the snapshot
+    decodes = Decodes(monkeypatch)
+    judged = [*LINT, "-f", "json", "--baseline", str(baseline)]
+    code, out, err = run(judged, capsys)
+    assert (decodes.whole, decodes.of_the_day) == (0, 0)
+    assert (code, out, err) == run([*judged, "--no-cache"], capsys)
+    assert code == 1 and {f["code"] for f in json.loads(out)} == {"K101"}
+
+
+def test_a_file_that_cannot_be_read_keeps_the_plan_from_its_snapshot(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """Reading it again is its check (as for the entries): a run in which a file could not
+    be read keeps no snapshot, so it is read again next time."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    failing = project / "measures" / "03-02.yaml"
+    real_read = audit_module.read_bounded
+    monkeypatch.setattr(
+        audit_module,
+        "read_bounded",
+        lambda path, *a: Problem("E003", "unreadable", {"reason": "Input/output error"})
+        if Path(path) == failing
+        else real_read(path, *a),
+    )
+    assert "E003" in run([*LINT, "-f", "json"], capsys)[1]
+    assert not list((project / CACHE_DIR).glob("*.snapshot"))
+    monkeypatch.setattr(audit_module, "read_bounded", real_read)
+    assert run([*LINT, "-f", "json"], capsys) == run([*LINT, "-f", "json", "--no-cache"], capsys)
 
 
 @pytest.mark.parametrize(

@@ -220,7 +220,7 @@ def audit_plan(
             partners = _Checking(files, others, day, False, cache).run(1, counter)
         duplicates = duplicate_ids(results + partners)
         measured = _measure_findings(results, partners, duplicates)
-        if checking.store and snapshot_key:
+        if checking.store and snapshot_key and not checking.unread:
             snapshot.keep(checking.store, snapshot_key, results, measured)
         if models:
             for r in results:
@@ -307,6 +307,7 @@ class _Checking:
         self.digests: dict[int, str] = {}
         # each file's status, and when it was taken: just before the file is read
         self.stats: dict[int, tuple[os.stat_result, int]] = {}
+        self.unread = False  # a file could not be read: this run keeps no snapshot
 
     def snapshot_key(self) -> str | None:
         """The key of the plan's snapshot (:mod:`.snapshot`), from every file's status, taken
@@ -371,6 +372,7 @@ class _Checking:
                 continue
             raw = read_bounded(path, self.files.directory)
             if isinstance(raw, Problem):  # never cached: reading it again is the check
+                self.unread = True
                 self.results[i] = FileResult(name, None, [from_problem(name, raw)])
                 counter.add()
                 continue
