@@ -408,7 +408,7 @@ def test_known_findings_are_judged_the_same_on_a_snapshot(
     code, out, err = run(judged, capsys)
     assert (decodes.whole, decodes.of_the_day) == (0, 0)
     assert (code, out, err) == run([*judged, "--no-cache"], capsys)
-    assert code == 1 and {f["code"] for f in json.loads(out)} == {"K101"}
+    assert code == 1 and "K101" in {f["code"] for f in json.loads(out)}
 
 
 def test_a_file_that_cannot_be_read_keeps_the_plan_from_its_snapshot(

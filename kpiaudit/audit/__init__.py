@@ -52,13 +52,20 @@ class Audit:
     findings: list[Finding] = field(default_factory=list)
     results: list[FileResult] = field(default_factory=list)  # each measure file checked
     whole: bool = False  # the plan's directory was named: every file of the plan was checked
-    # measure id → the files that hold it (one, unless E008 reports a duplicate id); what a
-    # command that writes into measure files (actuals) edits.
-    paths: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def files(self) -> int:
         return len(self.results)
+
+    @property
+    def paths(self) -> dict[str, list[str]]:
+        """Measure id → the files that hold it (one, unless E008 reports a duplicate id):
+        what a command that writes into measure files (actuals) edits."""
+        out: dict[str, list[str]] = {}
+        for r in self.results:
+            if r.measure_id is not None:
+                out.setdefault(r.measure_id, []).append(r.path)
+        return out
 
     def left_out(self) -> list[Finding]:
         """What makes numbers over the plan wrong: files that could not be read or validated,
@@ -122,7 +129,7 @@ class AuditResult:
             return Audit(Plan(title="", base_date=None), list(self.unreadable))
         only = self.plans[0]
         findings = sorted_findings(only.findings + self.unreadable)
-        return Audit(only.plan, findings, only.results, only.whole, only.paths)
+        return Audit(only.plan, findings, only.results, only.whole)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -227,11 +234,7 @@ def audit_plan(
                 if r.measure is not None and r.path not in duplicates:
                     plan.measures.append(r.measure)  # a copy is not counted twice
             plan.measures.sort(key=lambda m: m.ref.sort_key())
-    paths: dict[str, list[str]] = {}
-    for r in results:
-        if r.measure_id is not None:
-            paths.setdefault(r.measure_id, []).append(r.path)
-    return Audit(plan, configure(findings + measured, config), results, whole, paths)
+    return Audit(plan, configure(findings + measured, config), results, whole)
 
 
 def _measure_findings(
@@ -337,25 +340,18 @@ class _Checking:
             processes=processes,
         )
         for i, result, model, made in done:
+            if self.store is not None and made is not None:
+                st, seen = self.stats.get(i, (None, 0))
+                self.store.put(self.paths[i].name, self.digests[i], made, st, seen)
             if result is not None:
-                self.results[i] = result
+                self._settle(i, result)
             kept = self.results[i]
             assert kept is not None
             if isinstance(model, bytes):
                 kept.data = model
             elif model is not None:
                 kept.model = model
-            if self.store is not None and made is not None:
-                st, seen = self.stats.get(i, (None, 0))
-                self.store.put(self.paths[i].name, self.digests[i], made, st, seen)
             counter.add()
-        for path, kept in zip(self.paths, self.results, strict=True):
-            if kept is not None and kept.of_the_day is None:
-                kept.of_the_day = self.day.judge(kept)
-                # A file with suppressions is decoded whole anyway: they need its facts.
-                if self.store is not None and not kept.suppressions:
-                    found = record.encode_of_the_day(kept.of_the_day)
-                    self.store.put_of_the_day(path.name, self.today, found)
         if self.store is not None:
             if self.files.whole:
                 self.store.keep_only(p.name for p in self.paths)
@@ -367,24 +363,37 @@ class _Checking:
             name = path.as_posix()
             known = self._unchanged(i, path, name)
             if known is not None and not self.models:  # the very file the cache knows: not read
-                self.results[i] = known
+                self._settle(i, known)
                 counter.add()
                 continue
             raw = read_bounded(path, self.files.directory)
             if isinstance(raw, Problem):  # never cached: reading it again is the check
                 self.unread = True
-                self.results[i] = FileResult(name, None, [from_problem(name, raw)])
+                self._settle(i, FileResult(name, None, [from_problem(name, raw)]))
                 counter.add()
                 continue
             known = self._known(i, path, raw)
             if known is None:
                 yield pool.Job(i, name, raw)
                 continue
-            self.results[i] = known
+            self._settle(i, known)
             if self.models and known.checked:
                 yield pool.Job(i, name, raw, model_only=True)
             else:
                 counter.add()
+
+    def _settle(self, i: int, result: FileResult) -> None:
+        """Keep a file's result, with the findings of the rules of the day (judged now, unless
+        the cache judged them today, and then kept beside its entry for the day), and without
+        the facts they read: on a large plan those were most of what a run held."""
+        if result.of_the_day is None:
+            result.of_the_day = self.day.judge(result)
+            # A file with suppressions is decoded whole anyway: they need its facts.
+            if self.store is not None and not result.suppressions:
+                found = record.encode_of_the_day(result.of_the_day)
+                self.store.put_of_the_day(self.paths[i].name, self.today, found)
+        result.forget_facts()
+        self.results[i] = result
 
     def _unchanged(self, i: int, path: Path, name: str) -> FileResult | None:
         """The cached result of a file the file system says has not changed since it was

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..codec import measure_from_data
 from ..load import MAX_PROBLEMS, LoadedFile
@@ -28,8 +29,12 @@ from .findings import finding, from_problem
 MAX_FINDINGS = MAX_PROBLEMS
 COUNTED = 10_000  # findings beyond the cap are counted up to this many, then checking stops
 
+# What a result holds once the rules of the day have read its facts: one of each for all.
+_NO_POSITIONS: Mapping[NodePath, tuple[int, int]] = MappingProxyType({})
+_NO_FACTS = DatedFacts()
 
-@dataclass
+
+@dataclass(slots=True)  # tens of thousands are held at once: no __dict__ each
 class FileResult:
     """What the per-file step found in one file, and what the steps after it need: no model.
 
@@ -45,10 +50,10 @@ class FileResult:
     # (line, column, text) of each comment that may be a suppression
     suppressions: list[tuple[int, int, str]] = field(default_factory=list)
     kpi_refs: list[str] = field(default_factory=list)  # "6-4.P1", in the file's order
-    kpi_lines: list[int] = field(default_factory=list)  # the first line of each KPI
+    kpi_lines: Sequence[int] = field(default_factory=list)  # the first line of each KPI
     # Where the nodes are that the dated step reports on (actuals' as_of, milestones' deadline),
     # so that it needs this result only, not the loaded file.
-    positions: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+    positions: Mapping[NodePath, tuple[int, int]] = field(default_factory=dict)
     dated: DatedFacts = field(default_factory=DatedFacts)
     # The findings of the rules of the day (:mod:`.dated`), once judged for this run's day;
     # from the cache, in place of the facts above, which are then not read.
@@ -71,6 +76,13 @@ class FileResult:
         if self.model is None and self.measure_id is not None:
             raise LookupError(f"{self.path}: audited without models (audit(models=True))")
         return self.model
+
+    def forget_facts(self) -> None:
+        """Drop what only the rules of the day read, once they have (:attr:`of_the_day`);
+        what suppressions read stays."""
+        self.positions, self.dated = _NO_POSITIONS, _NO_FACTS
+        if not self.suppressions:
+            self.kpi_lines = ()
 
     def position(self, node: NodePath) -> tuple[int, int]:
         if node in self.positions:

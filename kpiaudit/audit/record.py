@@ -12,6 +12,7 @@ once judged, are kept beside the record for that day (:func:`encode_of_the_day`)
 from __future__ import annotations
 
 import json
+import sys
 from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
@@ -95,10 +96,10 @@ def decode_of_the_day(path: str, record: bytes, of_the_day: bytes) -> FileResult
 def _from_core(path: str, mid: Any, findings: Any, id_pos: Any, refs: Any) -> FileResult:
     return FileResult(
         path,
-        mid,
+        mid and sys.intern(mid),
         [restored_finding(path, f) for f in findings],
         id_position=(id_pos[0], id_pos[1]),
-        kpi_refs=refs,
+        kpi_refs=[sys.intern(ref) for ref in refs],
     )
 
 
@@ -131,17 +132,21 @@ def finding_row(f: Finding) -> list[Any]:
 def restored_finding(path: str, item: list[Any]) -> Finding:
     """The finding :func:`finding_row` wrote, at ``path``."""
     line, column, code, key, args, measure, kpi = item
-    name, severity, template = _message(code, key)
+    code, name, severity, template = _message(code, key)
     values = args_of({k: _restored_value(v) for k, v in args}) if args else ()
+    # One string for each measure and KPI id, however many findings name it: a large plan
+    # holds hundreds of thousands of findings.
+    measure = measure and sys.intern(measure)
+    kpi = kpi and sys.intern(kpi)
     return Finding(path, line, column, code, name, severity, template, values, measure, kpi)
 
 
 @cache
-def _message(code: str, key: str) -> tuple[str, Severity, str]:
-    """The rule's name, severity and message template of a recorded finding (a warm run
-    restores tens of thousands of findings of a handful of rules)."""
+def _message(code: str, key: str) -> tuple[str, str, Severity, str]:
+    """The rule's code, name, severity and message template of a recorded finding (a warm
+    run restores tens of thousands of findings of a handful of rules)."""
     rule = RULES[code]
-    return rule.name, rule.severity, rule.messages.get(key, key)
+    return rule.code, rule.name, rule.severity, rule.messages.get(key, key)
 
 
 @cache

@@ -25,6 +25,9 @@ def _place(path: str) -> str:  # one file has many findings
 _about = lru_cache(maxsize=4096)(visible)  # the measure or KPI a finding is about
 
 
+_MESSAGES_KEPT = 4096  # distinct messages (most repeat; those quoting a file's text do not)
+
+
 class _Messages:
     """Each finding's message in the reader's language, made safe to show: rendered once per
     template and arguments, since a large plan repeats a few messages tens of thousands of
@@ -45,7 +48,9 @@ class _Messages:
         except TypeError:  # an argument that cannot be a key: rendered as it is
             return visible(f.render(_))
         if text is None:
-            text = self._made[key] = visible(f.render(_))
+            text = visible(f.render(_))
+            if len(self._made) < _MESSAGES_KEPT:
+                self._made[key] = text
         return text
 
 
