@@ -229,9 +229,9 @@ class PlanCache:
         that is not kept, never an error of the run."""
         if not self._changed:
             return
-        body = b"".join(line + b"\n" for line in self._lines.values())
+        body = b"\n".join(self._lines.values())  # one copy of the entries; the last \n apart
         with contextlib.suppress(OSError):
-            self._seal(self.name, body)
+            self._seal(self.name, body, b"\n")
             self._changed = False
             self._forget_others()
 
@@ -248,8 +248,8 @@ class PlanCache:
     def _snapshot(self) -> str:
         return self.name.removesuffix(".cache") + ".snapshot"
 
-    def _seal(self, name: str, body: bytes) -> None:
-        _write(self.directory, name, _HEADER + self._mac(name, body) + b"\n" + body)
+    def _seal(self, name: str, *body: bytes) -> None:
+        _write(self.directory, name, _HEADER, self._mac(name, *body), b"\n", *body)
 
     def _open(self, name: str) -> bytes:
         raw = _read(self.directory / name)
@@ -260,7 +260,7 @@ class PlanCache:
             return b""  # none, damaged, or not written by this user on this machine
         return body
 
-    def _mac(self, name: str, body: bytes) -> bytes:
+    def _mac(self, name: str, *body: bytes) -> bytes:
         # Keyed BLAKE2 is a MAC by design. The file's name (the plan directory, the settings,
         # entries or snapshot) is part of it, length-prefixed: a body cannot be moved to
         # another plan, settings or use.
@@ -268,7 +268,8 @@ class PlanCache:
         label = name.encode()
         mac.update(len(label).to_bytes(8, "big"))
         mac.update(label)
-        mac.update(body)
+        for part in body:
+            mac.update(part)
         return mac.hexdigest().encode("ascii")
 
     @property
@@ -360,14 +361,15 @@ def _read(path: Path, *, private: bool = False) -> bytes:
         os.close(fd)
 
 
-def _write(directory: Path, name: str, content: bytes, mode: int = 0o644) -> None:
+def _write(directory: Path, name: str, *content: bytes, mode: int = 0o644) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
-            f.write(content)
+            for part in content:  # written in parts: a large cache is never copied whole
+                f.write(part)
         os.replace(tmp, directory / name)
     except BaseException:
         with contextlib.suppress(OSError):
