@@ -24,7 +24,7 @@ from ..model import Finding, Plan, measure_id_of
 from ..rules import ALWAYS
 from ..rules.flags import COMPLIANCE_FLAGS
 from ..schema import PLAN_SCHEMA
-from . import pool, record, snapshot
+from . import pool, record
 from .check import FileResult, check_file, file_problems
 from .crossfile import duplicate_ids
 from .dated import dated_findings
@@ -32,6 +32,7 @@ from .discover import PlanFiles, discover
 from .findings import finding, from_problem
 from .known import Scope
 from .select import POSITION, configure
+from .snapshot import Snapshot
 from .suppress import apply_suppressions
 
 if TYPE_CHECKING:
@@ -214,9 +215,10 @@ def audit_plan(
     checking = _Checking(files, files.measures, day, models, cache)
     # lint (no models) of a whole plan directory: the plan's snapshot answers when no file
     # changed (the per-file step then reads no file and decodes no entry).
-    snapshot_key = checking.snapshot_key() if files.whole and not models else None
-    known = snapshot.read(checking.store, snapshot_key) if checking.store and snapshot_key else None
-    if known is not None:
+    plan_snapshot = checking.snapshot() if files.whole and not models else None
+    known = plan_snapshot.read(checking.digest_of) if plan_snapshot is not None else None
+    if plan_snapshot is not None and known is not None:
+        plan_snapshot.renew(known)
         results, measured = known
         counter.add(len(results))
     else:
@@ -227,8 +229,8 @@ def audit_plan(
             partners = _Checking(files, others, day, False, cache).run(1, counter)
         duplicates = duplicate_ids(results + partners)
         measured = _measure_findings(results, partners, duplicates)
-        if checking.store and snapshot_key and not checking.unread:
-            snapshot.keep(checking.store, snapshot_key, results, measured)
+        if plan_snapshot is not None and not checking.unread:
+            plan_snapshot.keep(results, measured, checking.digests_by_name())
         if models:
             for r in results:
                 if r.measure is not None and r.path not in duplicates:
@@ -312,10 +314,10 @@ class _Checking:
         self.stats: dict[int, tuple[os.stat_result, int]] = {}
         self.unread = False  # a file could not be read: this run keeps no snapshot
 
-    def snapshot_key(self) -> str | None:
-        """The key of the plan's snapshot (:mod:`.snapshot`), from every file's status, taken
-        now and used again when the files are read; None without a cache, or when a file's
-        status cannot be trusted."""
+    def snapshot(self) -> Snapshot | None:
+        """The plan's snapshot (:mod:`.snapshot`) for every file's status, taken now and
+        used again when the files are read; None without a cache, or when a file cannot be
+        looked at."""
         if self.store is None:
             return None
         seen = time.time_ns()  # taken before the statuses: a file can only look fresher
@@ -327,7 +329,18 @@ class _Checking:
                 return None
             self.stats[i] = (st, seen)
             named.append((path.name, st, seen))
-        return snapshot.key(self.files.directory.as_posix(), self.day.today, named)
+        return Snapshot(self.store, self.files.directory.as_posix(), self.day.today, named)
+
+    def digest_of(self, name: str) -> str | None:
+        """The digest of the bytes of the plan's file ``name``; None when it cannot be read."""
+        from .cache import digest
+
+        raw = read_bounded(self.files.directory / name, self.files.directory)
+        return None if isinstance(raw, Problem) else digest(raw)
+
+    def digests_by_name(self) -> dict[str, str]:
+        """File name → the digest of the bytes this run read of it."""
+        return {self.paths[i].name: d for i, d in self.digests.items()}
 
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
         processes = None if jobs is None else jobs if jobs > 1 else 0
