@@ -2,7 +2,7 @@
 and the views all read the same result.
 
 discover (files, grouped by plan) → per plan: plan.yaml → per file: load, check_file (pure,
-cacheable) → the dated rules (K302, K304: they depend on ``today``, never cached) →
+cacheable) → the dated rules (K302, K304: they depend on ``today``; cached for that day) →
 cross-file rules → suppressions → selection and severities.
 """
 
@@ -248,7 +248,7 @@ def _measure_findings(
     for partner in partners:  # only a duplicate of a file named is said of a partner
         findings.extend(duplicates.get(partner.path, []))
     for r in results:
-        dated = r.of_the_day or []  # judged by _Checking.run for every result
+        dated = r.of_the_day or []  # judged for every result as it was kept (_settle)
         findings.extend(apply_suppressions(r, dated + duplicates.get(r.path, [])))
     return findings
 

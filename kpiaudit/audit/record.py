@@ -59,6 +59,7 @@ def decode(path: str, record: bytes, data: bytes | None = None) -> FileResult:
     """The result :func:`encode` wrote, for the file named ``path`` in this run; ``data`` is
     the measure's data (:func:`encode_data`) when the model is wanted. Raises ValueError (or
     KeyError, TypeError) on a record that is not one: the cache then checks the file again."""
+    # The two JSON values, made one array: one parse instead of two.
     core, facts = _loads(b"[%s]" % record.replace(b"\t", b",", 1))
     sups, lines, positions, actuals, milestones = facts
     result = _from_core(path, *core)
