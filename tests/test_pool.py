@@ -10,15 +10,19 @@ import random
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from kpiaudit.audit import pool, record
+from kpiaudit.audit import audit, pool, record
 from kpiaudit.audit.check import FileResult, check_file
 from kpiaudit.cli import main
+from kpiaudit.config import Config
 from kpiaudit.load import load_path
 from kpiaudit.rules import CheckContext
+from kpiaudit.views.due import DueQuery
+from kpiaudit.views.status import Counting, status
 
 from .conftest import BASE, MEASURES
 from .fuzzing import write_batch
@@ -102,7 +106,7 @@ def test_lint_with_workers_prints_what_one_process_prints(
         ["due", "--before", "2025-03", "-f", "json"],
     ],
 )
-def test_models_from_workers_are_the_models_of_one_process(
+def test_summaries_from_workers_are_those_of_one_process(
     large_plan: Path, capsys, monkeypatch, command: list[str]
 ) -> None:
     args = [*command, str(large_plan), "--today", "2026-11-27", "--allow-broken"]
@@ -112,6 +116,35 @@ def test_models_from_workers_are_the_models_of_one_process(
     monkeypatch.setattr(pool, "MIN_FILES", 10)
     assert run(args, capsys) == one
     assert json.loads(one[1])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_status_and_due_keep_no_model_and_count_as_the_models_do(
+    large_plan: Path, tmp_path: Path, jobs: int
+) -> None:
+    """status and due summarise each measure where its model is (in the workers on a large
+    plan) and keep no model: on 100,000 measures the models were most of their memory. What
+    they count is what the models say (as the report, which keeps them, counts)."""
+    plan = tmp_path / "measures"
+    shutil.copytree(large_plan, plan)
+    for name, value in (("08-01.yaml", 250), ("09-02.yaml", 3)):  # to their last KPI
+        with (plan / name).open("a", encoding="utf-8") as f:
+            f.write("    actuals:\n      - {period: 令和5年度, as_of: '2024-03-31', ")
+            f.write(f"value: {value}, unit: 件, source: 手元の表}}\n")
+    day = date(2026, 11, 27)
+    config = Config()
+    kept = audit([plan], config, day, jobs=jobs).single()
+    counting = Counting(day)
+    for summarise in (counting, DueQuery(day, overdue_only=True), DueQuery(day, chapter=7)):
+        lean = audit([plan], config, day, models=False, summarise=summarise, jobs=jobs).single()
+        assert lean.plan.measures == []
+        assert all(r.model is None and r.data is None for r in lean.results)
+        made = lean.summaries(summarise)
+        assert len(made) == len(kept.plan.measures) > pool.MIN_FILES
+        assert made == kept.summaries(summarise)
+        if summarise == counting:
+            assert sum(m.measured for m in made) == 2
+            assert status(lean, today=day).as_json() == status(kept, today=day).as_json()
 
 
 def test_a_fuzzed_plan_in_workers_is_the_same_too(tmp_path: Path, capsys) -> None:

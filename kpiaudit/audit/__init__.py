@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..codec import plan_from_data
 from ..config import Config
 from ..load import Problem, load_path, read_bounded
-from ..model import Finding, Plan, measure_id_of
+from ..model import Finding, KpiRef, Measure, Plan, measure_id_of
 from ..rules import ALWAYS
 from ..rules.flags import COMPLIANCE_FLAGS
 from ..schema import PLAN_SCHEMA
@@ -43,6 +43,7 @@ __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "chec
 
 # Told the number of files done and the number of files in all, as a run goes.
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -53,10 +54,21 @@ class Audit:
     findings: list[Finding] = field(default_factory=list)
     results: list[FileResult] = field(default_factory=list)  # each measure file checked
     whole: bool = False  # the plan's directory was named: every file of the plan was checked
+    # summariser → each measure's summary, in plan order (see summaries)
+    summarised: dict[Any, list[Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def files(self) -> int:
         return len(self.results)
+
+    def summaries(self, summarise: Callable[[Measure, date | None], T]) -> list[T]:
+        """What ``summarise`` makes of each measure of the plan, in plan order (duplicates
+        left out): made by the workers that checked the files when the audit was asked for it
+        (``audit(…, summarise=…)``: then no model is kept), else from the models now, once."""
+        if summarise not in self.summarised:
+            base = self.plan.base_date
+            self.summarised[summarise] = [summarise(m, base) for m in self.plan.measures]
+        return self.summarised[summarise]
 
     @property
     def paths(self) -> dict[str, list[str]]:
@@ -130,7 +142,7 @@ class AuditResult:
             return Audit(Plan(title="", base_date=None), list(self.unreadable))
         only = self.plans[0]
         findings = sorted_findings(only.findings + self.unreadable)
-        return Audit(only.plan, findings, only.results, only.whole)
+        return Audit(only.plan, findings, only.results, only.whole, only.summarised)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -143,6 +155,7 @@ def audit(
     today: date | None = None,
     *,
     models: bool = True,
+    summarise: pool.Summarise | None = None,
     cache: Cache | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
@@ -151,7 +164,9 @@ def audit(
     against (default: the real date).
 
     ``models``: keep each measure's model (the views need them; lint does not, and keeps
-    only what it reports). ``cache``: the result cache to read and fill (see :mod:`.cache`).
+    only what it reports). ``summarise``: what a view needs of each measure, made where the
+    model is (in the workers), so that the models need not be kept (:meth:`Audit.summaries`).
+    ``cache``: the result cache to read and fill (see :mod:`.cache`).
     ``jobs``: worker processes (default: both cores for a large plan; 1: this process only).
     ``progress``: told how many files are done, and of how many, as the run goes."""
     day = today or date.today()
@@ -171,6 +186,7 @@ def audit(
                 day,
                 whole=found.directories,
                 models=models,
+                summarise=summarise,
                 cache=cache,
                 jobs=jobs,
                 counter=counter,
@@ -203,6 +219,7 @@ def audit_plan(
     *,
     whole: bool = False,
     models: bool = True,
+    summarise: pool.Summarise | None = None,
     cache: Cache | None = None,
     jobs: int | None = None,
     counter: _Counter | None = None,
@@ -211,11 +228,13 @@ def audit_plan(
     plan = _load_plan(files, config, findings)
     chapters = frozenset(c.number for c in plan.chapters) if plan.chapters else None
     counter = counter or _Counter(0, None)
+    summaries: dict[Any, list[Any]] = {}
     day = _Day(today, plan.base_date, chapters)
-    checking = _Checking(files, files.measures, day, models, cache)
+    checking = _Checking(files, files.measures, day, models, cache, summarise)
     # lint (no models) of a whole plan directory: the plan's snapshot answers when no file
     # changed (the per-file step then reads no file and decodes no entry).
-    plan_snapshot = checking.snapshot() if files.whole and not models else None
+    lint = not models and summarise is None
+    plan_snapshot = checking.snapshot() if files.whole and lint else None
     known = plan_snapshot.read(checking.digest_of) if plan_snapshot is not None else None
     if plan_snapshot is not None and known is not None:
         plan_snapshot.renew(known)
@@ -236,7 +255,11 @@ def audit_plan(
                 if r.measure is not None and r.path not in duplicates:
                     plan.measures.append(r.measure)  # a copy is not counted twice
             plan.measures.sort(key=lambda m: m.ref.sort_key())
-    return Audit(plan, configure(findings + measured, config), results, whole)
+        if summarise is not None:
+            counted = [r for r in results if r.summary is not None and r.path not in duplicates]
+            counted.sort(key=lambda r: KpiRef.parse(r.measure_id or "").sort_key())
+            summaries[summarise] = [r.summary for r in counted]
+    return Audit(plan, configure(findings + measured, config), results, whole, summaries)
 
 
 def _measure_findings(
@@ -297,8 +320,11 @@ class _Checking:
         day: _Day,
         models: bool,
         cache: Cache | None,
+        summarise: pool.Summarise | None = None,
     ) -> None:
-        self.files, self.day, self.models = files, day, models
+        self.files, self.day, self.models, self.summarise = files, day, models, summarise
+        # each valid file is loaded whole, even when the cache knows its findings
+        self.loads = models or summarise is not None
         self.today = day.today.isoformat()
         self.store = None
         if cache is not None:
@@ -350,9 +376,10 @@ class _Checking:
             chapters=self.day.chapters,
             models=self.models,
             records=self.store is not None,
+            summarise=self.summarise,
             processes=processes,
         )
-        for i, result, model, made in done:
+        for i, result, model, made, summary in done:
             if self.store is not None and made is not None:
                 st, seen = self.stats.get(i, (None, 0))
                 self.store.put(self.paths[i].name, self.digests[i], made, st, seen)
@@ -364,6 +391,7 @@ class _Checking:
                 kept.data = model
             elif model is not None:
                 kept.model = model
+            kept.summary = summary
             counter.add()
         if self.store is not None:
             if self.files.whole:
@@ -375,7 +403,7 @@ class _Checking:
         for i, path in enumerate(self.paths):
             name = path.as_posix()
             known = self._unchanged(i, path, name)
-            if known is not None and not self.models:  # the very file the cache knows: not read
+            if known is not None and not self.loads:  # the very file the cache knows: not read
                 self._settle(i, known)
                 counter.add()
                 continue
@@ -390,7 +418,7 @@ class _Checking:
                 yield pool.Job(i, name, raw)
                 continue
             self._settle(i, known)
-            if self.models and known.checked:
+            if self.loads and known.checked:
                 yield pool.Job(i, name, raw, model_only=True)
             else:
                 counter.add()
@@ -422,7 +450,7 @@ class _Checking:
             except OSError:
                 return None
             self.stats[i] = (st, time.time_ns())
-        if self.models or not stat.S_ISREG(st.st_mode):
+        if self.loads or not stat.S_ISREG(st.st_mode):
             return None
         return self._decoded(name, self.store.unchanged(path.name, st), self.today)
 

@@ -60,6 +60,8 @@ class FileResult:
     of_the_day: list[Finding] | None = None
     data: bytes | None = field(default=None, repr=False, compare=False)
     model: Measure | None = field(default=None, repr=False, compare=False)
+    # What a view asked of the measure (``audit(…, summarise=…)``), made where its model was.
+    summary: object = field(default=None, repr=False, compare=False)
 
     @property
     def checked(self) -> bool:

@@ -5,7 +5,9 @@ in any order; results come back in the order the files were given, so the output
 the same with one process or several. Workers are forked (Linux only: elsewhere everything
 runs in this process) once, before any thread exists, and send back each result as a record
 (:mod:`.record`): compact JSON, faster to pass between processes than the model. Below
-:data:`MIN_FILES` files to check, starting workers costs more than it saves.
+:data:`MIN_FILES` files to check, starting workers costs more than it saves. A command that
+needs something of each measure besides its findings (``status``, ``due``) passes a
+summariser: it runs where the model is at hand, and only its summary comes back.
 
 What is held at once is bounded by bytes as well as by files (a pull request can commit
 hundreds of 5 MB files): :data:`AHEAD` while deciding whether to start workers, a few chunks
@@ -22,9 +24,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..codec import measure_from_data
-from ..load import load_bytes
+from ..load import LoadedFile, load_bytes
 from ..model import Measure
 from ..rules import CheckContext
 from . import record
@@ -53,10 +56,20 @@ class Job:
     model_only: bool = False
 
 
-# What a job gives back: its index; the result (None for a model-only job); the model (a
-# Measure, or its data as JSON from a worker; None when not wanted or not valid); the
-# result's record for the cache (None when not asked for).
-Done = tuple[int, FileResult | None, Measure | bytes | None, bytes | None]
+# What a view needs of one measure, made of its model and the plan's base date where the model
+# is at hand: a picklable callable (a module-level class or function), as is what it returns.
+Summarise = Callable[[Measure, "date | None"], object]
+
+
+class Done(NamedTuple):
+    """What a job gives back."""
+
+    slot: int  # the job's index (a tuple has its own .index)
+    result: FileResult | None  # None for a model-only job
+    # the Measure, or its data as JSON from a worker; None when not wanted or not valid
+    model: Measure | bytes | None
+    record: bytes | None  # the result's record for the cache, when asked for
+    summary: object = None  # the measure's summary, when asked for and valid
 
 
 def run(
@@ -66,10 +79,12 @@ def run(
     chapters: frozenset[int] | None,
     models: bool,
     records: bool,
+    summarise: Summarise | None = None,
     processes: int | None = None,
 ) -> Iterator[Done]:
     """Each job done, in the order given. ``models``: with each valid file's model;
-    ``records``: with each result's record, for the cache. ``processes``: worker processes
+    ``records``: with each result's record, for the cache; ``summarise``: with each valid
+    file's summary. ``processes``: worker processes
     (0: this process only); by default one per core once :data:`MIN_FILES` jobs are waiting
     (a run the cache answers almost whole never starts one)."""
     pending = iter(jobs)
@@ -89,42 +104,56 @@ def run(
     processes = min(processes, MAX_PROCESSES)
     if processes < 1:
         for job in pending:
-            yield _one(job, base_date, chapters, models, records)
+            yield _one(job, (base_date, chapters, models, summarise), records)
         return
     prepare_checks()  # imported and built once, before the workers are forked
-    yield from _in_workers(pending, (base_date, chapters, models), processes)
+    yield from _in_workers(pending, (base_date, chapters, models, summarise), processes)
 
 
-def _one(
-    job: Job, base_date: date | None, chapters: frozenset[int] | None, models: bool, records: bool
-) -> Done:
+Settings = tuple["date | None", "frozenset[int] | None", bool, "Summarise | None"]
+
+
+def _one(job: Job, settings: Settings, records: bool) -> Done:
+    base_date, chapters, models, summarise = settings
     loaded = load_bytes(job.raw, job.path)
     if job.model_only:
-        model = None if loaded.problems else measure_from_data(loaded.data)
-        if model is not None:
-            model.path = job.path
-        return job.index, None, model, None
+        model = _model(job, loaded) if not loaded.problems else None
+        summary = summarise(model, base_date) if summarise and model else None
+        return Done(job.index, None, model if models else None, None, summary)
     result = check_file(loaded, CheckContext(job.path, base_date, chapters))
-    model, result.model = (result.model if models else None), None
-    return job.index, result, model, record.encode(result) if records else None
+    model, result.model = result.model, None
+    summary = summarise(model, base_date) if summarise and model else None
+    made = record.encode(result) if records else None
+    return Done(job.index, result, model if models else None, made, summary)
 
 
-Settings = tuple["date | None", "frozenset[int] | None", bool]
+def _model(job: Job, loaded: LoadedFile) -> Measure:
+    model = measure_from_data(loaded.data)
+    model.path = job.path
+    return model
 
 
-def _work(task: tuple[list[Job], Settings]) -> list[tuple[int, bytes | None, bytes | None]]:
-    """In a worker: the record of each job of a chunk, and each model's data when wanted."""
-    jobs, (base_date, chapters, models) = task
-    out: list[tuple[int, bytes | None, bytes | None]] = []
+# From a worker, per job: its index, its record, its model's data, its summary.
+Worked = tuple[int, "bytes | None", "bytes | None", object]
+
+
+def _work(task: tuple[list[Job], Settings]) -> list[Worked]:
+    """In a worker: the record of each job of a chunk, and each model's data or summary
+    when wanted."""
+    jobs, (base_date, chapters, models, summarise) = task
+    out: list[Worked] = []
     for job in jobs:
         loaded = load_bytes(job.raw, job.path)
-        made = None
+        made = model = None
         valid = not loaded.problems
         if not job.model_only:
             result = check_file(loaded, CheckContext(job.path, base_date, chapters))
-            made, valid = record.encode(result), result.checked
+            made, valid, model = record.encode(result), result.checked, result.model
         data = record.encode_data(loaded.data) if models and valid else None
-        out.append((job.index, made, data))
+        summary = None
+        if summarise is not None and valid:
+            summary = summarise(model or _model(job, loaded), base_date)
+        out.append((job.index, made, data, summary))
     return out
 
 
@@ -152,7 +181,7 @@ def _in_workers(jobs: Iterable[Job], settings: Settings, processes: int) -> Iter
     # concurrent.futures rather than multiprocessing.Pool: it notices a worker that died and
     # says so (BrokenProcessPool), where a Pool waits for its result for ever.
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_quiet) as pool:
-        pending: deque[Future[list[tuple[int, bytes | None, bytes | None]]]] = deque()
+        pending: deque[Future[list[Worked]]] = deque()
         try:
             for task in chunks():
                 pending.append(pool.submit(_work, task))
@@ -174,13 +203,11 @@ def _quiet() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _collect(
-    done: list[tuple[int, bytes | None, bytes | None]], paths: dict[int, str]
-) -> Iterator[Done]:
-    for index, made, data in done:
+def _collect(done: list[Worked], paths: dict[int, str]) -> Iterator[Done]:
+    for index, made, data, summary in done:
         path = paths.pop(index)
         result = record.decode(path, made) if made is not None else None
-        yield index, result, data, made
+        yield Done(index, result, data, made, summary)
 
 
 def _can_fork() -> bool:

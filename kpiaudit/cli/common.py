@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from ..audit import Audit, AuditResult
     from ..audit.cache import Cache
+    from ..audit.pool import Summarise
     from ..config import Config
     from ..model import Finding
     from ..views.table import Table
@@ -119,6 +120,7 @@ def audit_paths(
     today: date | None = None,
     *,
     models: bool = True,
+    summarise: Summarise | None = None,
     cached: bool = False,
     jobs: int | None = None,
     quiet: bool = False,
@@ -135,7 +137,14 @@ def audit_paths(
     try:
         with counting(quiet=quiet) as progress:
             result = audit(
-                paths, config, today, models=models, cache=cache, jobs=jobs, progress=progress
+                paths,
+                config,
+                today,
+                models=models,
+                summarise=summarise,
+                cache=cache,
+                jobs=jobs,
+                progress=progress,
             )
     except WorkerDied as exc:
         fail(
@@ -158,15 +167,21 @@ def one_plan(
     config: Config,
     today: date | None = None,
     *,
+    summarise: Summarise | None = None,
     cached: bool = False,
     quiet: bool = False,
 ) -> Audit:
-    """The audit of the one plan a command reads (status, due), the dated rules judged on
-    ``today``; a usage error naming the plans when the files belong to several."""
+    """The audit of the one plan a command reads (status, due…), the dated rules judged on
+    ``today``: with each measure's model, or (``summarise``: status, due) with what it makes
+    of each measure instead; a usage error naming the plans when the files belong to several."""
     from ..audit import TwoPlansError
 
+    models = summarise is None
     try:
-        return audit_paths(paths, config, today, cached=cached, quiet=quiet).single()
+        result = audit_paths(
+            paths, config, today, models=models, summarise=summarise, cached=cached, quiet=quiet
+        )
+        return result.single()
     except TwoPlansError as exc:
         two_plans(exc.directories)
 

@@ -51,7 +51,7 @@ examples:
 
 
 def main(argv: list[str]) -> int:
-    from ..views.due import ROW_TYPES, due_document, due_table
+    from ..views.due import ROW_TYPES, DueQuery, due_document, due_table
     from ..views.due import due as compute
 
     with speaking():
@@ -65,13 +65,7 @@ def main(argv: list[str]) -> int:
     if args.type is not None and args.type not in ROW_TYPES:
         fail(_("--type: {value!r} is not target or set-by").format(value=args.type))
     number = chapter_number(args.chapter)
-    targets, config = setup(args.paths, args.config)
-    result = one_plan(targets, config, cached=not args.no_cache, quiet=args.quiet)
-    if not numbers_allowed(result, args.allow_broken, config):
-        return EXIT_FINDINGS
-    plan_chapter(number, result.plan)
-    rows = compute(
-        result,
+    query = DueQuery(
         before=before_date,
         by=by_date,
         after=after_date,
@@ -82,6 +76,13 @@ def main(argv: list[str]) -> int:
         include_recurring=args.include_recurring,
         row_type="set-by" if args.type == "set-by" else "target" if args.type else None,
     )
+    targets, config = setup(args.paths, args.config)
+    # Each measure's rows picked in the worker that checks its file: no model is kept.
+    result = one_plan(targets, config, summarise=query, cached=not args.no_cache, quiet=args.quiet)
+    if not numbers_allowed(result, args.allow_broken, config):
+        return EXIT_FINDINGS
+    plan_chapter(number, result.plan, (m.chapter for m in result.summaries(query)))
+    rows = compute(result, query)
     fmt = table_format(args.format, sys.stdout)
     return print_tables(fmt, due_document(rows), [due_table(rows)])
 

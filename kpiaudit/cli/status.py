@@ -38,6 +38,7 @@ examples:
 
 
 def main(argv: list[str]) -> int:
+    from ..views.status import Counting
     from ..views.status import status as compute
 
     with speaking():
@@ -46,11 +47,15 @@ def main(argv: list[str]) -> int:
     number = chapter_number(args.chapter)
     day = today_date(args.today)
     targets, config = setup(args.paths, args.config)
-    result = one_plan(targets, config, cached=not args.no_cache, quiet=args.quiet)
+    # Each measure counted in the worker that checks its file: no model is kept.
+    counting = Counting(day)
+    result = one_plan(
+        targets, config, summarise=counting, cached=not args.no_cache, quiet=args.quiet
+    )
     if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS
     fmt = table_format(args.format, sys.stdout)
-    plan_chapter(number, result.plan)
+    plan_chapter(number, result.plan, (m.chapter for m in result.summaries(counting)))
     doc = compute(result, number, day)
     return print_tables(fmt, doc.as_json(), doc.tables())
 

@@ -4,6 +4,7 @@ fronts (:mod:`.argfront`) can use them at no cost."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -65,11 +66,14 @@ def _period(value: str | None, option: str) -> tuple[date, date] | None:
     return jd.start, jd.end
 
 
-def plan_chapter(number: int | None, plan: Plan) -> None:
-    """A usage error unless the plan has chapter ``number``."""
+def plan_chapter(number: int | None, plan: Plan, measures: Iterable[int] | None = None) -> None:
+    """A usage error unless the plan has chapter ``number``: one plan.yaml names, or one of
+    its measures is in (``measures``: their chapters, when the plan holds no models)."""
     if number is None:
         return
-    known = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
+    if measures is None:
+        measures = (m.chapter for m in plan.measures)
+    known = sorted({c.number for c in plan.chapters} | set(measures))
     if number not in known:
         listed = ", ".join(str(n) for n in known) or _("none")
         fail(

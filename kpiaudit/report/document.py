@@ -22,7 +22,7 @@ from ..model import Actual, Finding, Milestone
 from ..progress import Judgement, Reason, amount, judge_plan
 from ..rules.files import NOT_LOADED
 from ..rules.flags import COMPLIANCE_FLAGS
-from ..views.due import DueRow, due
+from ..views.due import DueQuery, DueRow, due
 from ..views.status import Row, status
 
 
@@ -269,7 +269,7 @@ def build_document(result: Audit, today: date) -> ReportDocument:
         for m, counts in zip(ordered, measure_counts, strict=True)
     )
     horizon = today + relativedelta(months=12)
-    upcoming = due(result, before=horizon, after=today, today=today)
+    upcoming = due(result, DueQuery(today, before=horizon, after=today))
     return ReportDocument(
         title=plan.title,
         edition=plan.edition,
@@ -355,7 +355,7 @@ def overdue_milestones(result: Audit, today: date) -> list[DueItem]:
     before ``today`` and that was not achieved (missed, no data, not measurable), not merely a
     date in the past; the overview and the measure pages follow.
     """
-    rows = due(result, before=None, after=None, today=today, overdue_only=True)
+    rows = due(result, DueQuery(today, overdue_only=True))
     return list(_due_items(rows))
 
 

@@ -8,14 +8,15 @@ before today and it was not achieved, not merely a date in the past."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from ..audit import Audit
 from ..i18n import N_, _
-from ..model import Deadline, Kind, KpiRef, State
-from ..progress import Judgement, judge_plan
+from ..model import Deadline, Kind, Kpi, KpiRef, Measure, State
+from ..progress import Judgement, judge_kpi
 from .table import Column, Table, Term
 
 RowType = Literal["target", "set-by"]
@@ -54,80 +55,97 @@ class DueRow:
         }
 
 
-def due(
-    result: Audit,
-    *,
-    before: date | None,
-    after: date | None,
-    by: date | None = None,
-    today: date,
-    overdue_only: bool = False,
-    chapter: int | None = None,
-    kind: Kind | None = None,
-    include_recurring: bool = False,
-    row_type: RowType | None = None,
-) -> list[DueRow]:
-    """One row per milestone with a deadline and per set-by promise, sorted by date.
-    ``before`` is exclusive, ``by`` and ``after`` inclusive; recurring deadlines only with
-    ``include_recurring`` (sorted last); ``row_type`` keeps one type of row;
-    ``overdue_only``: the rows that are overdue as of ``today``, recurring ones included (a
-    recurring milestone is overdue from the end of the fiscal year it is judged for, and the
-    date filters apply to that day): overdue means every milestone progress calls overdue."""
-    judged = {(str(j.kpi), j.index): j for j in judge_plan(result.plan, today)}
+class MeasureDue(NamedTuple):
+    """The rows of one measure a :class:`DueQuery` asks for, and its chapter."""
 
-    def in_range(day: date) -> bool:
+    chapter: int
+    rows: tuple[DueRow, ...]
+
+
+@dataclass(frozen=True)
+class DueQuery:
+    """Which rows ``due`` lists: one per milestone with a deadline and per set-by promise.
+    ``before`` is exclusive, ``by`` and ``after`` inclusive; recurring deadlines only with
+    ``include_recurring`` (sorted last); ``row_type`` keeps one type of row; ``overdue_only``:
+    the rows that are overdue as of ``today``, recurring ones included (a recurring milestone
+    is overdue from the end of the fiscal year it is judged for, and the date filters apply to
+    that day): overdue means every milestone progress calls overdue.
+
+    A summariser for ``audit(…, summarise=…)``: each measure's rows are picked where its
+    model is at hand, so that a large plan's models are never all held."""
+
+    today: date
+    before: date | None = None
+    after: date | None = None
+    by: date | None = None
+    overdue_only: bool = False
+    chapter: int | None = None
+    kind: Kind | None = None
+    include_recurring: bool = False
+    row_type: RowType | None = None
+
+    def __call__(self, m: Measure, base: date | None) -> MeasureDue:
+        if self.chapter is not None and m.chapter != self.chapter:
+            return MeasureDue(m.chapter, ())
+        rows: list[DueRow] = []
+        for k in m.kpis:
+            if self.kind is None or k.kind == self.kind:
+                rows += self._rows(m, k, base)
+        return MeasureDue(m.chapter, tuple(rows))
+
+    def _rows(self, m: Measure, k: Kpi, base: date | None) -> Iterator[DueRow]:
+        judged = {j.index: j for j in judge_kpi(m, k, self.today, base)}
+        # (type, index of the milestone or None for the promise, target wording, deadline)
+        dated: list[tuple[RowType, int | None, str, Deadline]] = [
+            ("target", i, ms.target.text if ms.target else "", ms.deadline)
+            for i, ms in enumerate(k.milestones)
+            if ms.deadline is not None
+        ]
+        if k.set_by is not None:
+            dated.append(("set-by", None, "", k.set_by))
+        for kind_of_row, index, target, d in dated:
+            judgement = judged.get(index)
+            if (self.row_type is not None and kind_of_row != self.row_type) or not self._wanted(
+                d, judgement
+            ):
+                continue
+            overdue = judgement is not None and judgement.overdue
+            if self.overdue_only and not overdue:
+                continue
+            deadline = None if d.recurring else d.date
+            yield DueRow(
+                deadline=deadline,
+                measure=m.id,
+                kpi=m.kpi_ref(k),
+                chapter=m.chapter,
+                kind=k.kind,
+                target=target,
+                deadline_text=d.text,
+                recurring=deadline is None,
+                overdue=overdue,
+                type=kind_of_row,
+                state=judgement.state if judgement else "no-data",
+                fiscal_year=judgement.fiscal_year if judgement else None,
+            )
+
+    def _in_range(self, day: date) -> bool:
         return (
-            (before is None or day < before)
-            and (by is None or day <= by)
-            and (after is None or day >= after)
+            (self.before is None or day < self.before)
+            and (self.by is None or day <= self.by)
+            and (self.after is None or day >= self.after)
         )
 
-    def wanted(d: Deadline, judgement: Judgement | None) -> bool:
+    def _wanted(self, d: Deadline, judgement: Judgement | None) -> bool:
         if d.recurring or d.date is None:
-            if overdue_only and judgement is not None and judgement.due is not None:
-                return include_recurring or in_range(judgement.due)
-            return include_recurring
-        return in_range(d.date)
+            if self.overdue_only and judgement is not None and judgement.due is not None:
+                return self.include_recurring or self._in_range(judgement.due)
+            return self.include_recurring
+        return self._in_range(d.date)
 
-    rows: list[DueRow] = []
-    for m in result.plan.measures:
-        if chapter is not None and m.chapter != chapter:
-            continue
-        for k in m.kpis:
-            if kind is not None and k.kind != kind:
-                continue
-            # (type, index of the milestone or None for the promise, target wording, deadline)
-            dated: list[tuple[RowType, int | None, str, Deadline]] = [
-                ("target", i, ms.target.text if ms.target else "", ms.deadline)
-                for i, ms in enumerate(k.milestones)
-                if ms.deadline is not None
-            ]
-            if k.set_by is not None:
-                dated.append(("set-by", None, "", k.set_by))
-            for kind_of_row, index, target, d in dated:
-                judgement = judged.get((str(m.kpi_ref(k)), index))
-                if (row_type is not None and kind_of_row != row_type) or not wanted(d, judgement):
-                    continue
-                overdue = judgement is not None and judgement.overdue
-                if overdue_only and not overdue:
-                    continue
-                deadline = None if d.recurring else d.date
-                rows.append(
-                    DueRow(
-                        deadline=deadline,
-                        measure=m.id,
-                        kpi=m.kpi_ref(k),
-                        chapter=m.chapter,
-                        kind=k.kind,
-                        target=target,
-                        deadline_text=d.text,
-                        recurring=deadline is None,
-                        overdue=overdue,
-                        type=kind_of_row,
-                        state=judgement.state if judgement else "no-data",
-                        fiscal_year=judgement.fiscal_year if judgement else None,
-                    )
-                )
+
+def due(result: Audit, query: DueQuery) -> list[DueRow]:
+    """The rows ``query`` asks for, sorted by date (recurring ones last)."""
+    rows = [row for measure in result.summaries(query) for row in measure.rows]
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or date.max, r.kpi.sort_key()))
     return rows
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..audit import Audit
 from ..i18n import N_, _
 from ..model import Measure, State
-from ..progress import Judgement, judge_plan
+from ..progress import judge_kpi
 from .table import Column, Table, Term
 
 # status's progress keys: achieved-late counts as achieved (both are grade A, the target met).
@@ -64,10 +64,40 @@ class Row:
         }
 
 
+class Counted(NamedTuple):
+    """What status needs of one measure besides its findings; made by :class:`Counting` where
+    the measure's model is at hand, so that a large plan's models are never all held."""
+
+    id: str
+    chapter: int
+    title: str
+    kpis: tuple[str, ...]  # each KPI's reference
+    states: tuple[tuple[str, int], ...]  # progress key → its target milestones
+    measured: bool  # it records an actual value
+
+
+@dataclass(frozen=True)
+class Counting:
+    """Counts a measure as of ``today``: a summariser for ``audit(…, summarise=…)``."""
+
+    today: date
+
+    def __call__(self, m: Measure, base: date | None) -> Counted:
+        states = Counter(
+            _PROGRESS_KEYS[j.state]
+            for k in m.kpis
+            for j in judge_kpi(m, k, self.today, base)
+            if j.type == "target"
+        )
+        refs = tuple(str(m.kpi_ref(k)) for k in m.kpis)
+        measured = any(k.actuals for k in m.kpis)
+        return Counted(m.id, m.chapter, m.title, refs, tuple(states.items()), measured)
+
+
 def _row(
     key: str,
     title: str,
-    measures: list[Measure],
+    measures: list[Counted],
     counted: dict[str, Row],
 ) -> Row:
     """The row of ``measures``: the sum of their rows (each measure counted once, by
@@ -84,11 +114,11 @@ def _row(
     return row
 
 
-def _measure_row(m: Measure, codes: dict[str, set[str]], judged: dict[str, list[Judgement]]) -> Row:
+def _measure_row(m: Counted, codes: dict[str, set[str]]) -> Row:
     row = Row(m.id, m.title, 1, 0, 0, 0, 0, 0)
-    row.states.update(_PROGRESS_KEYS[j.state] for j in judged.get(m.id, []))
-    for k in m.kpis:
-        got = codes.get(str(m.kpi_ref(k)), set())
+    row.states.update(dict(m.states))
+    for ref in m.kpis:
+        got = codes.get(ref, set())
         row.kpis += 1
         row.unset += "K101" in got
         row.no_target += "K102" in got
@@ -133,26 +163,24 @@ class Status:
 
 
 def status(result: Audit, chapter: int | None = None, today: date | None = None) -> Status:
-    """``today``: the day progress is judged as of (default: the real date)."""
+    """``today``: the day progress is judged as of (default: the real date). Each measure is
+    counted by ``Counting(today)``: in the workers when the audit was asked to."""
     codes = result.kpi_codes()
     plan = result.plan
     day = today or date.today()
-    judged: dict[str, list[Judgement]] = {}
-    for j in judge_plan(plan, day):
-        if j.type == "target":
-            judged.setdefault(j.measure, []).append(j)
-    numbers = sorted({c.number for c in plan.chapters} | {m.chapter for m in plan.measures})
+    every = result.summaries(Counting(day))
+    numbers = sorted({c.number for c in plan.chapters} | {m.chapter for m in every})
     if chapter is not None:
         numbers = [chapter]
-    chosen = [m for m in plan.measures if chapter is None or m.chapter == chapter]
-    counted = {m.id: _measure_row(m, codes, judged) for m in chosen}
-    in_chapter: dict[int, list[Measure]] = {n: [] for n in numbers}
+    chosen = [m for m in every if chapter is None or m.chapter == chapter]
+    counted = {m.id: _measure_row(m, codes) for m in chosen}
+    in_chapter: dict[int, list[Counted]] = {n: [] for n in numbers}
     for m in chosen:
         in_chapter.setdefault(m.chapter, []).append(m)
     chapters = [_row(str(n), plan.chapter_title(n), in_chapter[n], counted) for n in numbers]
     total = _row(Term("total"), "", chosen, counted)
     measures = [counted[m.id] for m in chosen] if chapter is not None else []
-    measured = any(k.actuals for m in plan.measures for k in m.kpis)
+    measured = any(m.measured for m in every)
     return Status(chapters, total, measures, chapter, plan.title, day, measured)
 
 
