@@ -80,3 +80,33 @@ def test_the_real_size_reproduces_the_real_plan(bench: ModuleType, tmp_path: Pat
     assert sorted(index) == sorted(p.name for p in MEASURES.glob("[0-9]*.yaml"))
     for p in MEASURES.glob("*.yaml"):
         assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+@pytest.mark.parametrize(("small", "judged"), [(1_000, True), (163, True), (None, False)])
+def test_growth_to_100000_is_judged_from_the_largest_smaller_plan(
+    bench: ModuleType, capsys: pytest.CaptureFixture[str], small: int | None, judged: bool
+) -> None:
+    """--sizes 163,10000,100000 judges the 100,000 growth too (it said "not measured" unless
+    1,000 was among the sizes): from 163, lint costs 0.5 ms per added measure up to 10,000 and
+    0.6 ms beyond, 1.2× — not linear enough."""
+    sizes = [n for n in (small, 10_000, 100_000) if n]
+    results = bench.Results(runs=1)
+    for n in sizes:
+        results.add(
+            "lint",
+            n,
+            0,
+            bench.Sample(
+                wall=0.2 + 0.0005 * min(n, 10_000) + 0.0006 * max(n - 10_000, 0),
+                cpu=1.0 * n,
+                peak=0,
+            ),
+        )
+    features = bench.Features(["kpiaudit"], {"lint": None, "status": None, "due": None})
+    bench.targets(bench.Bench(features, None, {"lint"}), results, sizes)
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "lint cost per added measure" in x)
+    if judged:
+        assert f"(from {small:,})" in line and "1.20×" in line and "NOT MET" in line
+    else:
+        assert "not measured (needs 10,000 and a smaller size" in line
