@@ -474,3 +474,55 @@ def test_a_damaged_snapshot_is_a_miss(project: Path, capsys, monkeypatch, damage
     decodes = Decodes(monkeypatch)
     assert run([*LINT, "-f", "json"], capsys) == expected
     assert decodes.of_the_day == 163  # answered by the entries instead
+
+
+def test_a_run_after_an_edit_takes_the_other_files_from_the_snapshot(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """The usual edit misses the snapshot by one file: the other files' findings still come
+    from it (their status is the one kept), not from their entries."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    run(LINT, capsys)
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert (decodes.whole, decodes.of_the_day, checks.paths) == (0, 0, ["06-04.yaml"])
+    assert run([*LINT, "-f", "text"], capsys) == run([*LINT, "-f", "text", "--no-cache"], capsys)
+
+
+def test_duplicate_ids_are_worked_out_again_around_what_the_snapshot_gives(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A file taken from the snapshot keeps its own findings, never its duplicate ids: copies
+    added beside it, then the original removed, are seen each time; so is a copy with a
+    suppression comment left alone."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    measures = project / "measures"
+    original = measures / "06-04.yaml"
+    text = original.read_text(encoding="utf-8")
+    original.write_text(text.replace("\nid: 6-4\n", "\nid: 6-4  # kpiaudit: ignore[E008] kept\n"))
+    json_lint = [*LINT, "-f", "json"]
+
+    def same_as_uncached() -> list[dict[str, object]]:
+        got = run(json_lint, capsys)
+        assert got == run([*json_lint, "--no-cache"], capsys)
+        return [f for f in json.loads(got[1]) if f["code"] in ("E008", "S001", "S002")]
+
+    baseline = same_as_uncached()
+    same_as_uncached()  # the snapshot answers
+    for copy in ("03-98.yaml", "03-99.yaml"):  # id 3-2 three times
+        shutil.copy(measures / "03-02.yaml", measures / copy)
+    shutil.copy(original, measures / "06-99.yaml")  # id 6-4 twice, and its comment too
+    duplicated = same_as_uncached()
+    assert {f["code"] for f in duplicated} >= {"E008"} and duplicated != baseline
+    (measures / "03-99.yaml").unlink()
+    (measures / "06-99.yaml").unlink()
+    assert "03-98.yaml" in str(same_as_uncached())  # unchanged, and still a duplicate
+    (measures / "03-02.yaml").unlink()
+    assert same_as_uncached() == baseline  # unchanged, and no longer a duplicate
+    shutil.copy(original, measures / "06-99.yaml")
+    same_as_uncached()
+    original.unlink()
+    alone = same_as_uncached()  # the copy with the comment holds 6-4 alone
+    assert [f["code"] for f in alone] == ["S002"]

@@ -241,6 +241,8 @@ def audit_plan(
         results, measured = known
         counter.add(len(results))
     else:
+        if plan_snapshot is not None:  # missed: what it knows of the files that did not change
+            checking.reuse = plan_snapshot.reusable()
         results = checking.run(jobs, counter)
         partners: list[FileResult] = []
         others = [] if files.whole else _partners(files, results)
@@ -339,6 +341,8 @@ class _Checking:
         # each file's status, and when it was taken: just before the file is read
         self.stats: dict[int, tuple[os.stat_result, int]] = {}
         self.unread = False  # a file could not be read: this run keeps no snapshot
+        # file name → its result from the plan's snapshot, for files known not to have changed
+        self.reuse: dict[str, FileResult] = {}
 
     def snapshot(self) -> Snapshot | None:
         """The plan's snapshot (:mod:`.snapshot`) for every file's status, taken now and
@@ -402,6 +406,11 @@ class _Checking:
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
         for i, path in enumerate(self.paths):
             name = path.as_posix()
+            reused = self.reuse.get(path.name)
+            if reused is not None and reused.path == name:  # from the snapshot: not read
+                self._settle(i, reused)
+                counter.add()
+                continue
             known = self._unchanged(i, path, name)
             if known is not None and not self.loads:  # the very file the cache knows: not read
                 self._settle(i, known)

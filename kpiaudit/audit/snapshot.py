@@ -7,8 +7,14 @@ plan's measure files (after the rules of the day, suppressions and duplicate ids
 selection and severities, which every run applies) are also kept whole, with what a run's
 scope and counts need of each file, under a key made of the day, the plan directory as named,
 and every file's name and status. A file changed, added, removed or renamed, another day, or
-the directory named another way: a miss, the per-file entries answer, and that run keeps a new
-snapshot.
+the directory named another way: a miss, and that run keeps a new snapshot.
+
+A miss by a few files (the usual edit) still takes the other files' findings from the snapshot
+(:meth:`Snapshot.reusable`): each file's status is kept beside its findings, and a file whose
+status is the one kept is not looked up in the entries. Its duplicate ids (E008) are worked out
+again with the files that changed. E008 cannot be suppressed, so nothing else a file reports
+depends on the other files; a file with suppression comments is read from its entry all the
+same (they are rare), so that this stays true should a suppressible cross-file rule come.
 
 A file's status is trusted as :meth:`.cache.PlanCache.unchanged` trusts it: only when it was
 taken at least :data:`.cache.SETTLED` seconds after the file's last change. A file fresher
@@ -34,7 +40,8 @@ from .check import FileResult
 from .record import finding_row, restored_finding
 
 # Part of the key: bumped whenever the shape below changes.
-_FORMAT = 2
+_FORMAT = 3
+_DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
 
 Status = tuple[str, os.stat_result, int]  # a file's name, status, and when it was taken
 Known = tuple[list[FileResult], list[Finding]]  # the plan's files, and their findings
@@ -46,6 +53,8 @@ class Snapshot:
     def __init__(self, store: PlanCache, directory: str, today: date, stats: list[Status]):
         self.store, self.directory, self.today, self.stats = store, directory, today, stats
         self._read_by_bytes: dict[str, str | None] = {}  # what read() compared by bytes
+        self._missed = b""  # the body read() found under another key, for reusable()
+        self._suppressing: set[str] = set()  # the paths of read()'s files with suppressions
 
     def read(self, digest_of: Callable[[str], str | None]) -> Known | None:
         """The files and findings kept for the files as they are now; None when there are
@@ -54,21 +63,50 @@ class Snapshot:
         body = self.store.read_snapshot()
         head, _newline, rest = body.partition(b"\n")
         try:
-            kept_key, by_bytes = json.loads(head)
+            kept_key, by_bytes, kept_base = json.loads(head)
+            if kept_base != self._base():
+                return None
             digests = {name: digest_of(name) for name in by_bytes}
             if self._key(digests) != kept_key:
+                self._missed = rest
                 return None
             self._read_by_bytes = digests
             files, rows = json.loads(rest.decode("utf-8", "surrogatepass"))
             results = [
                 FileResult(path, mid, kpi_refs=refs, id_position=(line, column))
-                for path, mid, refs, line, column in files
+                for path, mid, refs, line, column, _stamp, _suppressing in files
             ]
+            self._suppressing = {f[0] for f in files if f[6]}
             paths = [r.path for r in results]
             findings = [restored_finding(paths[row[0]], row[1:]) for row in rows]
         except (ValueError, KeyError, TypeError, IndexError):  # not one: a miss
             return None
         return results, findings
+
+    def reusable(self) -> dict[str, FileResult]:
+        """After :meth:`read` missed: file name → its result from the snapshot, for each file
+        whose status is the one kept (trusted then, as for the entries) and whose findings no
+        comment suppresses. The result holds the file's findings, those of the rules of the
+        day included (judged on this day), but not its duplicate ids, which depend on the
+        other files. Empty for a snapshot of another day or directory, or damaged."""
+        if not self._missed:
+            return {}
+        now = {name: signature(st).decode("ascii") for name, st, _seen in self.stats}
+        try:
+            files, rows = json.loads(self._missed.decode("utf-8", "surrogatepass"))
+            kept: dict[int, FileResult] = {}
+            for i, (path, mid, refs, line, column, stamp, suppressing) in enumerate(files):
+                if stamp and not suppressing and now.get(os.path.basename(path)) == stamp:
+                    result = FileResult(path, mid, kpi_refs=refs, id_position=(line, column))
+                    result.of_the_day = []  # judged on this day: among its findings
+                    kept[i] = result
+            for row in rows:
+                owner = kept.get(row[0])
+                if owner is not None and row[3] != _DUPLICATE:
+                    owner.findings.append(restored_finding(owner.path, row[1:]))
+        except (ValueError, KeyError, TypeError, IndexError):  # damaged: nothing reused
+            return {}
+        return {os.path.basename(r.path): r for r in kept.values()}
 
     def renew(self, known: Known) -> None:
         """After :meth:`read` answered: keep the snapshot again when a file it knew by its
@@ -89,24 +127,47 @@ class Snapshot:
         key = self._key({name: digests[name] for name in fresh})
         if key is None:
             return
+        # Each file's status when it can be trusted, so that a later miss can reuse it.
+        stamps = {
+            name: signature(st).decode("ascii") if settled(st, seen) else ""
+            for name, st, seen in self.stats
+        }
         index = {r.path: i for i, r in enumerate(results)}
-        files = [[r.path, r.measure_id, r.kpi_refs, *r.id_position] for r in results]
+        files = [
+            [
+                r.path,
+                r.measure_id,
+                r.kpi_refs,
+                *r.id_position,
+                stamps.get(os.path.basename(r.path), ""),
+                bool(r.suppressions) or r.path in self._suppressing,
+            ]
+            for r in results
+        ]
         try:
             rows: list[Any] = [[index[f.path], *finding_row(f)] for f in findings]
         except KeyError:  # a finding on a file not among these: no snapshot
             return
-        head = json.dumps([key, fresh], ensure_ascii=False)
+        head = json.dumps([key, fresh, self._base()], ensure_ascii=False)
         body = json.dumps([files, rows], ensure_ascii=False, separators=(",", ":"))
         self.store.save_snapshot(
             head.encode("utf-8", "surrogatepass") + b"\n" + body.encode("utf-8", "surrogatepass")
         )
 
-    def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
-        """Every file's name and status, or, for those in ``by_bytes``, its bytes' digest;
-        None when one is not a regular file, or is known by bytes that cannot be read."""
+    def _base(self) -> str:
+        """What every file's findings depend on besides the file: the day, and the directory
+        as named (their paths)."""
         h = hashlib.blake2b(digest_size=16)
         for part in (str(_FORMAT), self.directory, self.today.isoformat()):
             h.update(_field(part))
+        return h.hexdigest()
+
+    def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
+        """The base, and every file's name and status, or, for those in ``by_bytes``, its
+        bytes' digest; None when one is not a regular file, or is known by bytes that cannot
+        be read."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(_field(self._base()))
         for name, st, _seen in self.stats:
             if not stat.S_ISREG(st.st_mode):
                 return None
