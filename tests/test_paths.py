@@ -277,3 +277,40 @@ def test_the_action_diffs_against_the_base_into_the_job_summary(tmp_path: Path) 
     text = summary.read_text(encoding="utf-8")
     assert "✅ nothing fails --fail-on; 1 justified by slip-ok" in text
     assert done.stdout.startswith("::notice file=measures/01-07.yaml,line=35,")
+
+
+def test_paths_shown_by_directory_are_the_paths_shown_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Output shows each file as its directory is shown, then its name (an absolute path costs
+    several Path operations: once per directory, not once per file): the same text as each
+    path worked out on its own, in every form a path can be given in."""
+    from kpiaudit.cli.common import shown_findings, shown_path
+    from kpiaudit.config import Config
+    from kpiaudit.model import Finding
+
+    root = tmp_path / "project"
+    (root / "docs").mkdir(parents=True)
+    monkeypatch.chdir(root / "docs")
+    config = Config(root=root)
+    forms = [
+        "06-04.yaml",
+        "measures/06-04.yaml",
+        "./measures/06-04.yaml",
+        "measures//06-04.yaml",
+        "measures/./06-04.yaml",
+        "./06-04.yaml",
+        "../measures/06-04.yaml",
+        "../../elsewhere/06-04.yaml",
+        f"{root}/docs/06-04.yaml",
+        f"{root}/docs/sub/06-04.yaml",
+        f"{root}/measures/06-04.yaml",
+        f"{root}/measures/../measures/06-04.yaml",
+        f"{tmp_path}/outside/06-04.yaml",
+        "/06-04.yaml",
+        "//06-04.yaml",
+    ]
+    findings = [Finding(p, 1, 1, "K101", "unset", "error", "x") for p in forms]
+    shown = [f.path for f in shown_findings(findings, "text", config)]
+    assert shown == [shown_path(p, root) for p in forms]
+    assert shown[9] == "sub/06-04.yaml" and shown[10] == "../measures/06-04.yaml"

@@ -302,10 +302,20 @@ def shown_findings(
                 return absolute.as_posix()
 
     paths: dict[str, str] = {}
+    directories: dict[str, str] = {}
 
     def place(path: str) -> str:
         if path not in paths:
-            paths[path] = shown(path)
+            # A file is shown as its directory is, then its name: an absolute path costs
+            # several Path operations, once per directory rather than once per file.
+            head, _slash, name = path.rpartition("/")
+            if os.sep == "/" and head and not head.endswith("/") and name not in ("", ".", ".."):
+                if head not in directories:
+                    directories[head] = shown(head)
+                where = directories[head]
+                paths[path] = name if where == "." else f"{where.rstrip('/')}/{name}"
+            else:
+                paths[path] = shown(path)
         return paths[path]
 
     out = []
