@@ -84,9 +84,9 @@ def run(
 ) -> Iterator[Done]:
     """Each job done, in the order given. ``models``: with each valid file's model;
     ``records``: with each result's record, for the cache; ``summarise``: with each valid
-    file's summary. ``processes``: worker processes
-    (0: this process only); by default one per core once :data:`MIN_FILES` jobs are waiting
-    (a run the cache answers almost whole never starts one)."""
+    file's summary. ``processes``: worker processes (0: this process only); by default one
+    per core once :data:`MIN_FILES` jobs are waiting (a run the cache answers almost whole
+    never starts one)."""
     pending = iter(jobs)
     if processes is None:
         waiting: list[Job] = []

@@ -313,7 +313,7 @@ def main(argv: list[str]) -> int:
         jobs=args.jobs,
         quiet=args.quiet,
     )
-    findings = result.findings
+    findings, files = result.findings, result.files
     if args.write_baseline is not None or args.baseline is not None:
         scope = result.scope()  # what was checked: only known findings need it
         scope.codes = frozenset(
@@ -323,6 +323,9 @@ def main(argv: list[str]) -> int:
             findings = _write_baseline(args.write_baseline, findings, scope)
         else:
             findings = _judge_baseline(args.baseline, findings, scope)
+    # The per-file results are not read again: on a large plan they are much of what a run
+    # holds, and the findings are copied next when their paths are shown another way.
+    del result
     if args.changed_from is not None:
         from ..audit.select import about_changes
 
@@ -340,7 +343,7 @@ def main(argv: list[str]) -> int:
         print(
             _(
                 "{count} finding(s): {errors} error(s), {warnings} warning(s) in {files} file(s)"
-            ).format(count=len(findings), errors=errors, warnings=warnings, files=result.files),
+            ).format(count=len(findings), errors=errors, warnings=warnings, files=files),
             file=sys.stderr,
         )
     return EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK
