@@ -278,7 +278,7 @@ def _measure_findings(
     return findings
 
 
-def _partners(files: PlanFiles, results: list[FileResult]) -> list[Path]:
+def _partners(files: PlanFiles, results: list[FileResult]) -> list[str]:
     """When files were named one by one (pre-commit passes the files a commit changes), the
     other files of their directory that may hold the same measure: those whose names say
     they hold the measure a named file holds, or whose name says it does (a copy
@@ -292,7 +292,7 @@ def _partners(files: PlanFiles, results: list[FileResult]) -> list[Path]:
     return [
         child
         for child, identity in listed(files.directory)
-        if identity not in named and measure_id_of(child.name) in ids - {None}
+        if identity not in named and measure_id_of(os.path.basename(child)) in ids - {None}
     ]
 
 
@@ -318,7 +318,7 @@ class _Checking:
     def __init__(
         self,
         files: PlanFiles,
-        paths: list[Path],
+        paths: list[str],
         day: _Day,
         models: bool,
         cache: Cache | None,
@@ -335,7 +335,8 @@ class _Checking:
                 "chapters": sorted(day.chapters) if day.chapters is not None else None,
             }
             self.store = cache.plan(files.directory, settings)
-        self.paths = paths
+        self.paths = paths  # as output shows them
+        self.names = [os.path.basename(path) for path in paths]  # what the cache knows them by
         self.results: list[FileResult | None] = [None] * len(self.paths)
         self.digests: dict[int, str] = {}
         # each file's status, and when it was taken: just before the file is read
@@ -358,7 +359,7 @@ class _Checking:
             except OSError:
                 return None
             self.stats[i] = (st, seen)
-            named.append((path.name, st, seen))
+            named.append((self.names[i], st, seen))
         return Snapshot(self.store, self.files.directory.as_posix(), self.day.today, named)
 
     def digest_of(self, name: str) -> str | None:
@@ -370,7 +371,7 @@ class _Checking:
 
     def digests_by_name(self) -> dict[str, str]:
         """File name → the digest of the bytes this run read of it."""
-        return {self.paths[i].name: d for i, d in self.digests.items()}
+        return {self.names[i]: d for i, d in self.digests.items()}
 
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
         processes = None if jobs is None else jobs if jobs > 1 else 0
@@ -386,7 +387,7 @@ class _Checking:
         for i, result, model, made, summary in done:
             if self.store is not None and made is not None:
                 st, seen = self.stats.get(i, (None, 0))
-                self.store.put(self.paths[i].name, self.digests[i], made, st, seen)
+                self.store.put(self.names[i], self.digests[i], made, st, seen)
             if result is not None:
                 self._settle(i, result)
             kept = self.results[i]
@@ -399,30 +400,29 @@ class _Checking:
             counter.add()
         if self.store is not None:
             if self.files.whole:
-                self.store.keep_only(p.name for p in self.paths)
+                self.store.keep_only(self.names)
             self.store.save()
         return [r for r in self.results if r is not None]
 
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
-        for i, path in enumerate(self.paths):
-            name = path.as_posix()
-            reused = self.reuse.get(path.name)
+        for i, name in enumerate(self.paths):
+            reused = self.reuse.get(self.names[i])
             if reused is not None and reused.path == name:  # from the snapshot: not read
                 self._settle(i, reused)
                 counter.add()
                 continue
-            known = self._unchanged(i, path, name)
+            known = self._unchanged(i, name)
             if known is not None and not self.loads:  # the very file the cache knows: not read
                 self._settle(i, known)
                 counter.add()
                 continue
-            raw = read_bounded(path, self.files.directory)
+            raw = read_bounded(Path(name), self.files.directory)
             if isinstance(raw, Problem):  # never cached: reading it again is the check
                 self.unread = True
                 self._settle(i, FileResult(name, None, [from_problem(name, raw)]))
                 counter.add()
                 continue
-            known = self._known(i, path, raw)
+            known = self._known(i, name, raw)
             if known is None:
                 yield pool.Job(i, name, raw)
                 continue
@@ -441,11 +441,11 @@ class _Checking:
             # A file with suppressions is decoded whole anyway: they need its facts.
             if self.store is not None and not result.suppressions:
                 found = record.encode_of_the_day(result.of_the_day)
-                self.store.put_of_the_day(self.paths[i].name, self.today, found)
+                self.store.put_of_the_day(self.names[i], self.today, found)
         result.forget_facts()
         self.results[i] = result
 
-    def _unchanged(self, i: int, path: Path, name: str) -> FileResult | None:
+    def _unchanged(self, i: int, name: str) -> FileResult | None:
         """The cached result of a file the file system says has not changed since it was
         read (a regular file, not a link: anything else is read, and judged, again). Its
         status is taken before it is read, and recorded with what is read after."""
@@ -461,19 +461,19 @@ class _Checking:
             self.stats[i] = (st, time.time_ns())
         if self.loads or not stat.S_ISREG(st.st_mode):
             return None
-        return self._decoded(name, self.store.unchanged(path.name, st), self.today)
+        return self._decoded(name, self.store.unchanged(self.names[i], st), self.today)
 
-    def _known(self, i: int, path: Path, raw: bytes) -> FileResult | None:
+    def _known(self, i: int, name: str, raw: bytes) -> FileResult | None:
         """The cached result of the file's bytes, if the cache has one it can read."""
         if self.store is None:
             return None
         from .cache import digest
 
         self.digests[i] = digest(raw)
-        entry = self.store.get(path.name, self.digests[i])
-        known = self._decoded(path.as_posix(), entry, self.today)
+        entry = self.store.get(self.names[i], self.digests[i])
+        known = self._decoded(name, entry, self.today)
         if known is not None and i in self.stats:
-            self.store.restamp(path.name, *self.stats[i])
+            self.store.restamp(self.names[i], *self.stats[i])
         return known
 
     @staticmethod

@@ -3,6 +3,10 @@
 A directory named on the command line contributes its ``*.yaml``/``*.yml`` files; a file
 named on the command line belongs to the plan of its directory, whose plan.yaml is read too
 (for the base date and chapters). The same file named twice is checked once.
+
+Measure files are kept as the paths output shows (``measures/06-04.yaml``, as
+``Path.as_posix`` writes them), not as Path objects: a plan of 100,000 files held 100,000 of
+them (25 MB), and making them was a tenth of a warm run.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from ..model import MEASURE_SUFFIXES, PLAN_FILE
 class PlanFiles:
     directory: Path  # as given (or the parent of a file as given), for messages
     plan_file: Path | None = None
-    measures: list[Path] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)  # as_posix() of each, as named or found
     whole: bool = False  # the directory was named: ``measures`` are all its measure files
 
 
@@ -33,15 +37,22 @@ class Discovery:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def _identity(path: Path) -> str:
+def _identity(path: Path | str) -> str:
     return os.path.realpath(path)
 
 
-def _children(directory: Path) -> list[tuple[Path, str]]:
+def child_path(directory: Path, name: str) -> str:
+    """``(directory / name).as_posix()``, without making the Path."""
+    prefix = directory.as_posix()
+    return name if prefix == "." else f"{prefix.rstrip('/')}/{name}"
+
+
+def _children(directory: Path) -> list[tuple[str, str]]:
     """The measure files of a directory, sorted by name, each with its identity (what it
     resolves to). Only a symbolic link is resolved on its own: every other child is its
     directory's identity plus its name (one realpath for the directory, not one per file)."""
     real = _identity(directory)
+    prefix = child_path(directory, "")
     found = []
     with os.scandir(directory) as entries:
         for entry in entries:
@@ -51,7 +62,7 @@ def _children(directory: Path) -> list[tuple[Path, str]]:
                 and not name.startswith(".")
                 and name != PLAN_FILE
             ):
-                child = directory / name
+                child = prefix + name
                 identity = _identity(child) if entry.is_symlink() else os.path.join(real, name)
                 found.append((name, child, identity))
     found.sort(key=lambda item: item[0])
@@ -83,7 +94,7 @@ def discover(paths: Iterable[Path]) -> Discovery:
         identity = identity or _identity(path)
         if identity not in seen:
             seen.add(identity)
-            group(path.parent).measures.append(path)
+            group(path.parent).measures.append(path.as_posix())
 
     empty: list[Path] = []
     directories = False
@@ -110,7 +121,7 @@ def discover(paths: Iterable[Path]) -> Discovery:
     return Discovery(list(groups.values()), missing, empty, directories, unreadable)
 
 
-def listed(directory: Path) -> list[tuple[Path, str]]:
+def listed(directory: Path) -> list[tuple[str, str]]:
     """The measure files of a directory with their identities, as for a directory named;
     none when it cannot be listed (the files named in it are still checked)."""
     try:
