@@ -44,6 +44,7 @@ __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "chec
 # Told the number of files done and the number of files in all, as a run goes.
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
+_NO_CODES: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -85,12 +86,18 @@ class Audit:
         duplicates (not counted), a missing plan.yaml. The findings of always-reported rules."""
         return [f for f in self.findings if f.code in ALWAYS]
 
-    def kpi_codes(self) -> dict[str, set[str]]:
-        """KPI reference → the K101/K102/K103 codes reported for it (after configuration)."""
-        out: dict[str, set[str]] = {}
+    def kpi_codes(self) -> dict[str, frozenset[str]]:
+        """KPI reference → the K101/K102/K103 codes reported for it (after configuration).
+        Each distinct set of codes is one object, shared: three codes make seven sets, and a
+        large plan flags hundreds of thousands of KPIs (a set each was 70 MB at 100,000)."""
+        out: dict[str, frozenset[str]] = {}
+        joined: dict[tuple[frozenset[str], str], frozenset[str]] = {}
         for f in self.findings:
             if f.kpi and f.code in COMPLIANCE_FLAGS:
-                out.setdefault(f.kpi, set()).add(f.code)
+                had = out.get(f.kpi, _NO_CODES)
+                if (had, f.code) not in joined:
+                    joined[had, f.code] = had | {f.code}
+                out[f.kpi] = joined[had, f.code]
         return out
 
 

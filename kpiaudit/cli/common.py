@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -226,18 +226,19 @@ def numbers_allowed(result: Audit, allow_broken: bool, config: Config | None = N
     return False
 
 
-def print_tables(fmt: str, document: Any, tables: list[Table]) -> int:
+def print_tables(fmt: str, document: Callable[[], Any], tables: Callable[[], list[Table]]) -> int:
     """A view on stdout: its JSON ``document`` for ``-f json``, else its ``tables`` in
-    ``fmt`` (a blank line between two), coloured on a terminal. Exit 0."""
+    ``fmt`` (a blank line between two), coloured on a terminal. Exit 0. Each is made only
+    when it is printed: on a large plan either is tens of megabytes."""
     from ..reporters.json_out import dump_json
     from ..reporters.tables import render
 
     out = sys.stdout
     if fmt == "json":
-        dump_json(document, out)
+        dump_json(document(), out)
         return EXIT_OK
     color = fmt == "table" and use_color(out)
-    for i, table in enumerate(tables):
+    for i, table in enumerate(tables()):
         if i:
             out.write("\n")
         render(table, out, fmt, color=color)

@@ -83,8 +83,9 @@ def main(argv: list[str]) -> int:
         return EXIT_FINDINGS
     plan_chapter(number, result.plan, (m.chapter for m in result.summaries(query)))
     rows = compute(result, query)
+    del result  # its findings and summaries, not needed to print the rows
     fmt = table_format(args.format, sys.stdout)
-    return print_tables(fmt, due_document(rows), [due_table(rows)])
+    return print_tables(fmt, lambda: due_document(rows), lambda: [due_table(rows)])
 
 
 def _parser() -> Parser:

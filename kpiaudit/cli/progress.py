@@ -83,4 +83,4 @@ def progress(
     plan_chapter(number, result.plan)
     rows = compute(result, day, chapter=number, states=wanted)
     fmt = table_format(output_format, sys.stdout)
-    return print_tables(fmt, progress_document(rows), [progress_table(rows, day)])
+    return print_tables(fmt, lambda: progress_document(rows), lambda: [progress_table(rows, day)])

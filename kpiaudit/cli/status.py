@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
     fmt = table_format(args.format, sys.stdout)
     plan_chapter(number, result.plan, (m.chapter for m in result.summaries(counting)))
     doc = compute(result, number, day)
-    return print_tables(fmt, doc.as_json(), doc.tables())
+    del result  # its findings and summaries, not needed to print the counts
+    return print_tables(fmt, doc.as_json, doc.tables)
 
 
 def _parser() -> Parser:

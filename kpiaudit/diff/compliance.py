@@ -30,7 +30,7 @@ class ChapterChange:
     after: Count
 
 
-def _counts(plan: Plan, flags: dict[str, set[str]]) -> dict[int, Count]:
+def _counts(plan: Plan, flags: dict[str, frozenset[str]]) -> dict[int, Count]:
     out: dict[int, Count] = {}
     for m in plan.measures:
         c = out.get(m.chapter, Count(0, 0))
@@ -40,7 +40,7 @@ def _counts(plan: Plan, flags: dict[str, set[str]]) -> dict[int, Count]:
 
 
 def compliance_changes(
-    old: Plan, old_flags: dict[str, set[str]], new: Plan, new_flags: dict[str, set[str]]
+    old: Plan, old_flags: dict[str, frozenset[str]], new: Plan, new_flags: dict[str, frozenset[str]]
 ) -> list[ChapterChange]:
     """Chapters whose counts differ, then the whole plan; nothing when no chapter changed."""
     before, after = _counts(old, old_flags), _counts(new, new_flags)

@@ -28,7 +28,7 @@ class LoadedPlan:
     plan: Plan
     # KPI reference ("6-4.E1") → the K101/K102/K103 codes the audit reports for it, after
     # configuration and suppressions: a KPI without any is compliant, as `status` counts it.
-    flags: dict[str, set[str]] = field(default_factory=dict)
+    flags: dict[str, frozenset[str]] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)
 
 

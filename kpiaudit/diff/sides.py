@@ -33,7 +33,7 @@ class Spec:
 class Side:
     label: str  # "main:measures" or "measures", for headings
     plan: Plan
-    flags: dict[str, set[str]]
+    flags: dict[str, frozenset[str]]
     broken: list[FileProblem] = field(default_factory=list)
     # file names (06-04.yaml) whose measures could not be loaded on this side
     broken_names: set[str] = field(default_factory=set)

@@ -251,7 +251,7 @@ def build_document(result: Audit, today: date) -> ReportDocument:
                     notes=tuple(k.notes),
                     unset_reason=k.unset_reason,
                     flags=tuple(
-                        c for c in COMPLIANCE_FLAGS if c in codes.get(str(m.kpi_ref(k)), set())
+                        c for c in COMPLIANCE_FLAGS if c in codes.get(str(m.kpi_ref(k)), ())
                     ),
                     milestones=tuple(
                         _milestone(ms, judged.get((str(m.kpi_ref(k)), i)))

@@ -44,8 +44,8 @@ def render(
         )
         return
     headers = [_(h) for h in table.headers]
-    rows = [[shown_cell(c, _) for c in row] for row in table.rows]
     if fmt == "table":
+        rows = [[shown_cell(c, _) for c in row] for row in table.rows]
         _rich(table, headers, rows, out, color)
     else:
         from tabulate import tabulate
@@ -57,8 +57,11 @@ def render(
             out.write(title + "\n\n")
         elif title:
             out.write(f"**{title}**\n\n")
-        shown = [[table_cell(c, pipes=pipes) for c in row] for row in rows]
-        out.write(tabulate(shown, headers=headers, tablefmt=style, disable_numparse=True) + "\n")
+        # One copy of the cells, and the text written as tabulate made it: a table of 65,000
+        # deadlines is tens of megabytes at each step.
+        shown = [[table_cell(shown_cell(c, _), pipes=pipes) for c in row] for row in table.rows]
+        out.write(tabulate(shown, headers=headers, tablefmt=style, disable_numparse=True))
+        out.write("\n")
     if table.footnotes:
         bullet = "- " if fmt in ("markdown", "github") else ""
         pipes = fmt in ("markdown", "github")

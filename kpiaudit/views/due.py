@@ -23,8 +23,9 @@ RowType = Literal["target", "set-by"]
 ROW_TYPES: tuple[RowType, ...] = get_args(RowType)
 
 
-@dataclass(frozen=True)
-class DueRow:
+class DueRow(NamedTuple):
+    """One deadline. A named tuple: a large plan has tens of thousands, made in the workers."""
+
     deadline: date | None  # None when recurring
     measure: str
     kpi: KpiRef
@@ -163,18 +164,24 @@ _COLUMNS = [
 
 
 def due_table(rows: list[DueRow]) -> Table:
+    # Each word once, shared by every row that shows it: a large plan has tens of thousands.
+    kept: dict[tuple[str, str], Term] = {}
+
+    def shared(term: Term) -> Term:
+        return kept.setdefault((term.word, term.suffix), term)
+
     body = [
         [
             r.deadline.isoformat()
             if r.deadline
-            else Term("recurring", f" FY{r.fiscal_year}" if r.fiscal_year else ""),
-            Term(r.type),
+            else shared(Term("recurring", f" FY{r.fiscal_year}" if r.fiscal_year else "")),
+            shared(Term(r.type)),
             r.measure,
             str(r.kpi),
             r.target,
             r.deadline_text,
-            Term(r.state),
-            Term("overdue") if r.overdue else "",
+            shared(Term(r.state)),
+            shared(Term("overdue")) if r.overdue else "",
         ]
         for r in rows
     ]

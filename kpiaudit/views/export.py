@@ -252,7 +252,7 @@ def export(result: Audit, today: date) -> Export:
         for k in kpis:
             ref = str(m.kpi_ref(k))
             kpi_refs.add(ref)
-            got = codes.get(ref, set())
+            got = codes.get(ref, frozenset())
             flags = {key: code in got for code, key in COMPLIANCE_FLAGS.items()}
             flags["compliant"] = not got
             counts["kpis"] += 1

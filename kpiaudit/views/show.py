@@ -226,7 +226,7 @@ def show(result: Audit, measure: Measure, kpi: Kpi | None, today: date) -> ShowD
         ref = measure.kpi_ref(k)
         judged = list(judge_kpi(measure, k, today, plan.base_date))
         by_index = {j.index: j for j in judged if j.index is not None}
-        got = codes.get(str(ref), set())
+        got = codes.get(str(ref), frozenset())
         views.append(
             KpiView(
                 ref=ref,

@@ -66,13 +66,14 @@ class Row:
 
 class Counted(NamedTuple):
     """What status needs of one measure besides its findings; made by :class:`Counting` where
-    the measure's model is at hand, so that a large plan's models are never all held."""
+    the measure's model is at hand, so that a large plan's models are never all held. Compact:
+    100,000 of them are held at once."""
 
     id: str
     chapter: int
     title: str
-    kpis: tuple[str, ...]  # each KPI's reference
-    states: tuple[tuple[str, int], ...]  # progress key → its target milestones
+    kpis: str  # its KPIs' references, space-separated: one string rather than one each
+    states: tuple[int, ...]  # its target milestones in each state, in PROGRESS_KEYS order
     measured: bool  # it records an actual value
 
 
@@ -89,9 +90,10 @@ class Counting:
             for j in judge_kpi(m, k, self.today, base)
             if j.type == "target"
         )
-        refs = tuple(str(m.kpi_ref(k)) for k in m.kpis)
+        refs = " ".join(str(m.kpi_ref(k)) for k in m.kpis)
+        counts = tuple(states[key] for key in PROGRESS_KEYS)
         measured = any(k.actuals for k in m.kpis)
-        return Counted(m.id, m.chapter, m.title, refs, tuple(states.items()), measured)
+        return Counted(m.id, m.chapter, m.title, refs, counts, measured)
 
 
 def _row(
@@ -114,11 +116,11 @@ def _row(
     return row
 
 
-def _measure_row(m: Counted, codes: dict[str, set[str]]) -> Row:
+def _measure_row(m: Counted, codes: dict[str, frozenset[str]]) -> Row:
     row = Row(m.id, m.title, 1, 0, 0, 0, 0, 0)
-    row.states.update(dict(m.states))
-    for ref in m.kpis:
-        got = codes.get(ref, set())
+    row.states.update({key: n for key, n in zip(PROGRESS_KEYS, m.states, strict=True) if n})
+    for ref in m.kpis.split():
+        got = codes.get(ref, frozenset())
         row.kpis += 1
         row.unset += "K101" in got
         row.no_target += "K102" in got
