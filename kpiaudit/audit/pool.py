@@ -17,6 +17,7 @@ run with a message, never a hang.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
@@ -190,10 +191,25 @@ def _in_workers(jobs: Iterable[Job], settings: Settings, processes: int) -> Iter
             while pending:
                 yield from _collect(pending.popleft().result(), paths)
         except BrokenProcessPool as exc:
+            _unblock_feeder(pool)
             raise WorkerDied(str(exc)) from None
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _unblock_feeder(pool: object) -> None:
+    """After a worker died: before Python 3.11.5 (Debian 12 has 3.11.2), the executor's feeder
+    thread could be left writing a task (tens of kilobytes of files) into the pipe to workers
+    that are all dead, and shutting the executor down waited for it for ever (CPython
+    gh-107219): the run hung instead of ending. Closing this process's end of that pipe, its
+    last reader, makes the write fail, and the shutdown finish. Private attributes, looked up
+    with care: where they are not, there is nothing to do."""
+    reader = getattr(getattr(pool, "_call_queue", None), "_reader", None)
+    close = getattr(reader, "close", None)
+    if callable(close):
+        with contextlib.suppress(OSError):
+            close()
 
 
 def _quiet() -> None:
