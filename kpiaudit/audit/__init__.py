@@ -294,7 +294,8 @@ def _partners(files: PlanFiles, results: list[FileResult]) -> list[str]:
     lints the changed files alone. One listing of the directory."""
     from .discover import listed
 
-    ids = {r.measure_id for r in results} | {measure_id_of(Path(r.path).name) for r in results}
+    ids = {r.measure_id for r in results}
+    ids |= {measure_id_of(os.path.basename(r.path)) for r in results}
     named = {os.path.realpath(r.path) for r in results}
     return [
         child

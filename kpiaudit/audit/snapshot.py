@@ -72,10 +72,7 @@ class Snapshot:
                 return None
             self._read_by_bytes = digests
             files, rows = json.loads(rest.decode("utf-8", "surrogatepass"))
-            results = [
-                FileResult(path, mid, kpi_refs=refs, id_position=(line, column))
-                for path, mid, refs, line, column, _stamp, _suppressing in files
-            ]
+            results = [_result(row) for row in files]
             self._suppressing = {f[0] for f in files if f[6]}
             paths = [r.path for r in results]
             findings = [restored_finding(paths[row[0]], row[1:]) for row in rows]
@@ -95,11 +92,11 @@ class Snapshot:
         try:
             files, rows = json.loads(self._missed.decode("utf-8", "surrogatepass"))
             kept: dict[int, FileResult] = {}
-            for i, (path, mid, refs, line, column, stamp, suppressing) in enumerate(files):
+            for i, row in enumerate(files):
+                path, stamp, suppressing = row[0], row[5], row[6]
                 if stamp and not suppressing and now.get(os.path.basename(path)) == stamp:
-                    result = FileResult(path, mid, kpi_refs=refs, id_position=(line, column))
+                    kept[i] = result = _result(row)
                     result.of_the_day = []  # judged on this day: among its findings
-                    kept[i] = result
             for row in rows:
                 owner = kept.get(row[0])
                 if owner is not None and row[3] != _DUPLICATE:
@@ -180,6 +177,13 @@ class Snapshot:
             else:
                 h.update(signature(st))
         return h.hexdigest()
+
+
+def _result(row: list[Any]) -> FileResult:
+    """A file as :meth:`Snapshot.keep` wrote it: path, measure id, KPI references, where its
+    id is (then its status and whether it has suppressions, read by the callers)."""
+    path, mid, refs, line, column, _stamp, _suppressing = row
+    return FileResult(path, mid, kpi_refs=refs, id_position=(line, column))
 
 
 def _field(text: str) -> bytes:

@@ -150,7 +150,8 @@ def audit_paths(
         fail(
             _(
                 "a worker process stopped before its files were checked (killed, or out of "
-                "memory: {reason}); run again, or check in one process with kpiaudit lint -j 1"
+                "memory: {reason}); run the command again (lint -j 1 checks in one process, "
+                "with less memory)"
             ).format(reason=exc)
         )
     for directory in result.empty:
@@ -321,7 +322,7 @@ def shown_findings(
 
     out = []
     for f in findings:
-        path = paths.get(f.path) or place(f.path)
+        path = place(f.path)
         if f.args and any(isinstance(v, PurePath) for _, v in f.args):
             args = tuple(
                 (k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args

@@ -43,13 +43,12 @@ def report(
     from ..i18n import _, current_language
     from ..report.make import make_report
     from ..report.write import OutputRefused
+    from .progressbar import counting
 
     # --lang, like every command's (kpiaudit.cli.language): the pages speak the run's language.
     language = current_language()
     day = today_date(today)
     targets, config = setup(paths, config_file)
-    from .progressbar import counting
-
     try:
         with counting(quiet=quiet) as progress:
             done = make_report(

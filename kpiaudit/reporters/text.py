@@ -63,11 +63,11 @@ def _parts(f: Finding, message: _Messages) -> tuple[str, str, str]:
 
 def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
     message = _Messages()
-    if not color:  # _parts written out: tens of thousands of lines on a large plan
+    if not color:
         out.writelines(
-            f"{_place(f.path)}:{f.line}:{f.column}: {f.code} [{f.severity}] {message(f)}"
-            + (f" ({_about(f.kpi or f.measure)})\n" if f.kpi or f.measure else "\n")
+            f"{where}: {f.code} [{f.severity}] {text}{ref}\n"
             for f in findings
+            for where, text, ref in (_parts(f, message),)
         )
         return
     from rich.text import Text

@@ -96,17 +96,11 @@ class Counting:
         return Counted(m.id, m.chapter, m.title, refs, counts, measured)
 
 
-def _row(
-    key: str,
-    title: str,
-    measures: list[Counted],
-    counted: dict[str, Row],
-) -> Row:
-    """The row of ``measures``: the sum of their rows (each measure counted once, by
-    :func:`_measure_row`)."""
-    row = Row(key, title, len(measures), 0, 0, 0, 0, 0)
-    for m in measures:
-        one = counted[m.id]
+def _row(key: str, title: str, rows: list[Row]) -> Row:
+    """The sum of ``rows`` (one per measure, by :func:`_measure_row`): each measure is counted
+    once, for its chapter and for the total."""
+    row = Row(key, title, len(rows), 0, 0, 0, 0, 0)
+    for one in rows:
         row.kpis += one.kpis
         row.unset += one.unset
         row.no_target += one.no_target
@@ -175,13 +169,13 @@ def status(result: Audit, chapter: int | None = None, today: date | None = None)
     if chapter is not None:
         numbers = [chapter]
     chosen = [m for m in every if chapter is None or m.chapter == chapter]
-    counted = {m.id: _measure_row(m, codes) for m in chosen}
-    in_chapter: dict[int, list[Counted]] = {n: [] for n in numbers}
-    for m in chosen:
-        in_chapter.setdefault(m.chapter, []).append(m)
-    chapters = [_row(str(n), plan.chapter_title(n), in_chapter[n], counted) for n in numbers]
-    total = _row(Term("total"), "", chosen, counted)
-    measures = [counted[m.id] for m in chosen] if chapter is not None else []
+    rows = [_measure_row(m, codes) for m in chosen]
+    in_chapter: dict[int, list[Row]] = {n: [] for n in numbers}
+    for m, row in zip(chosen, rows, strict=True):
+        in_chapter.setdefault(m.chapter, []).append(row)
+    chapters = [_row(str(n), plan.chapter_title(n), in_chapter[n]) for n in numbers]
+    total = _row(Term("total"), "", rows)
+    measures = rows if chapter is not None else []
     measured = any(m.measured for m in every)
     return Status(chapters, total, measures, chapter, plan.title, day, measured)
 
