@@ -8,6 +8,7 @@ cross-file rules → suppressions → selection and severities.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..codec import plan_from_data
 from ..config import Config
@@ -47,19 +48,67 @@ T = TypeVar("T")
 _NO_CODES: frozenset[str] = frozenset()
 
 
-@dataclass
+class Answer(NamedTuple):
+    """How a plan's snapshot answered it (:mod:`.snapshot`): what the findings and files stand
+    for, and how to have them. They are decoded when first asked for: a run whose output is
+    replayed (:mod:`kpiaudit.cli.replay`) never asks."""
+
+    key: str  # the plan's cache and its snapshot's key: the same key, the same findings
+    files: int  # how many measure files the plan has
+    decode: Callable[[], tuple[list[Finding], list[FileResult]]]
+
+
 class Audit:
     """One plan and what the audit found in it (after configuration)."""
 
-    plan: Plan
-    findings: list[Finding] = field(default_factory=list)
-    results: list[FileResult] = field(default_factory=list)  # each measure file checked
-    whole: bool = False  # the plan's directory was named: every file of the plan was checked
-    # summariser → each measure's summary, in plan order (see summaries)
-    summarised: dict[Any, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    def __init__(
+        self,
+        plan: Plan,
+        findings: list[Finding] | None = None,
+        results: list[FileResult] | None = None,
+        whole: bool = False,
+        summarised: dict[Any, list[Any]] | None = None,
+        *,
+        answer: Answer | None = None,
+    ) -> None:
+        self.plan = plan
+        self.whole = whole  # the plan's directory was named: every file of it was checked
+        # summariser → each measure's summary, in plan order (see summaries)
+        self.summarised = {} if summarised is None else summarised
+        # the snapshot that answered or was kept, and what the plan found besides its files
+        self.answer = answer
+        self._findings = findings
+        self._results = results  # each measure file checked
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            self._decode()
+        assert self._findings is not None
+        return self._findings
+
+    @property
+    def results(self) -> list[FileResult]:
+        if self._results is None:
+            self._decode()
+        assert self._results is not None
+        return self._results
+
+    @property
+    def decoded(self) -> bool:
+        """Whether the findings are at hand: checked, or decoded from the snapshot."""
+        return self._findings is not None
+
+    def _decode(self) -> None:
+        if self.answer is None:
+            self._findings, self._results = [], []
+        else:
+            self._findings, self._results = self.answer.decode()
 
     @property
     def files(self) -> int:
+        if self._results is None and self.answer is not None:
+            return self.answer.files
         return len(self.results)
 
     def summaries(self, summarise: Callable[[Measure, date | None], T]) -> list[T]:
@@ -123,6 +172,24 @@ class AuditResult:
     @property
     def files(self) -> int:
         return sum(a.files for a in self.plans)
+
+    @property
+    def answered(self) -> bool:
+        """Whether each plan was answered by its snapshot, and nothing decoded from it yet."""
+        return bool(self.plans) and all(a.answer and not a.decoded for a in self.plans)
+
+    def fingerprint(self) -> str | None:
+        """A digest that stands for all this run found (each plan's findings and files, and
+        the paths that could not be read), worked out without decoding what the plans'
+        snapshots hold; None unless each plan's snapshot answered it or was kept."""
+        if not self.plans or any(a.answer is None for a in self.plans):
+            return None
+        h = hashlib.blake2b(digest_size=16)
+        for a in self.plans:
+            assert a.answer is not None
+            h.update(f"{a.answer.key}\t{a.whole}\n".encode())
+        h.update(repr((self.unreadable, self.empty)).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
 
     def scope(self) -> Scope:
         """What this run checked, for judging known findings (``--baseline``)."""
@@ -242,14 +309,15 @@ def audit_plan(
     # changed (the per-file step then reads no file and decodes no entry).
     lint = not models and summarise is None
     plan_snapshot = checking.snapshot() if files.whole and lint else None
-    known = plan_snapshot.read(checking.digest_of) if plan_snapshot is not None else None
-    if plan_snapshot is not None and known is not None:
-        plan_snapshot.renew(known)
-        results, measured = known
-        counter.add(len(results))
-    else:
-        if plan_snapshot is not None:  # missed: what it knows of the files that did not change
-            checking.reuse = plan_snapshot.reusable()
+    key = plan_snapshot.match(checking.digest_of) if plan_snapshot is not None else None
+
+    def answer(key: str, decode: Callable[[], tuple[list[Finding], list[FileResult]]]) -> Answer:
+        assert checking.store is not None
+        besides = repr(findings).encode("utf-8", "surrogatepass")  # plan.yaml's
+        digest = hashlib.blake2b(besides, digest_size=16).hexdigest()
+        return Answer(f"{checking.store.name}:{key}:{digest}", len(files.measures), decode)
+
+    def checked(counter: _Counter) -> tuple[list[Finding], list[FileResult]]:
         results = checking.run(jobs, counter)
         partners: list[FileResult] = []
         others = [] if files.whole else _partners(files, results)
@@ -257,8 +325,6 @@ def audit_plan(
             partners = _Checking(files, others, day, False, cache).run(1, counter)
         duplicates = duplicate_ids(results + partners)
         measured = _measure_findings(results, partners, duplicates)
-        if plan_snapshot is not None and not checking.unread:
-            plan_snapshot.keep(results, measured, checking.digests_by_name())
         if models:
             for r in results:
                 if r.measure is not None and r.path not in duplicates:
@@ -268,7 +334,37 @@ def audit_plan(
             counted = [r for r in results if r.summary is not None and r.path not in duplicates]
             counted.sort(key=lambda r: KpiRef.parse(r.measure_id or "").sort_key())
             summaries[summarise] = [r.summary for r in counted]
-    return Audit(plan, configure(findings + measured, config), results, whole, summaries)
+        return measured, results
+
+    if plan_snapshot is not None and key is not None:
+        counter.add(len(files.measures))
+        snapshot = plan_snapshot
+
+        def from_snapshot() -> tuple[list[Finding], list[FileResult]]:
+            known = snapshot.known()
+            # Undecodable (never, short of a bug: it is sealed): checked, after the progress bar.
+            return (known[1], known[0]) if known is not None else checked(_Counter(0, None))
+
+        def decoded() -> tuple[list[Finding], list[FileResult]]:
+            measured, results = from_snapshot()
+            return configure(findings + measured, config), results
+
+        if not snapshot.stale():
+            return Audit(plan, whole=whole, answer=answer(key, decoded))
+        # A file it knew by its bytes is known by its times now: kept again, so that later
+        # runs need not read that file.
+        measured, results = from_snapshot()
+        key = snapshot.keep(results, measured, snapshot.digests())
+        configured = configure(findings + measured, config)
+    else:
+        if plan_snapshot is not None:  # missed: what it knows of the files that did not change
+            checking.reuse = plan_snapshot.reusable()
+        measured, results = checked(counter)
+        if plan_snapshot is not None and not checking.unread:
+            key = plan_snapshot.keep(results, measured, checking.digests_by_name())
+        configured = configure(findings + measured, config)
+    kept = answer(key, lambda: (configured, results)) if key is not None else None
+    return Audit(plan, configured, results, whole, summaries, answer=kept)
 
 
 def _measure_findings(

@@ -46,6 +46,7 @@ _HEADER = b"kpiaudit-cache\t"  # then the MAC of the rest of the file, and a new
 _LARGEST = 1 << 30  # a cache file larger than this is not ours: a miss
 _STALE_TEMPORARY = 600  # seconds: a temporary this old belongs to a run that was killed
 _STALE_FILE = 7 * 24 * 3600  # seconds: another settings' file no run has written for a week
+_OUTPUT = ".output"  # the suffix of a run's recorded output
 SETTLED = 2  # seconds: a file's times this old are past any clock's tick (FAT's is 2 s)
 
 _GITIGNORE = "# Created by kpiaudit: its result cache, never committed.\n*\n"
@@ -128,6 +129,25 @@ class Cache:
         )
         context = hashlib.blake2b(everything.encode(), digest_size=8).hexdigest()
         return PlanCache(self.directory, f"{place}-{context}.cache", self._key)
+
+    def read_output(self, name: str) -> bytes:
+        """The output a run recorded under ``name`` (see :mod:`kpiaudit.cli.replay`), if
+        this user recorded it here; b"" when there is none to trust."""
+        return _open(self.directory, self._key, name + _OUTPUT)
+
+    def save_output(self, name: str, *body: bytes) -> None:
+        """Record a run's output under ``name``, and forget the outputs no run has recorded
+        for a week (each way of running kpiaudit here keeps one, replaced as files change).
+        A failure is an output not kept, never an error of the run."""
+        with contextlib.suppress(OSError):
+            _seal(self.directory, self._key, name + _OUTPUT, *body)
+        now = time.time()
+        with contextlib.suppress(OSError), os.scandir(self.directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(_OUTPUT):
+                    with contextlib.suppress(OSError):
+                        if now - entry.stat(follow_symlinks=False).st_mtime > _STALE_FILE:
+                            os.unlink(entry.path)
 
 
 class Entry(NamedTuple):
@@ -231,53 +251,33 @@ class PlanCache:
             return
         body = b"\n".join(self._lines.values())  # one copy of the entries; the last \n apart
         with contextlib.suppress(OSError):
-            self._seal(self.name, body, b"\n")
+            _seal(self.directory, self._key, self.name, body, b"\n")
             self._changed = False
             self._forget_others()
 
     def read_snapshot(self) -> bytes:
         """The plan's snapshot (:mod:`.snapshot`) kept beside the entries, if this user made
         it; b"" when there is none to trust."""
-        return self._open(self._snapshot)
+        return _open(self.directory, self._key, self._snapshot)
 
-    def save_snapshot(self, body: bytes) -> None:
-        with contextlib.suppress(OSError):
-            self._seal(self._snapshot, body)
+    def save_snapshot(self, body: bytes) -> bool:
+        """Keep the plan's snapshot; False when it could not be written."""
+        try:
+            _seal(self.directory, self._key, self._snapshot, body)
+        except OSError:
+            return False
+        return True
 
     @property
     def _snapshot(self) -> str:
         return self.name.removesuffix(".cache") + ".snapshot"
-
-    def _seal(self, name: str, *body: bytes) -> None:
-        _write(self.directory, name, _HEADER, self._mac(name, *body), b"\n", *body)
-
-    def _open(self, name: str) -> bytes:
-        raw = _read(self.directory / name)
-        head, _newline, body = raw.partition(b"\n")
-        if not head.startswith(_HEADER) or not hmac.compare_digest(
-            head[len(_HEADER) :], self._mac(name, body)
-        ):
-            return b""  # none, damaged, or not written by this user on this machine
-        return body
-
-    def _mac(self, name: str, *body: bytes) -> bytes:
-        # Keyed BLAKE2 is a MAC by design. The file's name (the plan directory, the settings,
-        # entries or snapshot) is part of it, length-prefixed: a body cannot be moved to
-        # another plan, settings or use.
-        mac = hashlib.blake2b(key=self._key, digest_size=32)
-        label = name.encode()
-        mac.update(len(label).to_bytes(8, "big"))
-        mac.update(label)
-        for part in body:
-            mac.update(part)
-        return mac.hexdigest().encode("ascii")
 
     @property
     def _lines(self) -> dict[bytes, bytes]:
         """File name (JSON) → its line, as stored; read when first asked."""
         if self._read_lines is None:
             self._read_lines = {}
-            body = self._open(self.name)
+            body = _open(self.directory, self._key, self.name)
             for line in body.split(b"\n") if body else ():
                 parts = line.split(b"\t", 5)
                 if len(parts) == 6:
@@ -325,6 +325,35 @@ def _name(filename: str) -> bytes:
     if filename.isprintable() and '"' not in filename and "\\" not in filename:
         return b'"%s"' % filename.encode("utf-8")
     return json.dumps(filename, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _seal(directory: Path, key: bytes, name: str, *body: bytes) -> None:
+    """Write ``name`` whole: a MAC line, then the body."""
+    _write(directory, name, _HEADER, _mac(key, name, *body), b"\n", *body)
+
+
+def _open(directory: Path, key: bytes, name: str) -> bytes:
+    """The body of ``name`` when its MAC says this user wrote it here; b"" otherwise."""
+    raw = _read(directory / name)
+    head, _newline, body = raw.partition(b"\n")
+    if not head.startswith(_HEADER) or not hmac.compare_digest(
+        head[len(_HEADER) :], _mac(key, name, body)
+    ):
+        return b""  # none, damaged, or not written by this user on this machine
+    return body
+
+
+def _mac(key: bytes, name: str, *body: bytes) -> bytes:
+    # Keyed BLAKE2 is a MAC by design. The file's name (the plan directory, the settings,
+    # entries, snapshot or output) is part of it, length-prefixed: a body cannot be moved to
+    # another plan, settings or use.
+    mac = hashlib.blake2b(key=key, digest_size=32)
+    label = name.encode()
+    mac.update(len(label).to_bytes(8, "big"))
+    mac.update(label)
+    for part in body:
+        mac.update(part)
+    return mac.hexdigest().encode("ascii")
 
 
 def _own_directory(path: Path) -> bool:

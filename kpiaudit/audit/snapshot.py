@@ -52,14 +52,16 @@ class Snapshot:
 
     def __init__(self, store: PlanCache, directory: str, today: date, stats: list[Status]):
         self.store, self.directory, self.today, self.stats = store, directory, today, stats
-        self._read_by_bytes: dict[str, str | None] = {}  # what read() compared by bytes
-        self._missed = b""  # the body read() found under another key, for reusable()
-        self._suppressing: set[str] = set()  # the paths of read()'s files with suppressions
+        self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
+        self._matched = b""  # the body match() found under this key, for known()
+        self._missed = b""  # the body match() found under another key, for reusable()
+        self._suppressing: set[str] = set()  # the paths of known()'s files with suppressions
 
-    def read(self, digest_of: Callable[[str], str | None]) -> Known | None:
-        """The files and findings kept for the files as they are now; None when there are
-        none, or none this run can read. ``digest_of``: a file's bytes' digest (None when it
-        cannot be read), for the files the snapshot knows by their bytes."""
+    def match(self, digest_of: Callable[[str], str | None]) -> str | None:
+        """The key of the snapshot kept for the files as they are now (:meth:`known` then
+        decodes its files and findings); None when there is none, or none this run can read.
+        ``digest_of``: a file's bytes' digest (None when it cannot be read), for the files the
+        snapshot knows by their bytes."""
         body = self.store.read_snapshot()
         head, _newline, rest = body.partition(b"\n")
         try:
@@ -67,21 +69,30 @@ class Snapshot:
             if kept_base != self._base():
                 return None
             digests = {name: digest_of(name) for name in by_bytes}
-            if self._key(digests) != kept_key:
-                self._missed = rest
-                return None
-            self._read_by_bytes = digests
-            files, rows = json.loads(rest.decode("utf-8", "surrogatepass"))
+            key = self._key(digests)
+        except (ValueError, KeyError, TypeError, IndexError):  # not one: a miss
+            return None
+        if key is None or key != kept_key:
+            self._missed = rest
+            return None
+        self._read_by_bytes, self._matched = digests, rest
+        return key
+
+    def known(self) -> Known | None:
+        """The files and findings of the snapshot :meth:`match` found; None when they cannot
+        be decoded (then the files are checked, as on a miss)."""
+        try:
+            files, rows = json.loads(self._matched.decode("utf-8", "surrogatepass"))
             results = [_result(row) for row in files]
             self._suppressing = {f[0] for f in files if f[6]}
             paths = [r.path for r in results]
             findings = [restored_finding(paths[row[0]], row[1:]) for row in rows]
-        except (ValueError, KeyError, TypeError, IndexError):  # not one: a miss
+        except (ValueError, KeyError, TypeError, IndexError):
             return None
         return results, findings
 
     def reusable(self) -> dict[str, FileResult]:
-        """After :meth:`read` missed: file name → its result from the snapshot, for each file
+        """After :meth:`match` missed: file name → its result from the snapshot, for each file
         whose status is the one kept (trusted then, as for the entries) and whose findings no
         comment suppresses. The result holds the file's findings, those of the rules of the
         day included (judged on this day), but not its duplicate ids, which depend on the
@@ -105,25 +116,29 @@ class Snapshot:
             return {}
         return {os.path.basename(r.path): r for r in kept.values()}
 
-    def renew(self, known: Known) -> None:
-        """After :meth:`read` answered: keep the snapshot again when a file it knew by its
-        bytes can now be known by its times, so that later runs need not read it."""
+    def stale(self) -> bool:
+        """After :meth:`match` answered: whether a file it knew by its bytes can now be known
+        by its times, so that the snapshot is worth keeping again (:meth:`keep`) and later
+        runs need not read that file."""
         fresh = {name for name, st, seen in self.stats if not settled(st, seen)}
-        if set(self._read_by_bytes) - fresh:
-            found = {n: d for n, d in self._read_by_bytes.items() if d is not None}
-            self.keep(*known, found)
+        return bool(set(self._read_by_bytes) - fresh)
+
+    def digests(self) -> dict[str, str]:
+        """Name → digest of the files :meth:`match` compared by their bytes, for :meth:`keep`."""
+        return {n: d for n, d in self._read_by_bytes.items() if d is not None}
 
     def keep(
         self, results: list[FileResult], findings: list[Finding], digests: Mapping[str, str]
-    ) -> None:
-        """Keep the plan's files and findings; ``digests``: name → the digest of the bytes
-        this run read, for the files too fresh to be known by their times."""
+    ) -> str | None:
+        """Keep the plan's files and findings, and say under which key (None: not kept);
+        ``digests``: name → the digest of the bytes this run read, for the files too fresh to
+        be known by their times."""
         fresh = [name for name, st, seen in self.stats if not settled(st, seen)]
         if any(name not in digests for name in fresh):
-            return
+            return None
         key = self._key({name: digests[name] for name in fresh})
         if key is None:
-            return
+            return None
         # Each file's status when it can be trusted, so that a later miss can reuse it.
         stamps = {
             name: signature(st).decode("ascii") if settled(st, seen) else ""
@@ -144,12 +159,13 @@ class Snapshot:
         try:
             rows: list[Any] = [[index[f.path], *finding_row(f)] for f in findings]
         except KeyError:  # a finding on a file not among these: no snapshot
-            return
+            return None
         head = json.dumps([key, fresh, self._base()], ensure_ascii=False)
         body = json.dumps([files, rows], ensure_ascii=False, separators=(",", ":"))
-        self.store.save_snapshot(
+        saved = self.store.save_snapshot(
             head.encode("utf-8", "surrogatepass") + b"\n" + body.encode("utf-8", "surrogatepass")
         )
+        return key if saved else None
 
     def _base(self) -> str:
         """What every file's findings depend on besides the file: the day, and the directory
