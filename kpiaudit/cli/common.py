@@ -121,19 +121,18 @@ def audit_paths(
     *,
     models: bool = True,
     summarise: Summarise | None = None,
-    cached: bool = False,
+    cache: Cache | None = None,
     jobs: int | None = None,
     quiet: bool = False,
 ) -> AuditResult:
     """The audit of the files named (the dated rules judged on ``today``, default the real
     date); a usage error when a directory named holds no measure files, since checking nothing
-    is not a pass. ``cached``: with the project's result cache (unless KPIAUDIT_NO_CACHE says
-    not); a progress bar on a terminal for thousands of files, unless ``quiet``."""
+    is not a pass. ``cache``: the result cache to use (:func:`project_cache`); a progress bar
+    on a terminal for thousands of files, unless ``quiet``."""
     from ..audit import audit
     from ..audit.pool import WorkerDied
     from .progressbar import counting
 
-    cache = project_cache(config) if cached else None
     try:
         with counting(quiet=quiet) as progress:
             result = audit(
@@ -179,8 +178,9 @@ def one_plan(
 
     models = summarise is None
     try:
+        cache = project_cache(config) if cached else None
         result = audit_paths(
-            paths, config, today, models=models, summarise=summarise, cached=cached, quiet=quiet
+            paths, config, today, models=models, summarise=summarise, cache=cache, quiet=quiet
         )
         return result.single()
     except TwoPlansError as exc:

@@ -7,13 +7,18 @@ measure is not mostly typer's start-up.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from ..audit import AuditResult
+    from ..audit.cache import Cache
     from ..audit.known import Scope
+    from ..config import Config
     from ..model import Finding
+    from .replay import Replay
 
 from ..audit.pool import MIN_FILES
 from ..i18n import N_, _, os_reason
@@ -27,6 +32,7 @@ from .common import (
     audit_paths,
     fail,
     parse_iso,
+    project_cache,
     setup,
     shown_findings,
     use_color,
@@ -230,8 +236,10 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     return [f for f in findings if f.code in ALWAYS]
 
 
-def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[Finding]:
-    """The findings that are not known in ``path``; what changed since, on stderr."""
+def _judge_baseline(
+    path: Path, findings: list[Finding], scope: Scope, err: TextIO
+) -> list[Finding]:
+    """The findings that are not known in ``path``; what changed since, on ``err``."""
     from ..audit import known
     from ..safe_text import visible
 
@@ -240,7 +248,6 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
     except (OSError, ValueError) as exc:
         reason = os_reason(exc)
         fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=reason))
-    err = sys.stderr
     for entry in judged.fixed:
         print(
             _(
@@ -277,10 +284,6 @@ def _judge_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
 def _listed(path: Path) -> list[str]:
     """The paths a --changed-from file lists: NUL-separated when it holds a NUL (git diff -z:
     any file name, even one with a newline), else one per line."""
-    import os
-
-    from ..i18n import _
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -304,15 +307,20 @@ def main(argv: list[str]) -> int:
         config.select = select
     config.ignore = [*config.ignore, *ignore]
     today = parse_iso(args.today, "--today") if args.today else None
+    cache = None if args.no_cache else project_cache(config)
     result = audit_paths(
-        targets,
-        config,
-        today,
-        models=False,
-        cached=not args.no_cache,
-        jobs=args.jobs,
-        quiet=args.quiet,
+        targets, config, today, models=False, cache=cache, jobs=args.jobs, quiet=args.quiet
     )
+    text = args.format == "text"
+    color = text and use_color(sys.stdout)
+    replay = _replay(cache, result, args, config, color)
+    out, err = sys.stdout, sys.stderr
+    if replay is not None:
+        # Only a run its snapshots answered: one that checked files prints what it found.
+        status = replay.replayed() if result.answered else None
+        if status is not None:
+            return status
+        out, err = replay.streams()
     findings, files = result.findings, result.files
     if args.write_baseline is not None or args.baseline is not None:
         scope = result.scope()  # what was checked: only known findings need it
@@ -322,7 +330,7 @@ def main(argv: list[str]) -> int:
         if args.write_baseline is not None:
             findings = _write_baseline(args.write_baseline, findings, scope)
         else:
-            findings = _judge_baseline(args.baseline, findings, scope)
+            findings = _judge_baseline(args.baseline, findings, scope, err)
     # The per-file results are not read again: on a large plan they are much of what a run
     # holds, and the findings are copied next when their paths are shown another way.
     del result
@@ -330,13 +338,11 @@ def main(argv: list[str]) -> int:
         from ..audit.select import about_changes
 
         findings = about_changes(findings, _listed(args.changed_from))
-    out = sys.stdout
-    text = args.format == "text"
     findings = shown_findings(findings, args.format, config)
     if args.statistics:
         _statistics(findings, out, as_json=args.format == "json")
     else:
-        reporter(args.format)(findings, out, text and use_color(out))
+        reporter(args.format)(findings, out, color)
     errors = sum(f.severity == "error" for f in findings)
     if text and not args.quiet:
         warnings = sum(f.severity == "warning" for f in findings)
@@ -344,6 +350,38 @@ def main(argv: list[str]) -> int:
             _(
                 "{count} finding(s): {errors} error(s), {warnings} warning(s) in {files} file(s)"
             ).format(count=len(findings), errors=errors, warnings=warnings, files=files),
-            file=sys.stderr,
+            file=err,
         )
-    return EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK
+    status = EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK
+    if replay is not None:
+        replay.save(status)
+    return status
+
+
+def _replay(
+    cache: Cache | None,
+    result: AuditResult,
+    args: argparse.Namespace,
+    config: Config,
+    color: bool,
+) -> Replay | None:
+    """The record of this way of running lint (:mod:`.replay`), when the run may replay or
+    record one: with a cache, every plan answered by its snapshot or kept in one, and no file
+    written."""
+    fingerprint = result.fingerprint() if cache is not None else None
+    if cache is None or fingerprint is None or args.write_baseline is not None:
+        return None
+    from ..audit.cache import digest
+    from ..i18n import current_language
+    from ..load import Problem, read_bounded
+    from .replay import Replay, record_name
+
+    read: list[str | None] = []
+    for path in (args.baseline, args.changed_from):
+        raw = None if path is None else read_bounded(path)
+        if isinstance(raw, Problem):
+            return None  # the run says what is wrong with it
+        read.append(None if raw is None else digest(raw))
+    options = sorted(vars(args).items())
+    parts = (options, os.getcwd(), current_language(), config, color, read)
+    return Replay(cache, record_name(parts), fingerprint)
