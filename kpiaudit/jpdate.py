@@ -147,7 +147,7 @@ def _season_period(year: int, season: str, fiscal: bool) -> tuple[date, date]:
 _NUM = r"(?:\d{1,2}|元|[一二三四五六七八九十]{1,3})"
 _ERA_RE = re.compile(
     r"(?P<era>令和|平成|昭和)\s*(?P<eyears>" + _NUM + r"(?:\s*[・~]\s*" + _NUM + r")*)\s*"
-    r"(?P<ey_unit>年度|年)(?P<esuffix>末|中(?![\u4e00-\u9fff])|内(?![\u4e00-\u9fff]))?"
+    r"(?P<ey_unit>年度|年)(?P<esuffix>末|(?:中|内)(?![\u4e00-\u9fff]))?"
     r"(?:\s*\(\s*(?P<gyears>\d{4}(?:\s*[・~、]\s*\d{4})*)\s*(?P<g_unit>年度|年)(?P<gsuffix>末|中|内)?\s*\))?"
     r"(?P<late_do>度(?:末|中|内)?)?"  # 令和４年（2022年）度内: the 度 strayed behind the bracket
 )
