@@ -105,6 +105,16 @@ def test_what_the_output_depends_on_is_another_record(project: Path, capsys, mon
     same_as_uncached("--changed-from", str(listed))
     listed.write_text("measures/06-05.yaml\n")
     same_as_uncached("--changed-from", str(listed))
+    (project / "elsewhere").mkdir()
+    (project / "alias").symlink_to(project / "elsewhere")
+    listed.write_text("alias/06-05.yaml\n")
+    same_as_uncached("--changed-from", str(listed))
+    (project / "alias").unlink()
+    (project / "alias").symlink_to(project / "measures")  # the same list, another file
+    same_as_uncached("--changed-from", str(listed))
+    same_as_uncached("-f", "github")
+    (project.parent / ".git").mkdir()  # a repository around the project: paths from there
+    same_as_uncached("-f", "github")
     unset_first_kpi(project / "measures" / "06-04.yaml")  # a finding the baseline lacks
     same_as_uncached("--baseline", str(baseline))
     run([*LINT, "--no-cache", "--write-baseline", str(baseline)], capsys)

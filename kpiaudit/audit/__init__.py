@@ -49,13 +49,17 @@ _NO_CODES: frozenset[str] = frozenset()
 
 
 class Answer(NamedTuple):
-    """How a plan's snapshot answered it (:mod:`.snapshot`): what the findings and files stand
-    for, and how to have them. They are decoded when first asked for: a run whose output is
-    replayed (:mod:`kpiaudit.cli.replay`) never asks."""
+    """A plan's snapshot (:mod:`.snapshot`), which answered the plan or was just kept: what
+    its findings and files stand for, and how to have them. A snapshot that answered is
+    decoded when its findings are first asked for: a run whose output is replayed
+    (:mod:`kpiaudit.cli.replay`) never asks."""
 
-    key: str  # the plan's cache and its snapshot's key: the same key, the same findings
+    # the plan's cache (code and settings), the snapshot's key (the day, the directory, each
+    # file's name and status) and plan.yaml's findings: the same identity, the same findings
+    identity: str
     files: int  # how many measure files the plan has
     decode: Callable[[], tuple[list[Finding], list[FileResult]]]
+    from_snapshot: bool  # it answered the plan (else the plan was checked, and it was kept)
 
 
 class Audit:
@@ -93,11 +97,6 @@ class Audit:
             self._decode()
         assert self._results is not None
         return self._results
-
-    @property
-    def decoded(self) -> bool:
-        """Whether the findings are at hand: checked, or decoded from the snapshot."""
-        return self._findings is not None
 
     def _decode(self) -> None:
         if self.answer is None:
@@ -175,8 +174,8 @@ class AuditResult:
 
     @property
     def answered(self) -> bool:
-        """Whether each plan was answered by its snapshot, and nothing decoded from it yet."""
-        return bool(self.plans) and all(a.answer and not a.decoded for a in self.plans)
+        """Whether each plan was answered by its snapshot (none was checked)."""
+        return bool(self.plans) and all(a.answer and a.answer.from_snapshot for a in self.plans)
 
     def fingerprint(self) -> str | None:
         """A digest that stands for all this run found (each plan's findings and files, and
@@ -187,7 +186,7 @@ class AuditResult:
         h = hashlib.blake2b(digest_size=16)
         for a in self.plans:
             assert a.answer is not None
-            h.update(f"{a.answer.key}\t{a.whole}\n".encode())
+            h.update(f"{a.answer.identity}\t{a.whole}\n".encode())
         h.update(repr((self.unreadable, self.empty)).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
@@ -311,11 +310,16 @@ def audit_plan(
     plan_snapshot = checking.snapshot() if files.whole and lint else None
     key = plan_snapshot.match(checking.digest_of) if plan_snapshot is not None else None
 
-    def answer(key: str, decode: Callable[[], tuple[list[Finding], list[FileResult]]]) -> Answer:
+    def answer(
+        snapshot_key: str,
+        decode: Callable[[], tuple[list[Finding], list[FileResult]]],
+        from_snapshot: bool,
+    ) -> Answer:
         assert checking.store is not None
         besides = repr(findings).encode("utf-8", "surrogatepass")  # plan.yaml's
         digest = hashlib.blake2b(besides, digest_size=16).hexdigest()
-        return Answer(f"{checking.store.name}:{key}:{digest}", len(files.measures), decode)
+        identity = f"{checking.store.name}:{snapshot_key}:{digest}"
+        return Answer(identity, len(files.measures), decode, from_snapshot)
 
     def checked(counter: _Counter) -> tuple[list[Finding], list[FileResult]]:
         results = checking.run(jobs, counter)
@@ -350,7 +354,7 @@ def audit_plan(
             return configure(findings + measured, config), results
 
         if not snapshot.stale():
-            return Audit(plan, whole=whole, answer=answer(key, decoded))
+            return Audit(plan, whole=whole, answer=answer(key, decoded, True))
         # A file it knew by its bytes is known by its times now: kept again, so that later
         # runs need not read that file.
         measured, results = from_snapshot()
@@ -363,7 +367,7 @@ def audit_plan(
         if plan_snapshot is not None and not checking.unread:
             key = plan_snapshot.keep(results, measured, checking.digests_by_name())
         configured = configure(findings + measured, config)
-    kept = answer(key, lambda: (configured, results)) if key is not None else None
+    kept = answer(key, lambda: (configured, results), False) if key is not None else None
     return Audit(plan, configured, results, whole, summaries, answer=kept)
 
 

@@ -55,11 +55,22 @@ class BaselineError(ValueError):
 
 
 def read(path: Path) -> dict[str, int]:
-    """The entries of a baseline file. Raises OSError or BaselineError. The file comes with
-    the pull request: it may be a link, a FIFO, huge, or JSON nested 100,000 deep."""
+    """The entries of a baseline file. Raises OSError or BaselineError."""
+    return parse(read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A baseline file's bytes. Raises BaselineError. The file comes with the pull request:
+    it may be a link, a FIFO or huge."""
     raw = read_bounded(path, path.parent)
     if isinstance(raw, Problem):
         raise BaselineError(_(RULES[raw.code].template(raw.key)).format(**raw.args))
+    return raw
+
+
+def parse(raw: bytes) -> dict[str, int]:
+    """The entries of a baseline file's bytes. Raises BaselineError: it may be anything, JSON
+    nested 100,000 deep included."""
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

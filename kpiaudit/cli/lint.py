@@ -33,6 +33,7 @@ from .common import (
     fail,
     parse_iso,
     project_cache,
+    repository_root,
     setup,
     shown_findings,
     use_color,
@@ -237,14 +238,15 @@ def _write_baseline(path: Path, findings: list[Finding], scope: Scope) -> list[F
 
 
 def _judge_baseline(
-    path: Path, findings: list[Finding], scope: Scope, err: TextIO
+    path: Path, raw: bytes, findings: list[Finding], scope: Scope, err: TextIO
 ) -> list[Finding]:
-    """The findings that are not known in ``path``; what changed since, on ``err``."""
+    """The findings that are not known in the baseline ``path`` (its bytes: ``raw``); what
+    changed since, on ``err``."""
     from ..audit import known
     from ..safe_text import visible
 
     try:
-        judged = known.judge(known.read(path), findings, scope)
+        judged = known.judge(known.parse(raw), findings, scope)
     except (OSError, ValueError) as exc:
         reason = os_reason(exc)
         fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=reason))
@@ -307,13 +309,16 @@ def main(argv: list[str]) -> int:
         config.select = select
     config.ignore = [*config.ignore, *ignore]
     today = parse_iso(args.today, "--today") if args.today else None
+    # Read once, before the checks: what they say is part of the output's record too.
+    baseline = _baseline_bytes(args.baseline) if args.baseline is not None else None
+    changed = _listed(args.changed_from) if args.changed_from is not None else None
     cache = None if args.no_cache else project_cache(config)
     result = audit_paths(
         targets, config, today, models=False, cache=cache, jobs=args.jobs, quiet=args.quiet
     )
     text = args.format == "text"
     color = text and use_color(sys.stdout)
-    replay = _replay(cache, result, args, config, color)
+    replay = _replay(cache, result, args, config, color, baseline, changed)
     out, err = sys.stdout, sys.stderr
     if replay is not None:
         # Only a run its snapshots answered: one that checked files prints what it found.
@@ -322,7 +327,7 @@ def main(argv: list[str]) -> int:
             return status
         out, err = replay.streams()
     findings, files = result.findings, result.files
-    if args.write_baseline is not None or args.baseline is not None:
+    if args.write_baseline is not None or baseline is not None:
         scope = result.scope()  # what was checked: only known findings need it
         scope.codes = frozenset(
             c for c in RULES if matches(c, config.select) and not matches(c, config.ignore)
@@ -330,14 +335,15 @@ def main(argv: list[str]) -> int:
         if args.write_baseline is not None:
             findings = _write_baseline(args.write_baseline, findings, scope)
         else:
-            findings = _judge_baseline(args.baseline, findings, scope, err)
+            assert baseline is not None
+            findings = _judge_baseline(args.baseline, baseline, findings, scope, err)
     # The per-file results are not read again: on a large plan they are much of what a run
     # holds, and the findings are copied next when their paths are shown another way.
     del result
-    if args.changed_from is not None:
+    if changed is not None:
         from ..audit.select import about_changes
 
-        findings = about_changes(findings, _listed(args.changed_from))
+        findings = about_changes(findings, changed)
     findings = shown_findings(findings, args.format, config)
     if args.statistics:
         _statistics(findings, out, as_json=args.format == "json")
@@ -364,24 +370,42 @@ def _replay(
     args: argparse.Namespace,
     config: Config,
     color: bool,
+    baseline: bytes | None,
+    changed: list[str] | None,
 ) -> Replay | None:
     """The record of this way of running lint (:mod:`.replay`), when the run may replay or
     record one: with a cache, every plan answered by its snapshot or kept in one, and no file
-    written."""
+    written. Its name: everything the output depends on besides the findings."""
     fingerprint = result.fingerprint() if cache is not None else None
     if cache is None or fingerprint is None or args.write_baseline is not None:
         return None
+    import dataclasses
+
     from ..audit.cache import digest
     from ..i18n import current_language
-    from ..load import Problem, read_bounded
-    from .replay import Replay, record_name
+    from .replay import Replay, record_name, stamp_of
 
-    read: list[str | None] = []
-    for path in (args.baseline, args.changed_from):
-        raw = None if path is None else read_bounded(path)
-        if isinstance(raw, Problem):
-            return None  # the run says what is wrong with it
-        read.append(None if raw is None else digest(raw))
-    options = sorted(vars(args).items())
-    parts = (options, os.getcwd(), current_language(), config, color, read)
+    parts: list[object] = [
+        sorted(vars(args).items()),  # every option, those that change nothing included
+        [(f.name, getattr(config, f.name)) for f in dataclasses.fields(config)],
+        os.getcwd(),  # paths are shown from here
+        current_language(),
+        color,
+        None if baseline is None else digest(baseline),
+        # what --changed-from names, as the files it resolves to (links included)
+        None if changed is None else sorted(os.path.realpath(p) for p in changed),
+    ]
+    if args.format in ("github", "sarif"):
+        parts.append(repository_root(config))  # where their paths are shown from
+    if color:
+        parts.append(stamp_of("rich"))  # what draws the colours
     return Replay(cache, record_name(parts), fingerprint)
+
+
+def _baseline_bytes(path: Path) -> bytes:
+    from ..audit import known
+
+    try:
+        return known.read_bytes(path)
+    except ValueError as exc:
+        fail(_("{path}: cannot use as a baseline: {reason}").format(path=path, reason=exc))

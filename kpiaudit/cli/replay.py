@@ -24,6 +24,7 @@ import codecs
 import hashlib
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO, cast
@@ -97,13 +98,17 @@ class Replay:
         head = json.dumps([self.fingerprint, status, lengths]).encode("ascii")
         self.cache.save_output(self.name, head, b"\n", *parts)
 
-    def _add(self, which: int, text: str) -> None:
+    def record(self, which: int, text: str) -> None:
+        """Keep ``text``, just written to stdout (0) or stderr (1)."""
         self._size += len(text)
         if self._size > LARGEST:
             self._chunks = []  # never saved: let the memory go
         elif self._chunks and self._chunks[-1][0] == which:
             self._chunks[-1][1].append(text)
         else:
+            # The other stream's text out first, as the replay flushes each chunk: where both
+            # go to one pipe, a reader sees them in the same order either way.
+            getattr(sys, _STREAMS[1 - which]).flush()
             self._chunks.append((which, [text]))
 
 
@@ -114,7 +119,7 @@ class _Recorded(io.TextIOBase):
         self._stream, self._which, self._replay = stream, which, replay
 
     def write(self, text: str) -> int:
-        self._replay._add(self._which, text)
+        self._replay.record(self._which, text)
         return self._stream.write(text)
 
     def writelines(self, lines: Iterable[str]) -> None:  # type: ignore[override]
@@ -136,3 +141,28 @@ class _Recorded(io.TextIOBase):
 
     def isatty(self) -> bool:
         return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self._stream.errors
+
+
+def stamp_of(module: str) -> str:
+    """The size and time of ``module``'s file: another install of it is another record."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+        if spec is not None and spec.origin:
+            st = os.stat(spec.origin)
+            return f"{st.st_size}:{st.st_mtime_ns}"
+    except (ImportError, ValueError, OSError):
+        pass
+    return "-"
