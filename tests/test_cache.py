@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -526,3 +527,57 @@ def test_duplicate_ids_are_worked_out_again_around_what_the_snapshot_gives(
     original.unlink()
     alone = same_as_uncached()  # the copy with the comment holds 6-4 alone
     assert [f["code"] for f in alone] == ["S002"]
+
+
+def test_a_large_plan_s_snapshot_is_written_by_a_child_before_the_run_ends(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """From 400 files the snapshot is written by a forked child while the run prints (here
+    from one file): it is there when the run returns, and answers the next run."""
+    from kpiaudit.audit import background
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    monkeypatch.setattr(snapshot_module, "MIN_FILES", 1)
+    forks = []
+    real_run, real_save = background.run, cache_module.PlanCache.save_snapshot
+    monkeypatch.setattr(background, "run", lambda work: forks.append(1) or real_run(work))
+
+    def slow_save(store: cache_module.PlanCache, body: bytes) -> bool:
+        time.sleep(0.3)  # still writing when the run has printed
+        return real_save(store, body)
+
+    monkeypatch.setattr(cache_module.PlanCache, "save_snapshot", slow_save)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert forks and list((project / CACHE_DIR).glob("*.snapshot"))
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert (decodes.whole, decodes.of_the_day, checks.paths) == (0, 0, [])
+
+
+def test_without_a_child_the_run_writes_its_snapshot_itself(
+    project: Path, capsys, monkeypatch
+) -> None:
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    monkeypatch.setattr(snapshot_module, "MIN_FILES", 1)
+
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    run(LINT, capsys)
+    assert list((project / CACHE_DIR).glob("*.snapshot"))
+
+
+def test_a_child_that_fails_leaves_the_run_alone() -> None:
+    from kpiaudit.audit import background
+
+    def fails() -> None:
+        raise RuntimeError("the disk is gone")
+
+    assert background.run(fails) is sys.platform.startswith("linux")
+    background.wait()
+    background.wait()  # nothing left to wait for

@@ -35,13 +35,16 @@ from datetime import date
 from typing import Any
 
 from ..model import Finding
+from . import background
 from .cache import PlanCache, settled, signature
 from .check import FileResult
+from .pool import MIN_FILES
 from .record import finding_row, restored_finding
 
 # Part of the key: bumped whenever the shape below changes.
 _FORMAT = 3
 _DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
+_COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
 Status = tuple[str, os.stat_result, int]  # a file's name, status, and when it was taken
 Known = tuple[list[FileResult], list[Finding]]  # the plan's files, and their findings
@@ -52,6 +55,9 @@ class Snapshot:
 
     def __init__(self, store: PlanCache, directory: str, today: date, stats: list[Status]):
         self.store, self.directory, self.today, self.stats = store, directory, today, stats
+        # each file's status as the key holds it, made once: the key is worked out twice in a
+        # run after an edit, and the reuse and the keeping need it too
+        self._signatures = {name: signature(st) for name, st, _seen in stats}
         self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
         self._matched = b""  # the body match() found under this key, for known()
         self._missed = b""  # the body match() found under another key, for reusable()
@@ -99,7 +105,7 @@ class Snapshot:
         other files. Empty for a snapshot of another day or directory, or damaged."""
         if not self._missed:
             return {}
-        now = {name: signature(st).decode("ascii") for name, st, _seen in self.stats}
+        now = {name: stamp.decode("ascii") for name, stamp in self._signatures.items()}
         try:
             files, rows = json.loads(self._missed.decode("utf-8", "surrogatepass"))
             kept: dict[int, FileResult] = {}
@@ -132,19 +138,40 @@ class Snapshot:
     ) -> str | None:
         """Keep the plan's files and findings, and say under which key (None: not kept);
         ``digests``: name → the digest of the bytes this run read, for the files too fresh to
-        be known by their times."""
+        be known by their times. A large plan's is written by a forked child (.background)
+        while this process goes on."""
         fresh = [name for name, st, seen in self.stats if not settled(st, seen)]
         if any(name not in digests for name in fresh):
             return None
         key = self._key({name: digests[name] for name in fresh})
         if key is None:
             return None
-        # Each file's status when it can be trusted, so that a later miss can reuse it.
+        index = {r.path: i for i, r in enumerate(results)}
+        if any(f.path not in index for f in findings):  # a file not among these: no snapshot
+            return None
+
+        def write() -> bool:
+            head = json.dumps([key, fresh, self._base()], ensure_ascii=False)
+            body = json.dumps(self._body(results, findings, index), **_COMPACT)
+            return self.store.save_snapshot(
+                head.encode("utf-8", "surrogatepass")
+                + b"\n"
+                + body.encode("utf-8", "surrogatepass")
+            )
+
+        if len(results) >= MIN_FILES and background.run(write):
+            return key  # the child's failure would be a miss of the next run, nothing more
+        return key if write() else None
+
+    def _body(
+        self, results: list[FileResult], findings: list[Finding], index: dict[str, int]
+    ) -> list[Any]:
+        """The files, each with its status when it can be trusted (so that a later miss can
+        reuse it), and the findings, each with its file's place among them."""
         stamps = {
-            name: signature(st).decode("ascii") if settled(st, seen) else ""
+            name: self._signatures[name].decode("ascii") if settled(st, seen) else ""
             for name, st, seen in self.stats
         }
-        index = {r.path: i for i, r in enumerate(results)}
         files = [
             [
                 r.path,
@@ -156,16 +183,7 @@ class Snapshot:
             ]
             for r in results
         ]
-        try:
-            rows: list[Any] = [[index[f.path], *finding_row(f)] for f in findings]
-        except KeyError:  # a finding on a file not among these: no snapshot
-            return None
-        head = json.dumps([key, fresh, self._base()], ensure_ascii=False)
-        body = json.dumps([files, rows], ensure_ascii=False, separators=(",", ":"))
-        saved = self.store.save_snapshot(
-            head.encode("utf-8", "surrogatepass") + b"\n" + body.encode("utf-8", "surrogatepass")
-        )
-        return key if saved else None
+        return [files, [[index[f.path], *finding_row(f)] for f in findings]]
 
     def _base(self) -> str:
         """What every file's findings depend on besides the file: the day, and the directory
@@ -179,20 +197,19 @@ class Snapshot:
         """The base, and every file's name and status, or, for those in ``by_bytes``, its
         bytes' digest; None when one is not a regular file, or is known by bytes that cannot
         be read."""
-        h = hashlib.blake2b(digest_size=16)
-        h.update(_field(self._base()))
+        parts = [_field(self._base())]  # hashed at once: one update per file was slower
         for name, st, _seen in self.stats:
             if not stat.S_ISREG(st.st_mode):
                 return None
-            h.update(_field(name))
+            parts.append(_field(name))
             if name in by_bytes:
                 digest = by_bytes[name]
                 if digest is None:
                     return None
-                h.update(_field(digest))
+                parts.append(_field(digest))
             else:
-                h.update(signature(st))
-        return h.hexdigest()
+                parts.append(self._signatures[name])
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
 def _result(row: list[Any]) -> FileResult:

@@ -84,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    finally:
+        # A cache file a child is still writing (kpiaudit.audit.background) is written by the
+        # time the run ends. Looked up, not imported: a run that audited nothing made none.
+        background = sys.modules.get("kpiaudit.audit.background")
+        if background is not None:
+            background.wait()
 
 
 def _stdout_identity() -> tuple[int, int] | None:
