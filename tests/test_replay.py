@@ -187,3 +187,33 @@ def test_both_streams_replay_in_the_order_written_into_one_pipe(project: Path) -
     assert merged() == expected  # checks, and records
     assert records(project)
     assert merged() == expected
+
+
+def test_the_runs_after_an_edit_replay_without_keeping_the_snapshot_again(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """The run right after an edit keeps the edited file in the snapshot by its bytes; once
+    its times settle, the runs after read that one file, and replay, rather than keep the
+    snapshot again (which would cost them the record)."""
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    edited = project / "measures" / "06-04.yaml"
+    run(LINT, capsys)
+    unset_first_kpi(edited)
+    fresh = edited.stat().st_ino
+
+    def settled(st: os.stat_result, seen: int) -> bool:  # all but the edited file
+        return st.st_ino != fresh
+
+    for module in (cache_module, snapshot_module):
+        monkeypatch.setattr(module, "settled", settled)
+    expected = run([*LINT, "--no-cache"], capsys)
+    assert run(LINT, capsys) == expected  # checks the edited file, keeps the snapshot
+    (snapshot,) = (project / CACHE_DIR).glob("*.snapshot")
+    kept = snapshot.stat().st_mtime_ns
+    for module in (cache_module, snapshot_module):  # now it has settled too
+        monkeypatch.setattr(module, "settled", lambda st, seen: True)
+    decodes = Decodes(monkeypatch)
+    assert run(LINT, capsys) == expected
+    assert run(LINT, capsys) == expected
+    assert decodes.count == 0 and snapshot.stat().st_mtime_ns == kept

@@ -20,8 +20,9 @@ A file's status is trusted as :meth:`.cache.PlanCache.unchanged` trusts it: only
 taken at least :data:`.cache.SETTLED` seconds after the file's last change. A file fresher
 than that when the snapshot is kept (the one just edited) is keyed by its bytes instead, and
 read again to be compared by the run that reads the snapshot: so the run after an edit is
-answered too. Only lint uses it: the commands that need each measure's model read the files
-anyway.
+answered too. It stays keyed so (a few files read each run) until a run keeps it anew, or
+more than :data:`_READ_AGAIN` files so known have settled. Only lint uses it: the commands
+that need each measure's model read the files anyway.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .record import finding_row, restored_finding
 
 # Part of the key: bumped whenever the shape below changes.
 _FORMAT = 3
+_READ_AGAIN = 32  # files known by their bytes that a run reads again rather than keep anew
 _DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
 _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
@@ -123,11 +125,12 @@ class Snapshot:
         return {os.path.basename(r.path): r for r in kept.values()}
 
     def stale(self) -> bool:
-        """After :meth:`match` answered: whether a file it knew by its bytes can now be known
-        by its times, so that the snapshot is worth keeping again (:meth:`keep`) and later
-        runs need not read that file."""
+        """After :meth:`match` answered: whether so many files it knew by their bytes can now
+        be known by their times that the snapshot is worth keeping again (:meth:`keep`). A
+        few (the files of the last edit) are cheaper to read again each run than a snapshot
+        is to keep, and keeping it again would also cost the next run its output's record."""
         fresh = {name for name, st, seen in self.stats if not settled(st, seen)}
-        return bool(set(self._read_by_bytes) - fresh)
+        return len(set(self._read_by_bytes) - fresh) > _READ_AGAIN
 
     def digests(self) -> dict[str, str]:
         """Name → digest of the files :meth:`match` compared by their bytes, for :meth:`keep`."""
