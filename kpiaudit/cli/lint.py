@@ -352,6 +352,7 @@ def main(argv: list[str]) -> int:
     errors = sum(f.severity == "error" for f in findings)
     if text and not args.quiet:
         warnings = sum(f.severity == "warning" for f in findings)
+        out.flush()  # the findings before the summary, where both go to one pipe (2>&1)
         print(
             _(
                 "{count} finding(s): {errors} error(s), {warnings} warning(s) in {files} file(s)"
