@@ -217,3 +217,29 @@ def test_the_runs_after_an_edit_replay_without_keeping_the_snapshot_again(
     assert run(LINT, capsys) == expected
     assert run(LINT, capsys) == expected
     assert decodes.count == 0 and snapshot.stat().st_mtime_ns == kept
+
+
+def test_a_file_named_beside_its_directory_named_another_way_is_another_snapshot(
+    project: Path, capsys
+) -> None:
+    """`lint measures/05-01.yaml /abs/measures` shows the other files under the absolute
+    path; `lint measures/05-01.yaml measures` must not be answered with those paths."""
+    one = "measures/05-01.yaml"
+    for directory in (str(project / "measures"), "measures", "./measures", "measures"):
+        expected = run([*LINT, "--no-cache", one, directory], capsys)
+        assert run([*LINT, one, directory], capsys) == expected, directory
+        assert run([*LINT, one, directory], capsys) == expected, directory
+
+
+def test_with_stderr_closed_nothing_is_recorded_or_replayed(project: Path, capsys) -> None:
+    """2>&-: print sends the summary to stdout, as a run without the cache does."""
+    expected = run([*LINT, "--no-cache"], capsys)
+    saved = sys.stderr
+    try:
+        sys.stderr = None  # type: ignore[assignment]
+        for _ in range(3):
+            code, out, _err = run(LINT, capsys)
+            assert (code, out) == (expected[0], expected[1] + expected[2])
+    finally:
+        sys.stderr = saved
+    assert not records(project)

@@ -468,7 +468,8 @@ class _Checking:
                 return None
             self.stats[i] = (st, seen)
             named.append((self.names[i], st, seen))
-        return Snapshot(self.store, self.files.directory.as_posix(), self.day.today, named)
+        directory = self.files.directory.as_posix()
+        return Snapshot(self.store, directory, self.day.today, named, self.paths)
 
     def digest_of(self, name: str) -> str | None:
         """The digest of the bytes of the plan's file ``name``; None when it cannot be read."""

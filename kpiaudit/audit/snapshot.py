@@ -6,8 +6,8 @@ decoded and put together a result per file: most of its time. So the findings of
 plan's measure files (after the rules of the day, suppressions and duplicate ids; before
 selection and severities, which every run applies) are also kept whole, with what a run's
 scope and counts need of each file, under a key made of the day, the plan directory as named,
-and every file's name and status. A file changed, added, removed or renamed, another day, or
-the directory named another way: a miss, and that run keeps a new snapshot.
+and every file's path as shown and status. A file changed, added, removed or renamed, another
+day, or the directory or a file named another way: a miss, and that run keeps a new snapshot.
 
 A miss by a few files (the usual edit) still takes the other files' findings from the snapshot
 (:meth:`Snapshot.reusable`): each file's status is kept beside its findings, and a file whose
@@ -55,8 +55,19 @@ Known = tuple[list[FileResult], list[Finding]]  # the plan's files, and their fi
 class Snapshot:
     """The snapshot of one plan directory, for the files as they are now (``stats``)."""
 
-    def __init__(self, store: PlanCache, directory: str, today: date, stats: list[Status]):
+    def __init__(
+        self,
+        store: PlanCache,
+        directory: str,
+        today: date,
+        stats: list[Status],
+        paths: list[str],
+    ) -> None:
         self.store, self.directory, self.today, self.stats = store, directory, today, stats
+        # each file as the run shows it, in the order of stats: a file named on its own and
+        # its directory named another way (`lint measures/a.yaml ./measures`) show the other
+        # files under another path than `lint measures` does, and so are another snapshot
+        self.paths = paths
         # each file's status as the key holds it, made once: the key is worked out twice in a
         # run after an edit, and the reuse and the keeping need it too
         self._signatures = {name: signature(st) for name, st, _seen in stats}
@@ -197,14 +208,14 @@ class Snapshot:
         return h.hexdigest()
 
     def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
-        """The base, and every file's name and status, or, for those in ``by_bytes``, its
-        bytes' digest; None when one is not a regular file, or is known by bytes that cannot
-        be read."""
+        """The base, and every file's path as shown and status, or, for those in ``by_bytes``,
+        its bytes' digest; None when one is not a regular file, or is known by bytes that
+        cannot be read."""
         parts = [_field(self._base())]  # hashed at once: one update per file was slower
-        for name, st, _seen in self.stats:
+        for path, (name, st, _seen) in zip(self.paths, self.stats, strict=True):
             if not stat.S_ISREG(st.st_mode):
                 return None
-            parts.append(_field(name))
+            parts.append(_field(path))
             if name in by_bytes:
                 digest = by_bytes[name]
                 if digest is None:

@@ -375,10 +375,13 @@ def _replay(
     changed: list[str] | None,
 ) -> Replay | None:
     """The record of this way of running lint (:mod:`.replay`), when the run may replay or
-    record one: with a cache, every plan answered by its snapshot or kept in one, and no file
-    written. Its name: everything the output depends on besides the findings."""
+    record one: with a cache, every plan answered by its snapshot or kept in one, no file
+    written, and both output streams open. Its name: everything the output depends on
+    besides the findings."""
     fingerprint = result.fingerprint() if cache is not None else None
     if cache is None or fingerprint is None or args.write_baseline is not None:
+        return None
+    if sys.stdout is None or sys.stderr is None:  # one is closed (2>&-): print as it goes
         return None
     import dataclasses
 
