@@ -581,3 +581,15 @@ def test_a_child_that_fails_leaves_the_run_alone() -> None:
     assert background.run(fails) is sys.platform.startswith("linux")
     background.wait()
     background.wait()  # nothing left to wait for
+
+
+def test_a_plan_given_its_findings_keeps_them_whichever_is_asked_first() -> None:
+    """An audit made of findings alone (no plan checked) has no files, and its findings stay
+    whether its files or its findings are asked for first."""
+    from kpiaudit.audit import Audit
+    from kpiaudit.audit.findings import finding
+    from kpiaudit.model import Plan
+
+    missing = finding("nowhere", 1, 1, "E003", "missing")
+    audit = Audit(Plan(title="", base_date=None), [missing])
+    assert (audit.files, audit.results, audit.findings) == (0, [], [missing])

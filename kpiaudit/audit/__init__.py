@@ -79,34 +79,31 @@ class Audit:
         self.whole = whole  # the plan's directory was named: every file of it was checked
         # summariser → each measure's summary, in plan order (see summaries)
         self.summarised = {} if summarised is None else summarised
-        # the snapshot that answered or was kept, and what the plan found besides its files
+        # the plan's snapshot, when one answered the plan or was kept for it
         self.answer = answer
-        self._findings = findings
-        self._results = results  # each measure file checked
+        # the findings and each measure file checked; None until a snapshot that answered is
+        # decoded (:meth:`_known`)
+        self._held: tuple[list[Finding], list[FileResult]] | None = None
+        if findings is not None or answer is None:
+            self._held = ([] if findings is None else findings, [] if results is None else results)
 
     @property
     def findings(self) -> list[Finding]:
-        if self._findings is None:
-            self._decode()
-        assert self._findings is not None
-        return self._findings
+        return self._known()[0]
 
     @property
     def results(self) -> list[FileResult]:
-        if self._results is None:
-            self._decode()
-        assert self._results is not None
-        return self._results
+        return self._known()[1]
 
-    def _decode(self) -> None:
-        if self.answer is None:
-            self._findings, self._results = [], []
-        else:
-            self._findings, self._results = self.answer.decode()
+    def _known(self) -> tuple[list[Finding], list[FileResult]]:
+        if self._held is None:
+            assert self.answer is not None
+            self._held = self.answer.decode()
+        return self._held
 
     @property
     def files(self) -> int:
-        if self._results is None and self.answer is not None:
+        if self._held is None and self.answer is not None:
             return self.answer.files
         return len(self.results)
 
