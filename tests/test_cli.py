@@ -56,6 +56,37 @@ def test_version(capsys) -> None:
         assert capsys.readouterr().out == f"kpiaudit {__version__}\n"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", str(MEASURES), "-f", "json", "--no-cache"],  # 158 KB: more than a pipe holds
+        ["lint", str(MEASURES), "--exit-zero", "--no-cache"],
+        ["status", str(MEASURES), "-f", "json", "--no-cache"],  # only main flushes it
+        ["status", str(MEASURES), "-c", "99"],  # a usage error: 2
+        ["rules", "--format", "json"],  # through typer
+    ],
+)
+def test_the_console_script_ends_with_all_its_output_and_main_s_status(
+    args: list[str], capsys
+) -> None:
+    """The console script ends without the interpreter's teardown (:func:`kpiaudit.cli.run`):
+    what a run prints, and its exit status, are still those of :func:`main`."""
+    expected = run(args, capsys)
+    done = subprocess.run(
+        [sys.executable, "-m", "kpiaudit", *args],
+        cwd=ROOT,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        # Buffered, as a terminal-less CI runs it: only a flush writes the last block.
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        | {"PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == expected
+    assert expected[1] or expected[2]
+
+
 def run(args: list[str], capsys) -> tuple[int, str, str]:
     from kpiaudit.cli import main
 

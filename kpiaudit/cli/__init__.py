@@ -13,6 +13,7 @@ message, table and ``--help`` of the run speaks it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -121,4 +122,14 @@ def _silence_stdout() -> None:
 
 
 def run() -> NoReturn:
-    sys.exit(main())
+    """The console script (and ``python -m kpiaudit``). It ends the process without the
+    interpreter's teardown, as mypy does (its ``--fast-exit``): freeing every module and object
+    a run made is a tenth of a one-file lint, more on a large plan, and by then nothing is left
+    for it to do. The output is flushed here, :func:`main` has waited for the cache's child,
+    pools are shut down where they were used, and files are closed where they were written."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # None when closed (``>&-``); an error here has no one left to tell.
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
+    os._exit(code)
