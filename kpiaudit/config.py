@@ -4,7 +4,8 @@ Looked up from the current directory upwards to the project root, as ruff does: 
 directory with a ``.kpiaudit.toml``, a ``pyproject.toml`` with ``[tool.kpiaudit]``, or ``.git``
 is the project root, so that ``kpiaudit lint`` works from any subdirectory (even from inside
 ``measures/``) and never picks up settings from outside the repository. Unknown keys and bad
-values are errors (exit 2), never silently ignored.
+values are errors (exit 2), never silently ignored. A pyproject.toml that cannot hold
+``[tool.kpiaudit]`` is passed over without being parsed (see :func:`_read`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,6 @@ from .i18n import LANGUAGES, _
 from .load import Problem, read_bounded
 from .model import SEVERITIES, Severity
 from .rules import RULES, always_rule, is_selector, resolve
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 KEYS = {"select", "ignore", "severity", "per-file-ignores", "measures", "base-date", "lang"}
 
@@ -57,7 +53,7 @@ def find_project(start: Path) -> tuple[Path | None, tuple[Path, dict[str, Any]] 
             return directory, (dedicated, _read(dedicated))
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            tool = _read(pyproject).get("tool", {})
+            tool = _read(pyproject, only_if_ours=True).get("tool", {})
             if isinstance(tool, dict) and "kpiaudit" in tool:
                 return directory, (pyproject, tool["kpiaudit"])
         if (directory / ".git").exists():  # a directory, or a file in a git worktree
@@ -65,12 +61,23 @@ def find_project(start: Path) -> tuple[Path | None, tuple[Path, dict[str, Any]] 
     return None, None
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, *, only_if_ours: bool = False) -> dict[str, Any]:
+    """The TOML document at ``path``. ``only_if_ours``: empty for a pyproject.toml that
+    cannot hold ``[tool.kpiaudit]``, as most configure other tools only: importing the TOML
+    parser and parsing is a few milliseconds of every one-file run. It can hold it if the key
+    is spelled out, if a backslash could spell it in an escaped key (``"kpi\\u0061udit"``), or
+    if a NUL byte says the file is not UTF-8, which the parser then reports."""
     # A pull request may make the file a FIFO or a link to /dev/zero: only a regular file is
     # read, and at most as much of it as of a measure.
     raw = read_bounded(path)
     if isinstance(raw, Problem):
         raise ConfigError(f"{path}: {_(RULES[raw.code].template(raw.key)).format(**raw.args)}")
+    if only_if_ours and not any(mark in raw for mark in (b"kpiaudit", b"\\", b"\0")):
+        return {}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except ValueError as exc:  # not UTF-8, TOMLDecodeError, or a number too long to convert

@@ -241,6 +241,46 @@ def test_pyproject_config_and_missing_default_dir(tmp_path: Path, capsys, monkey
     assert code == 2 and "base-date" in err
 
 
+def test_a_pyproject_that_cannot_configure_kpiaudit_is_not_parsed(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Most pyproject.toml files configure other tools: one that cannot hold [tool.kpiaudit]
+    is passed over unparsed, broken or not. One that can, however it spells the key, is read
+    (and a broken one is reported)."""
+    shutil.copytree(ROOT / "examples" / "measures", tmp_path / "measures")
+    monkeypatch.chdir(tmp_path)
+    without = run(["lint"], capsys)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.ruff\nline-length = "broken"\n', encoding="utf-8")
+    assert run(["lint"], capsys) == without
+    for spelled in ("[tool.kpiaudit]", '[ tool . "kpiaudit" ]', '[tool."kpi\\u0061udit"]'):
+        pyproject.write_text(f'{spelled}\nselect = ["K999"]\n', encoding="utf-8")
+        code, _, err = run(["lint"], capsys)
+        assert code == 2 and "K999" in err, spelled
+    pyproject.write_text('[tool.kpiaudit]\nselect = ["K1"]\n', encoding="utf-16")
+    code, _, err = run(["lint"], capsys)
+    assert code == 2 and "pyproject.toml" in err  # not UTF-8: said, not passed over
+
+
+def test_a_one_file_run_without_the_cache_loads_neither_toml_nor_openssl(
+    tmp_path: Path,
+) -> None:
+    """The pre-commit case, in a project whose pyproject.toml configures other tools: no
+    TOML parser, and no hashlib (it loads OpenSSL) when nothing is hashed."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    shutil.copytree(ROOT / "examples" / "measures", tmp_path / "measures")
+    probe = (
+        "import sys; from kpiaudit.cli import main; "
+        "main(['lint', 'measures/01-01.yaml', '--no-cache']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'tomllib', 'tomli', 'hashlib'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr
+
+
 def test_baseline_new_and_fixed(plan: Path, tmp_path: Path, capsys) -> None:
     base = tmp_path / "baseline.json"
     assert main(["lint", str(plan), "--write-baseline", str(base)]) == 0

@@ -8,7 +8,6 @@ cross-file rules → suppressions → selection and severities.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import time
@@ -33,11 +32,12 @@ from .discover import PlanFiles, discover
 from .findings import finding, from_problem
 from .known import Scope
 from .select import POSITION, configure
-from .snapshot import Snapshot
 from .suppress import apply_suppressions
 
+# Only a run with a cache hashes, or has a snapshot: hashlib loads OpenSSL (3 ms).
 if TYPE_CHECKING:
     from .cache import Cache, Entry
+    from .snapshot import Snapshot
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
 
@@ -180,6 +180,8 @@ class AuditResult:
         snapshots hold; None unless each plan's snapshot answered it or was kept."""
         if not self.plans or any(a.answer is None for a in self.plans):
             return None
+        import hashlib
+
         h = hashlib.blake2b(digest_size=16)
         for a in self.plans:
             assert a.answer is not None
@@ -312,6 +314,8 @@ def audit_plan(
         decode: Callable[[], tuple[list[Finding], list[FileResult]]],
         from_snapshot: bool,
     ) -> Answer:
+        import hashlib
+
         assert checking.store is not None
         besides = repr(findings).encode("utf-8", "surrogatepass")  # plan.yaml's
         digest = hashlib.blake2b(besides, digest_size=16).hexdigest()
@@ -465,6 +469,8 @@ class _Checking:
                 return None
             self.stats[i] = (st, seen)
             named.append((self.names[i], st, seen))
+        from .snapshot import Snapshot
+
         directory = self.files.directory.as_posix()
         return Snapshot(self.store, directory, self.day.today, named, self.paths)
 
