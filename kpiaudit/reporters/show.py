@@ -83,11 +83,11 @@ def render(doc: ShowDocument, out: TextIO, *, rich: bool, color: bool = False) -
 
 
 def _plain_table(table: Table, indent: str = "  ") -> str:
-    from tabulate import tabulate
+    from .aligned import table_text
 
     rows = [[visible(str(c)) for c in row] for row in table.rows]
     headers = [_(h) for h in table.headers]
-    text = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    text = table_text(rows, headers, "simple")
     lines = [f"{indent}{table.title}:", *(indent + ln for ln in text.splitlines())]
     lines += [indent + visible(note) for note in table.footnotes]
     return "\n".join(lines) + "\n"

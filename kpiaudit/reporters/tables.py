@@ -1,5 +1,6 @@
-"""Tables for people and machines: rich on a terminal, tabulate when piped, markdown, github
-and csv on request (json is each view's own document).
+"""Tables for people and machines: rich on a terminal, plain text when piped (laid out as
+tabulate does, see :mod:`.aligned`), markdown, github and csv on request (json is each view's
+own document).
 
 Cells hold titles and wordings from measure files. Every format people read shows them through
 :mod:`kpiaudit.safe_text` (visible, ``|`` escaped in markdown and github tables), rich is
@@ -11,7 +12,6 @@ with ``'``; ``--format json`` is the faithful data."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any, TextIO
 
 from ..i18n import _, translator
@@ -34,6 +34,8 @@ def render(
     and words for machines; ``csv_headers="ja"`` gives Japanese column names instead, for
     people opening the file in Excel (the cells stay as they are)."""
     if fmt == "csv":
+        import csv
+
         header_words = table.headers
         if csv_headers != "en":
             header_words = [translator(csv_headers)(h) for h in header_words]
@@ -48,7 +50,7 @@ def render(
         rows = [[shown_cell(c, _) for c in row] for row in table.rows]
         _rich(table, headers, rows, out, color)
     else:
-        from tabulate import tabulate
+        from .aligned import table_text
 
         style = {"plain": "simple", "markdown": "pipe", "github": "github"}[fmt]
         pipes = fmt != "plain"
@@ -60,7 +62,7 @@ def render(
         # One copy of the cells, and the text written as tabulate made it: a table of 65,000
         # deadlines is tens of megabytes at each step.
         shown = [[table_cell(shown_cell(c, _), pipes=pipes) for c in row] for row in table.rows]
-        out.write(tabulate(shown, headers=headers, tablefmt=style, disable_numparse=True))
+        out.write(table_text(shown, headers, style))
         out.write("\n")
     if table.footnotes:
         bullet = "- " if fmt in ("markdown", "github") else ""
