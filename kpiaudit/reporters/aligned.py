@@ -15,10 +15,11 @@ controls) sends the whole table to tabulate, whose wcwidth knows how such sequen
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 STYLES = ("simple", "pipe", "github")
 
@@ -47,66 +48,85 @@ _UNDRAWN = -(1 << 40)  # a character left to tabulate: any text holding it sums 
 _columns: dict[str, int] = {}
 
 
-def table_text(rows: Sequence[Sequence[Any]], headers: Sequence[str], style: str) -> str:
+def write_table(
+    out: TextIO, rows: Sequence[Sequence[Any]], headers: Sequence[str], style: str
+) -> None:
     """``rows`` under ``headers``, left-aligned, as ``tabulate(rows, headers, tablefmt=style,
-    disable_numparse=True)`` gives them; ``style`` one of :data:`STYLES`."""
-    text = _laid_out(rows, headers, style)
-    if text is None:
+    disable_numparse=True)`` gives them (no newline after the last line); ``style`` one of
+    :data:`STYLES`. Written line by line: 65,000 deadlines make tens of megabytes of text."""
+    lines = _lines(rows, headers, style)
+    if lines is None:
         from tabulate import tabulate
 
-        text = tabulate(rows, headers=list(headers), tablefmt=style, disable_numparse=True)
-    return text
+        out.write(tabulate(rows, headers=list(headers), tablefmt=style, disable_numparse=True))
+        return
+    out.write(next(lines))
+    for line in lines:
+        out.write("\n" + line)
 
 
-def _laid_out(rows: Sequence[Sequence[Any]], headers: Sequence[str], style: str) -> str | None:
-    n = len(headers)
-    header_widths = []
+def table_text(rows: Sequence[Sequence[Any]], headers: Sequence[str], style: str) -> str:
+    """:func:`write_table`'s text."""
+    text = io.StringIO()
+    write_table(text, rows, headers, style)
+    return text.getvalue()
+
+
+def _lines(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], style: str
+) -> Iterator[str] | None:
+    """The table's lines, made as they are asked for, once every cell has been measured;
+    None when a cell is one to leave to tabulate."""
+    if style not in STYLES:
+        raise ValueError(f"unknown table style {style!r}")
+    widths = []
     for header in headers:
         width = text_width(header)
         if width is None or header != header.strip():
             return None
-        header_widths.append(width)
-    widths = [w + 2 for w in header_widths]  # tabulate's least: the header and two spaces
-    cells: list[list[tuple[str, int]]] = []
+        widths.append(width + 2)  # tabulate's least: the header and two spaces
     for row in rows:
-        if len(row) != n:
+        if len(row) != len(headers):
             return None
-        line = []
         for i, value in enumerate(row):
-            if type(value) is int:
-                text = str(value)
-            elif type(value) is str:
-                text = value.strip()  # as tabulate strips each cell
-            else:
-                return None  # None, floats, bools, dates: tabulate's own formatting
-            width = text_width(text)
+            text = _text(value)
+            width = None if text is None else text_width(text)
             if width is None:
                 return None
-            line.append((text, width))
             if width > widths[i]:
                 widths[i] = width
-        cells.append(line)
+    return _made(rows, headers, widths, style)
+
+
+def _made(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], widths: list[int], style: str
+) -> Iterator[str]:
+    begin, sep, end = ("", "  ", "") if style == "simple" else ("| ", " | ", " |")
+    yield _row(headers, widths, begin, sep, end)
     if style == "simple":
-        lines = [_row(zip(headers, header_widths, strict=True), widths, "", "  ", "")]
-        lines.append("  ".join("-" * w for w in widths).rstrip())
-        lines += [_row(line, widths, "", "  ", "") for line in cells]
-    elif style in ("pipe", "github"):
-        lines = [_row(zip(headers, header_widths, strict=True), widths, "| ", " | ", " |")]
-        # pipe marks left alignment with a colon, but not in a table without rows
-        colon = ":" if style == "pipe" and cells else "-"
-        lines.append("|" + "|".join(colon + "-" * (w + 1) for w in widths) + "|")
-        lines += [_row(line, widths, "| ", " | ", " |") for line in cells]
-    else:
-        raise ValueError(f"unknown table style {style!r}")
-    return "\n".join(lines)
+        yield "  ".join("-" * w for w in widths).rstrip()
+    else:  # pipe marks left alignment with a colon, but not in a table without rows
+        colon = ":" if style == "pipe" and rows else "-"
+        yield "|" + "|".join(colon + "-" * (w + 1) for w in widths) + "|"
+    for row in rows:
+        yield _row([_text(value) or "" for value in row], widths, begin, sep, end)
 
 
-def _row(
-    cells: Iterable[tuple[str, int]], widths: list[int], begin: str, sep: str, end: str
-) -> str:
-    """One line: each cell's text and its width in columns, padded to its column's."""
+def _text(value: Any) -> str | None:
+    """A cell's text as tabulate shows it; None for what tabulate formats its own way (None,
+    floats, bools, dates)."""
+    if type(value) is str:
+        return value.strip()  # as tabulate strips each cell
+    if type(value) is int:
+        return str(value)
+    return None
+
+
+def _row(texts: Sequence[str], widths: list[int], begin: str, sep: str, end: str) -> str:
+    """One line: each text padded to its column's width (every character of it measured)."""
     padded = sep.join(
-        text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True)
+        text + " " * (w - (len(text) if text.isascii() else sum(map(_columns.__getitem__, text))))
+        for text, w in zip(texts, widths, strict=True)
     )
     return (begin + padded + end).rstrip()
 

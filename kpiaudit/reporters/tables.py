@@ -50,7 +50,7 @@ def render(
         rows = [[shown_cell(c, _) for c in row] for row in table.rows]
         _rich(table, headers, rows, out, color)
     else:
-        from .aligned import table_text
+        from .aligned import write_table
 
         style = {"plain": "simple", "markdown": "pipe", "github": "github"}[fmt]
         pipes = fmt != "plain"
@@ -62,7 +62,7 @@ def render(
         # One copy of the cells, and the text written as tabulate made it: a table of 65,000
         # deadlines is tens of megabytes at each step.
         shown = [[table_cell(shown_cell(c, _), pipes=pipes) for c in row] for row in table.rows]
-        out.write(table_text(shown, headers, style))
+        write_table(out, shown, headers, style)
         out.write("\n")
     if table.footnotes:
         bullet = "- " if fmt in ("markdown", "github") else ""
