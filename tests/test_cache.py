@@ -352,6 +352,30 @@ def test_status_due_and_progress_read_the_cache_too(project: Path, capsys, monke
     assert checks.paths == []
 
 
+def test_a_lint_after_status_and_due_finds_all_a_lint_finds(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """status and due keep only the findings they read, after the cache has kept them all
+    (with what the rules of the day found, judged on the real day): a lint answered by the
+    entries they filled prints what a lint without the cache prints."""
+    edited = project / "measures" / "01-02.yaml"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace(
+            "  - id: P1\n", "  - id: P1  # kpiaudit: ignore[K304] why\n", 1
+        ),
+        encoding="utf-8",
+    )
+    today = ["lint", "-f", "json"]
+    expected = run([*today, "--no-cache"], capsys)
+    assert '"K304"' in expected[1]
+    run(["lint", "--today", "2020-01-01"], capsys)  # entries whose rules of the day are stale
+    run(["status"], capsys)
+    run(["due", "--before", "2030"], capsys)
+    checks = Checks(monkeypatch)
+    assert run(today, capsys) == expected
+    assert checks.paths == []
+
+
 def test_two_runs_sharing_the_cache(project: Path) -> None:
     """Runs started together, on edits between rounds: each prints what a run without the
     cache prints, and the cache file they leave is whole."""

@@ -46,6 +46,57 @@ def test_status_counts_are_lints_counts(capsys) -> None:
     assert 0 <= total["compliance"] <= 1
 
 
+def test_status_and_due_keep_only_the_findings_they_read_and_count_the_same(
+    tmp_path: Path, capsys
+) -> None:
+    """status and due drop, as each file is done, the findings they do not read (memory on a
+    large plan): their numbers and what they refuse are a full audit's, with suppressions
+    (used and unused), per-file ignores, a broken file and a duplicate id in the plan."""
+    import shutil
+    from datetime import date
+
+    from kpiaudit.cli.common import one_plan, setup
+    from kpiaudit.rules import ALWAYS
+    from kpiaudit.rules.flags import COMPLIANCE_FLAGS
+    from kpiaudit.views.due import DueQuery
+    from kpiaudit.views.status import Counting
+
+    plan = tmp_path / "measures"
+    shutil.copytree(MEASURES, plan)
+    for name, suppressed in (
+        ("06-04.yaml", "K102"),
+        ("01-02.yaml", "K304"),
+        ("09-03.yaml", "K101"),
+    ):
+        path = plan / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("  - id: P1\n", f"  - id: P1  # kpiaudit: ignore[{suppressed}] why\n", 1),
+            encoding="utf-8",
+        )
+    shutil.copy(plan / "07-03.yaml", plan / "07-06.yaml")  # E008
+    (plan / "05-02.yaml").write_text("id: [5-2\n", encoding="utf-8")  # E001
+    (tmp_path / ".kpiaudit.toml").write_text(
+        '[per-file-ignores]\n"06-1*.yaml" = ["K103"]\n', encoding="utf-8"
+    )
+    targets, config = setup([plan], tmp_path / ".kpiaudit.toml")
+    day = date(2026, 12, 7)
+    reads = {"status": ALWAYS | frozenset(COMPLIANCE_FLAGS), "due": ALWAYS}
+    for view, summarise in (
+        ("status", Counting(day)),
+        ("due", DueQuery(day, before=date(2031, 1, 1))),
+    ):
+        whole = one_plan(targets, config, day, summarise=summarise)
+        kept = one_plan(targets, config, day, summarise=summarise, keep=reads[view])
+        assert {f.code for f in kept.findings} <= reads[view]
+        assert {f.code for f in whole.findings} - reads[view]  # K304, S001 and others dropped
+        assert kept.left_out() == whole.left_out() and kept.left_out()
+        if view == "status":
+            assert kept.kpi_codes() == whole.kpi_codes()
+        assert kept.summaries(summarise) == whole.summaries(summarise)
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("chapter", ["6", "６", "Ⅵ", "VI", "vi"])
 def test_status_chapter_forms(chapter: str, capsys) -> None:
     doc = as_json(["status", str(MEASURES), "--chapter", chapter], capsys)

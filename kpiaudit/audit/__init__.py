@@ -231,6 +231,7 @@ def audit(
     cache: Cache | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    keep: frozenset[str] | None = None,
 ) -> AuditResult:
     """Every plan the paths belong to, audited; ``today`` is the day the dated rules judge
     against (default: the real date).
@@ -240,7 +241,10 @@ def audit(
     model is (in the workers), so that the models need not be kept (:meth:`Audit.summaries`).
     ``cache``: the result cache to read and fill (see :mod:`.cache`).
     ``jobs``: worker processes (default: both cores for a large plan; 1: this process only).
-    ``progress``: told how many files are done, and of how many, as the run goes."""
+    ``progress``: told how many files are done, and of how many, as the run goes.
+    ``keep``: the codes of the findings the caller reads (status and due read a few), the
+    others dropped as each file is done (default: all kept); a large plan's findings are
+    hundreds of thousands of objects."""
     day = today or date.today()
     found = discover(paths)
     missing = [finding(p.as_posix(), 1, 1, "E003", "missing") for p in found.missing]
@@ -262,6 +266,7 @@ def audit(
                 cache=cache,
                 jobs=jobs,
                 counter=counter,
+                keep=keep,
             )
         )
     return result
@@ -295,6 +300,7 @@ def audit_plan(
     cache: Cache | None = None,
     jobs: int | None = None,
     counter: _Counter | None = None,
+    keep: frozenset[str] | None = None,
 ) -> Audit:
     findings: list[Finding] = []
     plan = _load_plan(files, config, findings)
@@ -302,10 +308,10 @@ def audit_plan(
     counter = counter or _Counter(0, None)
     summaries: dict[Any, list[Any]] = {}
     day = _Day(today, plan.base_date, chapters)
-    checking = _Checking(files, files.measures, day, models, cache, summarise)
+    checking = _Checking(files, files.measures, day, models, cache, summarise, keep)
     # lint (no models) of a whole plan directory: the plan's snapshot answers when no file
     # changed (the per-file step then reads no file and decodes no entry).
-    lint = not models and summarise is None
+    lint = not models and summarise is None and keep is None  # a snapshot holds every finding
     plan_snapshot = checking.snapshot() if files.whole and lint else None
     key = plan_snapshot.match(checking.digest_of) if plan_snapshot is not None else None
 
@@ -330,6 +336,8 @@ def audit_plan(
             partners = _Checking(files, others, day, False, cache).run(1, counter)
         duplicates = duplicate_ids(results + partners)
         measured = _measure_findings(results, partners, duplicates)
+        if keep is not None:  # less the unused suppressions of the codes not kept
+            measured = [f for f in measured if f.code in keep]
         if models:
             for r in results:
                 if r.measure is not None and r.path not in duplicates:
@@ -432,8 +440,10 @@ class _Checking:
         models: bool,
         cache: Cache | None,
         summarise: pool.Summarise | None = None,
+        keep: frozenset[str] | None = None,
     ) -> None:
         self.files, self.day, self.models, self.summarise = files, day, models, summarise
+        self.keep = keep
         # each valid file is loaded whole, even when the cache knows its findings
         self.loads = models or summarise is not None
         self.today = day.today.isoformat()
@@ -555,6 +565,9 @@ class _Checking:
                 found = record.encode_of_the_day(result.of_the_day)
                 self.store.put_of_the_day(self.names[i], self.today, found)
         result.forget_facts()
+        if self.keep is not None:  # after the cache kept them all
+            result.findings = [f for f in result.findings if f.code in self.keep]
+            result.of_the_day = [f for f in result.of_the_day if f.code in self.keep]
         self.results[i] = result
 
     def _unchanged(self, i: int, name: str) -> FileResult | None:

@@ -124,11 +124,13 @@ def audit_paths(
     cache: Cache | None = None,
     jobs: int | None = None,
     quiet: bool = False,
+    keep: frozenset[str] | None = None,
 ) -> AuditResult:
     """The audit of the files named (the dated rules judged on ``today``, default the real
     date); a usage error when a directory named holds no measure files, since checking nothing
     is not a pass. ``cache``: the result cache to use (:func:`project_cache`); a progress bar
-    on a terminal for thousands of files, unless ``quiet``."""
+    on a terminal for thousands of files, unless ``quiet``. ``keep``: the codes of the
+    findings the caller reads (default: all)."""
     from ..audit import audit
     from ..audit.pool import WorkerDied
     from .progressbar import counting
@@ -144,6 +146,7 @@ def audit_paths(
                 cache=cache,
                 jobs=jobs,
                 progress=progress,
+                keep=keep,
             )
     except WorkerDied as exc:
         fail(
@@ -170,17 +173,26 @@ def one_plan(
     summarise: Summarise | None = None,
     cached: bool = False,
     quiet: bool = False,
+    keep: frozenset[str] | None = None,
 ) -> Audit:
     """The audit of the one plan a command reads (status, due…), the dated rules judged on
     ``today``: with each measure's model, or (``summarise``: status, due) with what it makes
-    of each measure instead; a usage error naming the plans when the files belong to several."""
+    of each measure instead; a usage error naming the plans when the files belong to several.
+    ``keep``: the codes of the findings the command reads (default: all)."""
     from ..audit import TwoPlansError
 
     models = summarise is None
     try:
         cache = project_cache(config) if cached else None
         result = audit_paths(
-            paths, config, today, models=models, summarise=summarise, cache=cache, quiet=quiet
+            paths,
+            config,
+            today,
+            models=models,
+            summarise=summarise,
+            cache=cache,
+            quiet=quiet,
+            keep=keep,
         )
         return result.single()
     except TwoPlansError as exc:

@@ -51,6 +51,7 @@ examples:
 
 
 def main(argv: list[str]) -> int:
+    from ..rules import ALWAYS
     from ..views.due import ROW_TYPES, DueQuery, due_document, due_table
     from ..views.due import due as compute
 
@@ -78,7 +79,14 @@ def main(argv: list[str]) -> int:
     )
     targets, config = setup(args.paths, args.config)
     # Each measure's rows picked in the worker that checks its file: no model is kept.
-    result = one_plan(targets, config, summarise=query, cached=not args.no_cache, quiet=args.quiet)
+    result = one_plan(
+        targets,
+        config,
+        summarise=query,
+        cached=not args.no_cache,
+        quiet=args.quiet,
+        keep=ALWAYS,  # what left_out() reads
+    )
     if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS
     plan_chapter(number, result.plan, (m.chapter for m in result.summaries(query)))

@@ -38,6 +38,8 @@ examples:
 
 
 def main(argv: list[str]) -> int:
+    from ..rules import ALWAYS
+    from ..rules.flags import COMPLIANCE_FLAGS
     from ..views.status import Counting
     from ..views.status import status as compute
 
@@ -50,7 +52,12 @@ def main(argv: list[str]) -> int:
     # Each measure counted in the worker that checks its file: no model is kept.
     counting = Counting(day)
     result = one_plan(
-        targets, config, summarise=counting, cached=not args.no_cache, quiet=args.quiet
+        targets,
+        config,
+        summarise=counting,
+        cached=not args.no_cache,
+        quiet=args.quiet,
+        keep=ALWAYS | frozenset(COMPLIANCE_FLAGS),  # what left_out() and kpi_codes() read
     )
     if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS
