@@ -12,6 +12,9 @@ import pytest
 
 from .conftest import MEASURES, ROOT
 
+# Output buffered, as a terminal-less CI runs the command: only a flush writes the last block.
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
 
 def into_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[str]:
     """Run kpiaudit with its stdout a pipe nobody reads any more (``kpiaudit … | head -1``
@@ -22,6 +25,7 @@ def into_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "kpiaudit", *args],
             cwd=ROOT,
+            env=BUFFERED,
             stdout=writer,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
@@ -64,6 +68,7 @@ def test_version(capsys) -> None:
         ["status", str(MEASURES), "-f", "json", "--no-cache"],  # only main flushes it
         ["status", str(MEASURES), "-c", "99"],  # a usage error: 2
         ["rules", "--format", "json"],  # through typer
+        ["lint", "--help"],  # argparse exits: only main's flush writes it
     ],
 )
 def test_the_console_script_ends_with_all_its_output_and_main_s_status(
@@ -78,9 +83,7 @@ def test_the_console_script_ends_with_all_its_output_and_main_s_status(
         capture_output=True,
         stdin=subprocess.DEVNULL,
         text=True,
-        # Buffered, as a terminal-less CI runs it: only a flush writes the last block.
-        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-        | {"PYTHONIOENCODING": "utf-8"},
+        env=BUFFERED | {"PYTHONIOENCODING": "utf-8"},
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == expected

@@ -304,12 +304,27 @@ def test_a_directory_that_cannot_be_listed_stops_no_other(
     assert findings == [("locked", "E003", "cannot list the directory: Permission denied")]
 
 
+EXAMPLES = str(ROOT / "examples" / "measures")
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("command", [["lint"], ["lint", "-f", "sarif"], ["status"], ["due"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["lint", EXAMPLES],
+        ["lint", "-f", "sarif", EXAMPLES],
+        ["status", EXAMPLES],
+        ["due", EXAMPLES],
+        ["lint", "--help"],  # argparse exits, its text still in the buffer
+        ["rules"],  # through typer
+    ],
+)
 def test_output_to_a_full_disk_is_an_error_not_a_traceback(command) -> None:
+    """Exit 2 with the reason, never a traceback nor a silent 0; buffered, as in CI."""
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "kpiaudit", *command, str(ROOT / "examples" / "measures")],
+            [sys.executable, "-m", "kpiaudit", *command],
+            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,

@@ -41,15 +41,24 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     stdout_was = _stdout_identity()
     try:
-        args = apply_language(args)
-        front = FRONTS.get(args[0]) if args else None
-        if front is not None:
-            code = int(import_module(front, __name__).main(args[1:]))
-        else:
-            from .app import invoke
+        try:
+            args = apply_language(args)
+            front = FRONTS.get(args[0]) if args else None
+            if front is not None:
+                code = int(import_module(front, __name__).main(args[1:]))
+            else:
+                from .app import invoke
 
-            code = invoke(args)
-        sys.stdout.flush()  # here, so that a reader gone away is seen inside the boundary
+                code = invoke(args)
+        except SystemExit as exc:  # argparse after --help or a usage error
+            if _stdout_identity() != stdout_was and _stdout_identity() == _devnull_identity():
+                # rich meets a closed pipe by pointing stdout at /dev/null and exiting 1
+                # (typer's help, rich tables): the same closed pipe as below.
+                return EXIT_BROKEN_PIPE
+            code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        # Here, so that a reader gone away or a full disk is seen inside the boundary, --help's
+        # text too: the process ends without the interpreter's own flush (see run).
+        sys.stdout.flush()
         return code
     except BrokenPipeError:
         _silence_stdout()
@@ -57,12 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:  # messages quote arguments and file content: made visible
         print(_("kpiaudit: error: {message}").format(message=visible(str(exc))), file=sys.stderr)
         return EXIT_USAGE
-    except SystemExit as exc:  # argparse after --help or a usage error
-        if _stdout_identity() != stdout_was and _stdout_identity() == _devnull_identity():
-            # rich meets a closed pipe by pointing stdout at /dev/null and exiting 1 (typer's
-            # help, rich tables): the same closed pipe as above.
-            return EXIT_BROKEN_PIPE
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except OSError as exc:  # the output could not be written: a full disk, /dev/full
         _silence_stdout()
         reason = visible(os_reason(exc))
@@ -129,7 +132,7 @@ def run() -> NoReturn:
     pools are shut down where they were used, and files are closed where they were written."""
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        # None when closed (``>&-``); an error here has no one left to tell.
+        # Flushed by main, unless it was silenced after an error; None when closed (``>&-``).
         with contextlib.suppress(AttributeError, OSError, ValueError):
             stream.flush()
     os._exit(code)
