@@ -45,7 +45,8 @@ def tables(draw: st.DrawFn) -> tuple[list[list[object]], list[str]]:
     """Two tables in three drawn here, the third with a character left to tabulate."""
     alphabet = draw(st.sampled_from([DRAWN, DRAWN, DRAWN + UNDRAWN]))
     text = st.text(alphabet=alphabet, max_size=12)
-    cell = st.one_of(text, st.integers(-(10**6), 10**12), st.sampled_from(["", " x ", "全 "]))
+    odd = st.sampled_from(["", " x ", "全 ", "\n", " x\r"])
+    cell = st.one_of(text, st.integers(-(10**6), 10**12), odd)
     columns = draw(st.integers(1, 4))
     headers = draw(st.lists(text, min_size=columns, max_size=columns))
     rows = draw(st.lists(st.lists(cell, min_size=columns, max_size=columns), max_size=5))
@@ -61,8 +62,16 @@ def test_any_table_is_tabulate_s(table: tuple[list[list[object]], list[str]], st
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_a_table_without_rows_and_with_empty_headers(style: str) -> None:
-    for rows, headers in (([], ["x", "施策"]), ([["a", 1]], ["", ""]), ([], [""])):
+def test_odd_tables_without_rows_headers_or_with_line_breaks(style: str) -> None:
+    odd: list[tuple[list[list[object]], list[str]]] = [
+        ([], ["x", "施策"]),
+        ([["a", 1]], ["", ""]),
+        ([], [""]),
+        ([["\n", "a"], [" a\r", "b"]], ["x", "y"]),  # tabulate drops rows blank but for a break
+        ([["a"]], []),
+        ([], []),
+    ]
+    for rows, headers in odd:
         expected = tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True)
         assert table_text(rows, headers, style) == expected
 

@@ -42,9 +42,8 @@ _BLOCKS = (
 )  # fmt: skip
 _FIRSTS = tuple(first for first, _ in _BLOCKS)
 _FILLERS = frozenset("\u3164\uffa0")  # Hangul fillers: letters that wcwidth draws as nothing
-_UNDRAWN = -(1 << 40)  # a character left to tabulate: any text holding it sums below zero
 
-# Columns per character seen so far; filled as characters are met (a plan uses a few thousand).
+# Columns per character laid out here, filled as characters are met (a plan uses thousands).
 _columns: dict[str, int] = {}
 
 
@@ -79,6 +78,8 @@ def _lines(
     None when a cell is one to leave to tabulate."""
     if style not in STYLES:
         raise ValueError(f"unknown table style {style!r}")
+    if not headers:
+        return None
     widths = []
     for header in headers:
         width = text_width(header)
@@ -95,10 +96,10 @@ def _lines(
                 return None
             if width > widths[i]:
                 widths[i] = width
-    return _made(rows, headers, widths, style)
+    return _formatted(rows, headers, widths, style)
 
 
-def _made(
+def _formatted(
     rows: Sequence[Sequence[Any]], headers: Sequence[str], widths: list[int], style: str
 ) -> Iterator[str]:
     begin, sep, end = ("", "  ", "") if style == "simple" else ("| ", " | ", " |")
@@ -114,19 +115,20 @@ def _made(
 
 def _text(value: Any) -> str | None:
     """A cell's text as tabulate shows it; None for what tabulate formats its own way (None,
-    floats, bools, dates)."""
+    floats, bools, dates) and for a cell whose ends are not plain spaces (a line break there
+    makes tabulate lay out the whole table over several lines)."""
     if type(value) is str:
-        return value.strip()  # as tabulate strips each cell
+        text = value.strip()  # as tabulate strips each cell
+        return text if text is value or text_width(value) is not None else None
     if type(value) is int:
         return str(value)
     return None
 
 
 def _row(texts: Sequence[str], widths: list[int], begin: str, sep: str, end: str) -> str:
-    """One line: each text padded to its column's width (every character of it measured)."""
+    """One line: each text, measured already, padded to its column's width."""
     padded = sep.join(
-        text + " " * (w - (len(text) if text.isascii() else sum(map(_columns.__getitem__, text))))
-        for text, w in zip(texts, widths, strict=True)
+        text + " " * (w - _measured(text)) for text, w in zip(texts, widths, strict=True)
     )
     return (begin + padded + end).rstrip()
 
@@ -136,20 +138,28 @@ def text_width(text: str) -> int | None:
     if text.isascii():
         return len(text) if text.isprintable() else None
     try:
-        width = sum(map(_columns.__getitem__, text))
+        return _measured(text)
     except KeyError:
         for char in text:
             if char not in _columns:
-                _columns[char] = _columns_of(char)
-        width = sum(map(_columns.__getitem__, text))
-    return width if width >= 0 else None
+                columns = _columns_of(char)
+                if columns is None:
+                    return None
+                # only the characters laid out: a measure file cannot fill it with others
+                _columns[char] = columns
+        return _measured(text)
 
 
-def _columns_of(char: str) -> int:
+def _measured(text: str) -> int:
+    """The columns of text whose every character has been measured (KeyError otherwise)."""
+    return len(text) if text.isascii() else sum(map(_columns.__getitem__, text))
+
+
+def _columns_of(char: str) -> int | None:
     code = ord(char)
     block = bisect_right(_FIRSTS, code) - 1
     if block < 0 or code > _BLOCKS[block][1] or char in _FILLERS:
-        return _UNDRAWN
+        return None
     if unicodedata.category(char) not in _SIMPLE:
-        return _UNDRAWN
+        return None
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
