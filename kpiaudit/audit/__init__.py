@@ -34,12 +34,16 @@ from .known import Scope
 from .select import POSITION, configure
 from .suppress import apply_suppressions
 
-# Only a run with a cache hashes, or has a snapshot: hashlib loads OpenSSL (3 ms).
 if TYPE_CHECKING:
     from .cache import Cache, Entry
     from .snapshot import Snapshot
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
+
+# The codes of the findings Audit.left_out() and Audit.kpi_codes() read: a command that reads
+# no others keeps no others (audit(…, keep=…)).
+LEFT_OUT_CODES = ALWAYS
+FLAG_CODES = frozenset(COMPLIANCE_FLAGS)
 
 
 # Told the number of files done and the number of files in all, as a run goes.
@@ -129,7 +133,7 @@ class Audit:
     def left_out(self) -> list[Finding]:
         """What makes numbers over the plan wrong: files that could not be read or validated,
         duplicates (not counted), a missing plan.yaml. The findings of always-reported rules."""
-        return [f for f in self.findings if f.code in ALWAYS]
+        return [f for f in self.findings if f.code in LEFT_OUT_CODES]
 
     def kpi_codes(self) -> dict[str, frozenset[str]]:
         """KPI reference → the K101/K102/K103 codes reported for it (after configuration).
@@ -138,7 +142,7 @@ class Audit:
         out: dict[str, frozenset[str]] = {}
         joined: dict[tuple[frozenset[str], str], frozenset[str]] = {}
         for f in self.findings:
-            if f.kpi and f.code in COMPLIANCE_FLAGS:
+            if f.kpi and f.code in FLAG_CODES:
                 had = out.get(f.kpi, _NO_CODES)
                 if (had, f.code) not in joined:
                     joined[had, f.code] = had | {f.code}
@@ -180,7 +184,7 @@ class AuditResult:
         snapshots hold; None unless each plan's snapshot answered it or was kept."""
         if not self.plans or any(a.answer is None for a in self.plans):
             return None
-        import hashlib
+        import hashlib  # only a run with a cache hashes: hashlib loads OpenSSL (3 ms)
 
         h = hashlib.blake2b(digest_size=16)
         for a in self.plans:
@@ -320,7 +324,7 @@ def audit_plan(
         decode: Callable[[], tuple[list[Finding], list[FileResult]]],
         from_snapshot: bool,
     ) -> Answer:
-        import hashlib
+        import hashlib  # only a run with a cache hashes: hashlib loads OpenSSL (3 ms)
 
         assert checking.store is not None
         besides = repr(findings).encode("utf-8", "surrogatepass")  # plan.yaml's

@@ -51,7 +51,7 @@ examples:
 
 
 def main(argv: list[str]) -> int:
-    from ..rules import ALWAYS
+    from ..audit import LEFT_OUT_CODES
     from ..views.due import ROW_TYPES, DueQuery, due_document, due_table
     from ..views.due import due as compute
 
@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
         summarise=query,
         cached=not args.no_cache,
         quiet=args.quiet,
-        keep=ALWAYS,  # what left_out() reads
+        keep=LEFT_OUT_CODES,  # what left_out() reads
     )
     if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS

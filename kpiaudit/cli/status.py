@@ -38,8 +38,7 @@ examples:
 
 
 def main(argv: list[str]) -> int:
-    from ..rules import ALWAYS
-    from ..rules.flags import COMPLIANCE_FLAGS
+    from ..audit import FLAG_CODES, LEFT_OUT_CODES
     from ..views.status import Counting
     from ..views.status import status as compute
 
@@ -57,7 +56,7 @@ def main(argv: list[str]) -> int:
         summarise=counting,
         cached=not args.no_cache,
         quiet=args.quiet,
-        keep=ALWAYS | frozenset(COMPLIANCE_FLAGS),  # what left_out() and kpi_codes() read
+        keep=LEFT_OUT_CODES | FLAG_CODES,  # what left_out() and kpi_codes() read
     )
     if not numbers_allowed(result, args.allow_broken, config):
         return EXIT_FINDINGS
