@@ -104,8 +104,12 @@ def _from_core(path: str, mid: Any, findings: Any, id_pos: Any, refs: Any) -> Fi
     )
 
 
+# One encoder for every record: json.dumps with options makes a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", _ERRORS)
+    return _ENCODER.encode(value).encode("utf-8", _ERRORS)
 
 
 def _loads(raw: bytes) -> Any:
