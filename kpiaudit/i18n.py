@@ -147,6 +147,7 @@ _OS_ERRORS = {
     errno.ELOOP: N_("Too many levels of symbolic links"),
     errno.ENAMETOOLONG: N_("File name too long"),
     errno.EIO: N_("Input/output error"),
+    errno.EBADF: N_("Bad file descriptor"),
 }
 
 

@@ -51,6 +51,23 @@ def test_a_closed_pipe_ends_quietly(args: list[str]) -> None:
     assert done.stderr == "" and done.returncode == 141, done.stderr
 
 
+@pytest.mark.parametrize(
+    "args", [["lint", str(MEASURES / "06-04.yaml")], ["status", str(MEASURES)], ["lint", "--help"]]
+)
+def test_a_closed_stdout_is_a_usage_error_not_an_internal_one(args: list[str]) -> None:
+    """``kpiaudit … >&-``: Python starts without sys.stdout, and nothing can be printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kpiaudit", *args],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "kpiaudit: error: cannot write the output: Bad file descriptor\n"
+
+
 def test_version(capsys) -> None:
     from kpiaudit import __version__
     from kpiaudit.cli import main

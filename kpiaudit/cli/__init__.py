@@ -14,6 +14,7 @@ message, table and ``--help`` of the run speaks it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             args = apply_language(args)
+            if sys.stdout is None:  # started with it closed (``>&-``): nothing can be printed
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
             front = FRONTS.get(args[0]) if args else None
             if front is not None:
                 code = int(import_module(front, __name__).main(args[1:]))
