@@ -68,6 +68,28 @@ def test_a_closed_stdout_is_a_usage_error_not_an_internal_one(args: list[str]) -
     assert done.stderr == "kpiaudit: error: cannot write the output: Bad file descriptor\n"
 
 
+def test_a_closed_stderr_silences_messages_and_keeps_stdout_clean(tmp_path: Path) -> None:
+    """``kpiaudit … 2>&-``: the messages go nowhere (print would have sent them to stdout),
+    and the output is the same as with ``2>/dev/null``."""
+    import shutil
+
+    plan = tmp_path / "measures"
+    shutil.copytree(MEASURES, plan)
+    (plan / "05-02.yaml").write_text("id: [5-2\n", encoding="utf-8")
+    for args in (["status", str(plan), "--allow-broken"], ["lint", str(plan), "--no-cache"]):
+        command = [sys.executable, "-m", "kpiaudit", *args]
+        quiet = subprocess.run(command, capture_output=True, text=True, check=False)
+        closed = subprocess.run(
+            command,
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: os.close(2),
+            check=False,
+        )
+        assert (closed.returncode, closed.stdout) == (quiet.returncode, quiet.stdout)
+        assert quiet.stderr and quiet.stderr not in closed.stdout
+
+
 def test_version(capsys) -> None:
     from kpiaudit import __version__
     from kpiaudit.cli import main

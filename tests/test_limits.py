@@ -319,12 +319,15 @@ EXAMPLES = str(ROOT / "examples" / "measures")
         ["rules"],  # through typer
     ],
 )
-def test_output_to_a_full_disk_is_an_error_not_a_traceback(command) -> None:
-    """Exit 2 with the reason, never a traceback nor a silent 0; buffered, as in CI."""
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_output_to_a_full_disk_is_an_error_not_a_traceback(command, unbuffered: str) -> None:
+    """Exit 2 with the reason, never a traceback nor a silent 0; buffered, as in CI, and
+    unbuffered (PYTHONUNBUFFERED=1), where argparse used to drop the error writing --help."""
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-m", "kpiaudit", *command],
-            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+            | ({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {}),
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,

@@ -133,6 +133,9 @@ def run() -> NoReturn:
     a run made is a tenth of a one-file lint, more on a large plan, and by then nothing is left
     for it to do. The output is flushed here, :func:`main` has waited for the cache's child,
     pools are shut down where they were used, and files are closed where they were written."""
+    if sys.stderr is None:  # started with it closed (``2>&-``): messages go nowhere, as asked,
+        # not to stdout, where print sends them then; open until the process ends
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     code = main()
     for stream in (sys.stdout, sys.stderr):
         # Flushed by main, unless it was silenced after an error; None when closed (``>&-``).

@@ -10,10 +10,11 @@ own words in the run's language, and the options every command that reads measur
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from ..i18n import LANGUAGES, N_, _, ngettext
 from .common import (
@@ -27,6 +28,9 @@ from .common import (
     TODAY_HELP,
 )
 from .language import LANG_HELP, HelpFormatter
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 # argparse's own words (its usage line, headings and errors), looked up in kpiaudit's catalogue
 # while a front's arguments are parsed (see speaking); listed here so that they are extracted.
@@ -51,6 +55,12 @@ class Parser(argparse.ArgumentParser):
         from ..safe_text import visible
 
         super().error(visible(message))
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse drops an error writing --help or a usage message (a full disk, a closed
+        # pipe): raised instead, for kpiaudit.cli's boundary to report as for any output.
+        if message:
+            (file or sys.stderr).write(message)
 
 
 def parser(prog: str, description: str, epilog: str) -> Parser:
