@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import Any, NoReturn
 
 from ..i18n import LANGUAGES, N_, _, ngettext
 from .common import (
@@ -28,9 +28,6 @@ from .common import (
     TODAY_HELP,
 )
 from .language import LANG_HELP, HelpFormatter
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
 
 # argparse's own words (its usage line, headings and errors), looked up in kpiaudit's catalogue
 # while a front's arguments are parsed (see speaking); listed here so that they are extracted.
@@ -56,7 +53,7 @@ class Parser(argparse.ArgumentParser):
 
         super().error(visible(message))
 
-    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         # argparse drops an error writing --help or a usage message (a full disk, a closed
         # pipe): raised instead, for kpiaudit.cli's boundary to report as for any output.
         if message:
