@@ -184,14 +184,11 @@ class AuditResult:
         snapshots hold; None unless each plan's snapshot answered it or was kept."""
         if not self.plans or any(a.answer is None for a in self.plans):
             return None
-        import hashlib  # only a run with a cache hashes: hashlib loads OpenSSL (3 ms)
+        from .cache import digest  # only a run with a cache hashes (hashlib loads OpenSSL)
 
-        h = hashlib.blake2b(digest_size=16)
-        for a in self.plans:
-            assert a.answer is not None
-            h.update(f"{a.answer.identity}\t{a.whole}\n".encode())
-        h.update(repr((self.unreadable, self.empty)).encode("utf-8", "surrogatepass"))
-        return h.hexdigest()
+        parts = [f"{a.answer.identity}\t{a.whole}\n".encode() for a in self.plans if a.answer]
+        parts.append(repr((self.unreadable, self.empty)).encode("utf-8", "surrogatepass"))
+        return digest(b"".join(parts))
 
     def scope(self) -> Scope:
         """What this run checked, for judging known findings (``--baseline``)."""
@@ -324,12 +321,11 @@ def audit_plan(
         decode: Callable[[], tuple[list[Finding], list[FileResult]]],
         from_snapshot: bool,
     ) -> Answer:
-        import hashlib  # only a run with a cache hashes: hashlib loads OpenSSL (3 ms)
+        from .cache import digest  # only a run with a cache hashes (hashlib loads OpenSSL)
 
         assert checking.store is not None
-        besides = repr(findings).encode("utf-8", "surrogatepass")  # plan.yaml's
-        digest = hashlib.blake2b(besides, digest_size=16).hexdigest()
-        identity = f"{checking.store.name}:{snapshot_key}:{digest}"
+        besides = digest(repr(findings).encode("utf-8", "surrogatepass"))  # plan.yaml's
+        identity = f"{checking.store.name}:{snapshot_key}:{besides}"
         return Answer(identity, len(files.measures), decode, from_snapshot)
 
     def checked(counter: _Counter) -> tuple[list[Finding], list[FileResult]]:

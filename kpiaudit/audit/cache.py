@@ -441,8 +441,6 @@ def _code_fingerprint() -> str:
     upgraded library, is another cache."""
     global _fingerprint
     if _fingerprint is None:
-        from importlib.util import find_spec
-
         from .. import __version__
 
         package = Path(__file__).resolve().parent.parent
@@ -454,14 +452,21 @@ def _code_fingerprint() -> str:
                     st = os.stat(os.path.join(directory, name))
                     h.update(f"{directory}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
         for library in ("ruamel.yaml", "_ruamel_yaml", "jsonschema", "jsonschema_rs"):
-            found = "-"
-            try:
-                spec = find_spec(library)
-                if spec is not None and spec.origin:
-                    st = os.stat(spec.origin)
-                    found = f"{st.st_size}:{st.st_mtime_ns}"
-            except (ImportError, ValueError, OSError):
-                pass
-            h.update(f"{library}:{found}\n".encode())
+            h.update(f"{library}:{module_stamp(library)}\n".encode())
         _fingerprint = h.hexdigest()
     return _fingerprint
+
+
+def module_stamp(module: str) -> str:
+    """The size and time of ``module``'s file ("-" when it has none): another install of it
+    is another cache, or another recorded output."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+        if spec is not None and spec.origin:
+            st = os.stat(spec.origin)
+            return f"{st.st_size}:{st.st_mtime_ns}"
+    except (ImportError, ValueError, OSError):
+        pass
+    return "-"

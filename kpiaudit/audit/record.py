@@ -52,7 +52,7 @@ def encode(result: FileResult) -> bytes:
             for m in result.dated.milestones
         ],
     ]
-    return _json(core) + b"\t" + _json(facts)
+    return to_json(core) + b"\t" + to_json(facts)
 
 
 def decode(path: str, record: bytes, data: bytes | None = None) -> FileResult:
@@ -60,7 +60,7 @@ def decode(path: str, record: bytes, data: bytes | None = None) -> FileResult:
     the measure's data (:func:`encode_data`) when the model is wanted. Raises ValueError (or
     KeyError, TypeError) on a record that is not one: the cache then checks the file again."""
     # The two JSON values, made one array: one parse instead of two.
-    core, facts = _loads(b"[%s]" % record.replace(b"\t", b",", 1))
+    core, facts = from_json(b"[%s]" % record.replace(b"\t", b",", 1))
     sups, lines, positions, actuals, milestones = facts
     result = _from_core(path, *core)
     result.suppressions = [(s[0], s[1], s[2]) for s in sups]
@@ -80,7 +80,7 @@ def decode(path: str, record: bytes, data: bytes | None = None) -> FileResult:
 
 def encode_of_the_day(findings: list[Finding]) -> bytes:
     """The findings of the rules of the day for one file, judged on one day."""
-    return _json([finding_row(f) for f in findings])
+    return to_json([finding_row(f) for f in findings])
 
 
 def decode_of_the_day(path: str, record: bytes, of_the_day: bytes) -> FileResult:
@@ -88,7 +88,7 @@ def decode_of_the_day(path: str, record: bytes, of_the_day: bytes) -> FileResult
     day of this run (:func:`encode_of_the_day`), from the first part of its record only: the
     facts are not needed, and not read."""
     core = record.partition(b"\t")[0]
-    (mid, findings, id_pos, refs), dated = _loads(b"[%s,%s]" % (core, of_the_day))
+    (mid, findings, id_pos, refs), dated = from_json(b"[%s,%s]" % (core, of_the_day))
     result = _from_core(path, mid, findings, id_pos, refs)
     result.of_the_day = [restored_finding(path, f) for f in dated]
     return result
@@ -104,21 +104,24 @@ def _from_core(path: str, mid: Any, findings: Any, id_pos: Any, refs: Any) -> Fi
     )
 
 
-# One encoder for every record: json.dumps with options makes a new one per call.
+# One encoder for every record and snapshot: json.dumps with options makes one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _json(value: Any) -> bytes:
+def to_json(value: Any) -> bytes:
+    """Compact JSON, UTF-8 (lone surrogates of file names kept): the cache's records and
+    snapshots."""
     return _ENCODER.encode(value).encode("utf-8", _ERRORS)
 
 
-def _loads(raw: bytes) -> Any:
+def from_json(raw: bytes) -> Any:
+    """What :func:`to_json` wrote."""
     return json.loads(raw.decode("utf-8", _ERRORS))
 
 
 def encode_data(data: Any) -> bytes:
     """A valid measure file's data (str, int, float, bool, None, lists and mappings) as JSON."""
-    return _json(data)
+    return to_json(data)
 
 
 def finding_row(f: Finding) -> list[Any]:

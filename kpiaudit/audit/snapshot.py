@@ -27,7 +27,6 @@ that need each measure's model read the files anyway.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -37,16 +36,15 @@ from typing import Any
 
 from ..model import Finding
 from . import background
-from .cache import PlanCache, settled, signature
+from .cache import PlanCache, digest, settled, signature
 from .check import FileResult
 from .pool import MIN_FILES
-from .record import finding_row, restored_finding
+from .record import finding_row, from_json, restored_finding, to_json
 
 # Part of the key: bumped whenever the shape below changes.
 _FORMAT = 3
 _READ_AGAIN = 32  # files known by their bytes that a run reads again rather than keep anew
 _DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
-_COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
 Status = tuple[str, os.stat_result, int]  # a file's name, status, and when it was taken
 Known = tuple[list[FileResult], list[Finding]]  # the plan's files, and their findings
@@ -101,7 +99,7 @@ class Snapshot:
         """The files and findings of the snapshot :meth:`match` found; None when they cannot
         be decoded (then the files are checked, as on a miss)."""
         try:
-            files, rows = json.loads(self._matched.decode("utf-8", "surrogatepass"))
+            files, rows = from_json(self._matched)
             results = [_result(row) for row in files]
             self._suppressing = {f[0] for f in files if f[6]}
             paths = [r.path for r in results]
@@ -120,7 +118,7 @@ class Snapshot:
             return {}
         now = {name: stamp.decode("ascii") for name, stamp in self._signatures.items()}
         try:
-            files, rows = json.loads(self._missed.decode("utf-8", "surrogatepass"))
+            files, rows = from_json(self._missed)
             kept: dict[int, FileResult] = {}
             for i, row in enumerate(files):
                 path, stamp, suppressing = row[0], row[5], row[6]
@@ -166,12 +164,8 @@ class Snapshot:
 
         def write() -> bool:
             head = json.dumps([key, fresh, self._base()], ensure_ascii=False)
-            body = json.dumps(self._body(results, findings, index), **_COMPACT)
-            return self.store.save_snapshot(
-                head.encode("utf-8", "surrogatepass")
-                + b"\n"
-                + body.encode("utf-8", "surrogatepass")
-            )
+            body = to_json(self._body(results, findings, index))
+            return self.store.save_snapshot(head.encode("utf-8", "surrogatepass") + b"\n" + body)
 
         if len(results) >= MIN_FILES and background.run(write):
             return key  # the child's failure would be a miss of the next run, nothing more
@@ -202,10 +196,9 @@ class Snapshot:
     def _base(self) -> str:
         """What every file's findings depend on besides the file: the day, and the directory
         as named (their paths)."""
-        h = hashlib.blake2b(digest_size=16)
-        for part in (str(_FORMAT), self.directory, self.today.isoformat()):
-            h.update(_field(part))
-        return h.hexdigest()
+        return digest(
+            b"".join(_field(p) for p in (str(_FORMAT), self.directory, self.today.isoformat()))
+        )
 
     def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
         """The base, and every file's path as shown and status, or, for those in ``by_bytes``,
@@ -217,13 +210,13 @@ class Snapshot:
                 return None
             parts.append(_field(path))
             if name in by_bytes:
-                digest = by_bytes[name]
-                if digest is None:
+                of_bytes = by_bytes[name]
+                if of_bytes is None:
                     return None
-                parts.append(_field(digest))
+                parts.append(_field(of_bytes))
             else:
                 parts.append(self._signatures[name])
-        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+        return digest(b"".join(parts))
 
 
 def _result(row: list[Any]) -> FileResult:

@@ -385,9 +385,9 @@ def _replay(
         return None
     import dataclasses
 
-    from ..audit.cache import digest
+    from ..audit.cache import digest, module_stamp
     from ..i18n import current_language
-    from .replay import Replay, record_name, stamp_of
+    from .replay import Replay, record_name
 
     parts: list[object] = [
         sorted(vars(args).items()),  # every option, those that change nothing included
@@ -402,7 +402,7 @@ def _replay(
     if args.format in ("github", "sarif"):
         parts.append(repository_root(config))  # where their paths are shown from
     if color:
-        parts.append(stamp_of("rich"))  # what draws the colours
+        parts.append(module_stamp("rich"))  # what draws the colours
     return Replay(cache, record_name(parts), fingerprint)
 
 

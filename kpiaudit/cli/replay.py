@@ -21,16 +21,13 @@ cost more memory than it saves time).
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
 import json
-import os
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TextIO, cast
 
-if TYPE_CHECKING:
-    from ..audit.cache import Cache
+from ..audit.cache import Cache, digest
 
 LARGEST = 8 << 20  # characters of output recorded at most (10,000 measures print 5.2 Mi)
 _BATCH = 1 << 16  # characters written through at once by writelines
@@ -39,11 +36,8 @@ _STREAMS = ("stdout", "stderr")
 
 def record_name(parts: Iterable[object]) -> str:
     """The name of a record: a digest of what the output depends on besides the findings."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        raw = repr(part).encode("utf-8", "surrogatepass")
-        h.update(len(raw).to_bytes(8, "big") + raw)
-    return "output-" + h.hexdigest()
+    fields = [repr(part).encode("utf-8", "surrogatepass") for part in parts]
+    return "output-" + digest(b"".join(len(raw).to_bytes(8, "big") + raw for raw in fields))
 
 
 class Replay:
@@ -152,17 +146,3 @@ class _Recorded(io.TextIOBase):
     @property
     def errors(self) -> str | None:  # type: ignore[override]
         return self._stream.errors
-
-
-def stamp_of(module: str) -> str:
-    """The size and time of ``module``'s file: another install of it is another record."""
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec(module)
-        if spec is not None and spec.origin:
-            st = os.stat(spec.origin)
-            return f"{st.st_size}:{st.st_mtime_ns}"
-    except (ImportError, ValueError, OSError):
-        pass
-    return "-"
