@@ -255,6 +255,35 @@ def test_a_damaged_cache_is_a_miss_and_is_made_again(
     assert checks.paths == []  # made whole again by the run before
 
 
+def test_a_cache_write_that_fails_leaves_the_kept_file_and_no_temporary(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """The cache is written to a temporary beside it, then renamed: a write that fails (a
+    full disk) keeps the file as it was, removes its temporary, and the run goes on; the
+    files a run keeps are readable by others (as the directory is) whatever the umask."""
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    old_umask = os.umask(0o077)
+    try:
+        assert run([*LINT, "-f", "json"], capsys) == expected
+    finally:
+        os.umask(old_umask)
+    directory = project / CACHE_DIR
+    kept = {p.name: p.read_bytes() for p in directory.iterdir()}
+    assert {oct(p.stat().st_mode & 0o777) for p in directory.iterdir()} == {"0o644"}
+    unset_first_kpi(project / "measures" / "06-04.yaml")  # this run has something to keep
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    real = os.fdopen
+
+    def full(fd: int, *args, **kwargs):  # type: ignore[no-untyped-def]
+        f = real(fd, *args, **kwargs)
+        f.write = lambda data: (_ for _ in ()).throw(OSError(28, "No space left on device"))
+        return f
+
+    monkeypatch.setattr(cache_module.os, "fdopen", full)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
+
+
 def test_a_cache_from_elsewhere_cannot_hide_a_finding(
     project: Path, tmp_path: Path, capsys, monkeypatch
 ) -> None:
