@@ -30,6 +30,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """The project's settings (``.kpiaudit.toml`` or ``[tool.kpiaudit]``), defaults filled in."""
+
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)

@@ -100,6 +100,8 @@ class _Scopes:
 
 @dataclass
 class Extraction:
+    """What a KPI's text states: unset or not, its targets and deadlines, its baselines."""
+
     unset: str | None
     milestones: list[Milestone]
     baselines: list[Baseline]

@@ -61,6 +61,8 @@ class Problem:
 
 @dataclass
 class LoadedFile:
+    """A measure file as read: its data with each node's position, problems, comments."""
+
     path: str
     data: Any = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)

@@ -143,6 +143,8 @@ def kpi_id(kind: Kind, index: int) -> str:
 
 @dataclass(frozen=True)
 class Target:
+    """A number or level a KPI is to reach (1,000件以上), as its text states it."""
+
     value: float | None  # None for a level named in words (1人1台)
     unit: str
     comparison: Comparison
@@ -153,6 +155,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Deadline:
+    """When a KPI's target is to be reached (2025年度末まで), or that it recurs (毎年度)."""
+
     date: date | None  # None when recurring
     recurring: bool
     text: str
@@ -163,6 +167,8 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Milestone:
+    """One target of a KPI and its deadline; a KPI may state several (2025年度に100%)."""
+
     target: Target | None
     deadline: Deadline | None
 
@@ -225,6 +231,8 @@ class RsLink:
 
 @dataclass
 class Kpi:
+    """One KPI of a measure (KPI（進捗） or KPI（効果）): its text, and what was read from it."""
+
     id: str  # P1, E2 …
     kind: Kind
     text: str
@@ -254,6 +262,8 @@ class Kpi:
 
 @dataclass
 class Measure:
+    """One policy measure of the plan: one file of ``measures/``."""
+
     id: str  # "6-4"
     chapter: int
     title: str
@@ -272,6 +282,8 @@ class Measure:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A chapter of the plan (第6 …): measures are numbered within it."""
+
     number: int
     numeral: str
     title: str

@@ -160,6 +160,8 @@ class TwoPlansError(Exception):
 
 @dataclass
 class AuditResult:
+    """What an audit found in every plan it was given, and the paths it could not read."""
+
     plans: list[Audit]
     unreadable: list[Finding] = field(default_factory=list)  # paths missing or unlistable
     empty: list[Path] = field(default_factory=list)  # directories named without measure files

@@ -21,6 +21,8 @@ from ..model import MEASURE_SUFFIXES, PLAN_FILE
 
 @dataclass
 class PlanFiles:
+    """The measure files of one plan directory that a run checks."""
+
     directory: Path  # as given (or the parent of a file as given), for messages
     plan_file: Path | None = None
     measures: list[str] = field(default_factory=list)  # as_posix() of each, as named or found
@@ -29,6 +31,8 @@ class PlanFiles:
 
 @dataclass
 class Discovery:
+    """The plans the paths of a run name, and the paths that name none."""
+
     plans: list[PlanFiles]
     missing: list[Path]  # paths named that do not exist
     empty: list[Path] = field(default_factory=list)  # directories named without measure files

@@ -42,6 +42,8 @@ class Scope:
 
 @dataclass
 class Judgement:
+    """A run's findings judged against the known findings (``--baseline``)."""
+
     new: list[Finding]  # findings not known: these fail the run
     fixed: list[str]  # entries whose finding no longer occurs on a KPI still there
     gone: dict[str, list[str]]  # KPI or measure that no longer exists → codes known on it

@@ -33,6 +33,8 @@ _SLIP_OK = re.compile(r"#\s*kpiaudit\s*:\s*slip-ok\b", re.IGNORECASE)
 
 @dataclass
 class Suppression:
+    """One ``# kpiaudit: ignore[...]`` comment: where it is, and what it hides."""
+
     line: int
     column: int
     codes: list[str] = field(default_factory=list)  # rule codes it hides (resolved)

@@ -21,6 +21,8 @@ NodePath = tuple[str | int, ...]  # where in the file: ("kpis", 0, "text")
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: its code, severity, explanation and message templates."""
+
     code: str
     name: str
     severity: Severity
