@@ -463,7 +463,7 @@ class _Checking:
         # each file's status, and when it was taken: just before the file is read
         self.stats: dict[int, tuple[os.stat_result, int]] = {}
         self.unread = False  # a file could not be read: this run keeps no snapshot
-        # file name → its result from the plan's snapshot, for files known not to have changed
+        # file path → its result from the plan's snapshot, for files known not to have changed
         self.reuse: dict[str, FileResult] = {}
 
     def snapshot(self) -> Snapshot | None:
@@ -530,8 +530,8 @@ class _Checking:
 
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
         for i, name in enumerate(self.paths):
-            reused = self.reuse.get(self.names[i])
-            if reused is not None and reused.path == name:  # from the snapshot: not read
+            reused = self.reuse.get(name)
+            if reused is not None:  # from the snapshot: not read
                 self._settle(i, reused)
                 counter.add()
                 continue

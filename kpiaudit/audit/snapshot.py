@@ -109,20 +109,24 @@ class Snapshot:
         return results, findings
 
     def reusable(self) -> dict[str, FileResult]:
-        """After :meth:`match` missed: file name → its result from the snapshot, for each file
-        whose status is the one kept (trusted then, as for the entries) and whose findings no
-        comment suppresses. The result holds the file's findings, those of the rules of the
-        day included (judged on this day), but not its duplicate ids, which depend on the
-        other files. Empty for a snapshot of another day or directory, or damaged."""
+        """After :meth:`match` missed: file path (as this run shows it, and as the snapshot's
+        key holds it) → its result from the snapshot, for each file whose status is the one
+        kept (trusted then, as for the entries) and whose findings no comment suppresses. The
+        result holds the file's findings, those of the rules of the day included (judged on
+        this day), but not its duplicate ids, which depend on the other files. Empty for a
+        snapshot of another day or directory, or damaged."""
         if not self._missed:
             return {}
-        now = {name: stamp.decode("ascii") for name, stamp in self._signatures.items()}
+        now = {
+            path: self._signatures[name].decode("ascii")
+            for path, (name, _st, _seen) in zip(self.paths, self.stats, strict=True)
+        }
         try:
             files, rows = from_json(self._missed)
             kept: dict[int, FileResult] = {}
             for i, row in enumerate(files):
                 path, stamp, suppressing = row[0], row[5], row[6]
-                if stamp and not suppressing and now.get(os.path.basename(path)) == stamp:
+                if stamp and not suppressing and now.get(path) == stamp:
                     kept[i] = result = _result(row)
                     result.of_the_day = []  # judged on this day: among its findings
             for row in rows:
@@ -131,7 +135,7 @@ class Snapshot:
                     owner.findings.append(restored_finding(owner.path, row[1:]))
         except (ValueError, KeyError, TypeError, IndexError):  # damaged: nothing reused
             return {}
-        return {os.path.basename(r.path): r for r in kept.values()}
+        return {r.path: r for r in kept.values()}
 
     def stale(self) -> bool:
         """After :meth:`match` answered: whether so many files it knew by their bytes can now
@@ -177,8 +181,8 @@ class Snapshot:
         """The files, each with its status when it can be trusted (so that a later miss can
         reuse it), and the findings, each with its file's place among them."""
         stamps = {
-            name: self._signatures[name].decode("ascii") if settled(st, seen) else ""
-            for name, st, seen in self.stats
+            path: self._signatures[name].decode("ascii") if settled(st, seen) else ""
+            for path, (name, st, seen) in zip(self.paths, self.stats, strict=True)
         }
         files = [
             [
@@ -186,7 +190,7 @@ class Snapshot:
                 r.measure_id,
                 r.kpi_refs,
                 *r.id_position,
-                stamps.get(os.path.basename(r.path), ""),
+                stamps.get(r.path, ""),
                 bool(r.suppressions) or r.path in self._suppressing,
             ]
             for r in results
@@ -223,7 +227,7 @@ def _result(row: list[Any]) -> FileResult:
     """A file as :meth:`Snapshot.keep` wrote it: path, measure id, KPI references, where its
     id is (then its status and whether it has suppressions, read by the callers)."""
     path, mid, refs, line, column, _stamp, _suppressing = row
-    return FileResult(path, mid, kpi_refs=refs, id_position=(line, column))
+    return FileResult.judged(path, mid, refs, (line, column))
 
 
 def _field(text: str) -> bytes:
