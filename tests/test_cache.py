@@ -12,13 +12,14 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import kpiaudit.audit as audit_module
+from kpiaudit.audit import background, pool, record
 from kpiaudit.audit import cache as cache_module
-from kpiaudit.audit import pool, record
 from kpiaudit.audit.cache import CACHE_DIR, Cache, digest
 from kpiaudit.audit.check import FileResult
 from kpiaudit.cli import main
@@ -282,6 +283,32 @@ def test_a_cache_write_that_fails_leaves_the_kept_file_and_no_temporary(
     monkeypatch.setattr(cache_module.os, "fdopen", full)
     assert run([*LINT, "-f", "json"], capsys) == expected
     assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
+
+
+def test_a_large_plan_keeps_its_entries_from_a_forked_child(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """From pool.MIN_FILES files, the entries are sealed and written by a forked child while
+    the run goes on to print; the command waits for it, so the next run finds them whole."""
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    forked: list[Callable[[], object]] = []
+    real = background.run
+
+    def spied(work):  # type: ignore[no-untyped-def]
+        forked.append(work)
+        return real(work)
+
+    monkeypatch.setattr(background, "run", spied)
+    monkeypatch.setattr(pool, "MIN_FILES", 100)  # the bundled 163 files are a large plan
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert [w for w in forked if w.__qualname__.startswith("PlanCache.save.")]
+    monkeypatch.setattr(pool, "MIN_FILES", 400)  # checked here, where Checks counts them
+    for kept in (project / CACHE_DIR).glob("*.snapshot"):
+        kept.unlink()  # else the snapshot answers, and the entries are not read
+    checks = Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert checks.paths == []
+    assert len(_entries(project)) == 163
 
 
 def test_a_cache_from_elsewhere_cannot_hide_a_finding(

@@ -525,7 +525,7 @@ class _Checking:
         if self.store is not None:
             if self.files.whole:
                 self.store.keep_only(self.names)
-            self.store.save()
+            self.store.save(in_background=len(self.paths) >= pool.MIN_FILES)
         return [r for r in self.results if r is not None]
 
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from . import background
 from .record import FORMAT
 
 CACHE_DIR = ".kpiaudit_cache"
@@ -246,16 +247,23 @@ class PlanCache:
             del self._lines[name]
         self._changed = self._changed or bool(gone)
 
-    def save(self) -> None:
+    def save(self, *, in_background: bool = False) -> None:
         """Write the entries if they changed; a failure (full disk, read-only) is a cache
-        that is not kept, never an error of the run."""
+        that is not kept, never an error of the run. ``in_background``: in a forked child
+        while this process goes on (:mod:`.background`), as a large plan's snapshot is:
+        sealing and writing ten thousand entries was a twentieth of the run after an edit."""
         if not self._changed:
             return
-        body = b"\n".join(self._lines.values())  # one copy of the entries; the last \n apart
-        with contextlib.suppress(OSError):
-            _seal(self.directory, self._key, self.name, body, b"\n")
-            self._changed = False
-            self._forget_others()
+
+        def write() -> None:
+            body = b"\n".join(self._lines.values())  # one copy; the last \n apart
+            with contextlib.suppress(OSError):
+                _seal(self.directory, self._key, self.name, body, b"\n")
+                self._forget_others()
+
+        if not (in_background and background.run(write)):
+            write()
+        self._changed = False
 
     def read_snapshot(self) -> bytes:
         """The plan's snapshot (:mod:`.snapshot`) kept beside the entries, if this user made
