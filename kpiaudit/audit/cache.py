@@ -354,10 +354,12 @@ def _open(directory: Path, key: bytes, name: str) -> bytes:
 
 
 def _mac(key: bytes, name: str, *body: bytes) -> bytes:
-    # Keyed BLAKE2 is a MAC by design. The file's name (the plan directory, the settings,
-    # entries, snapshot or output) is part of it, length-prefixed: a body cannot be moved to
-    # another plan, settings or use.
-    mac = hashlib.blake2b(key=key, digest_size=32)
+    # HMAC-SHA256, through OpenSSL, which uses the processor's SHA instructions where it has
+    # them (most x86-64 and ARMv8 of recent years): 1.7 GB/s here, twice keyed BLAKE2b's, and
+    # a run after an edit of a large plan checks three files of megabytes. The file's name (the plan
+    # directory, the settings, entries, snapshot or output) is part of it, length-prefixed:
+    # a body cannot be moved to another plan, settings or use.
+    mac = hmac.new(key, digestmod="sha256")
     label = name.encode()
     mac.update(len(label).to_bytes(8, "big"))
     mac.update(label)

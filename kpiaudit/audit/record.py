@@ -25,7 +25,7 @@ from .check import FileResult
 
 # Bumped whenever the shape below, or the layout of a cache file (:mod:`.cache`), changes:
 # the cache then starts afresh.
-FORMAT = 3
+FORMAT = 4  # 4: cache files sealed with HMAC-SHA256 (keyed BLAKE2b before)
 
 # JSON holds no lone surrogate in UTF-8; a file name decoded with surrogateescape may.
 _ERRORS = "surrogatepass"
