@@ -190,6 +190,32 @@ def test_the_snapshot_after_an_edit_knows_the_edited_file_by_its_bytes(
     assert (decodes.whole, decodes.of_the_day, reads) == (0, 0, [])
 
 
+def test_a_change_within_a_coarse_clock_tick_is_seen_by_the_bytes(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """On a file system whose clock is coarse (FAT's 2 s), a file rewritten within one tick,
+    with the same size, keeps its status: a snapshot that knew it by its status would answer
+    with what the file said before. It knows a fresh file by its bytes instead."""
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    def coarse(st: os.stat_result) -> bytes:  # times that have not moved within the tick
+        return b"%d:%d:%d" % (st.st_dev, st.st_ino, st.st_size)
+
+    for module in (cache_module, snapshot_module):
+        monkeypatch.setattr(module, "signature", coarse)
+    monkeypatch.setattr(cache_module, "SETTLED", 3600)  # every file is still in its tick
+    run(LINT, capsys)  # keeps the snapshot, every file known by its bytes
+    edited = project / "measures" / "06-04.yaml"
+    raw = edited.read_bytes()
+    before = "text: オープンデータ公開".encode()
+    assert before in raw
+    edited.write_bytes(raw.replace(before, "text: 未設定ンデータ公開".encode(), 1))
+    assert len(edited.read_bytes()) == len(raw)  # the same size: the same status
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert '"K101"' in expected[1]
+    assert run([*LINT, "-f", "json"], capsys) == expected
+
+
 def test_the_rules_of_the_day_are_judged_again_on_another_day(project: Path, capsys) -> None:
     """What they found is kept for the day it was judged on (beside each entry, and in the
     plan's snapshot), and judged again on another."""

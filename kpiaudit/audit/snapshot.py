@@ -42,7 +42,7 @@ from .pool import MIN_FILES
 from .record import finding_row, from_json, restored_finding, to_json
 
 # Part of the key: bumped whenever the shape below changes.
-_FORMAT = 3
+_FORMAT = 4  # 4: paths and statuses joined by NUL in the key
 _READ_AGAIN = 32  # files known by their bytes that a run reads again rather than keep anew
 _DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
 
@@ -66,9 +66,10 @@ class Snapshot:
         # its directory named another way (`lint measures/a.yaml ./measures`) show the other
         # files under another path than `lint measures` does, and so are another snapshot
         self.paths = paths
-        # each file's status as the key holds it, made once: the key is worked out twice in a
-        # run after an edit, and the reuse and the keeping need it too
-        self._signatures = {name: signature(st) for name, st, _seen in stats}
+        # each file's status as the key holds it, in the order of stats, made once: the key is
+        # worked out twice in a run after an edit, and the reuse and the keeping need it too
+        self._statuses = [signature(st) for _name, st, _seen in stats]
+        self._regular = all(stat.S_ISREG(st.st_mode) for _name, st, _seen in stats)
         self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
         self._matched = b""  # the body match() found under this key, for known()
         self._missed = b""  # the body match() found under another key, for reusable()
@@ -118,8 +119,8 @@ class Snapshot:
         if not self._missed:
             return {}
         now = {
-            path: self._signatures[name].decode("ascii")
-            for path, (name, _st, _seen) in zip(self.paths, self.stats, strict=True)
+            path: status.decode("ascii")
+            for path, status in zip(self.paths, self._statuses, strict=True)
         }
         try:
             files, rows = from_json(self._missed)
@@ -181,8 +182,10 @@ class Snapshot:
         """The files, each with its status when it can be trusted (so that a later miss can
         reuse it), and the findings, each with its file's place among them."""
         stamps = {
-            path: self._signatures[name].decode("ascii") if settled(st, seen) else ""
-            for path, (name, st, seen) in zip(self.paths, self.stats, strict=True)
+            path: status.decode("ascii") if settled(st, seen) else ""
+            for path, status, (_name, st, seen) in zip(
+                self.paths, self._statuses, self.stats, strict=True
+            )
         }
         files = [
             [
@@ -205,22 +208,33 @@ class Snapshot:
         )
 
     def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
-        """The base, and every file's path as shown and status, or, for those in ``by_bytes``,
-        its bytes' digest; None when one is not a regular file, or is known by bytes that
-        cannot be read."""
-        parts = [_field(self._base())]  # hashed at once: one update per file was slower
-        for path, (name, st, _seen) in zip(self.paths, self.stats, strict=True):
-            if not stat.S_ISREG(st.st_mode):
-                return None
-            parts.append(_field(path))
-            if name in by_bytes:
-                of_bytes = by_bytes[name]
-                if of_bytes is None:
-                    return None
-                parts.append(_field(of_bytes))
-            else:
-                parts.append(self._signatures[name])
-        return digest(b"".join(parts))
+        """The base, every file's path as shown, and every file's status or, for those in
+        ``by_bytes``, its bytes' digest; None when one is not a regular file, or is known by
+        bytes that cannot be read. Paths and statuses are each joined by NUL, which none
+        holds (nor a digest): joined at once, not a field per file, which was ten times
+        slower (11 ms for 10,000 files, twice in the run after an edit)."""
+        if not self._regular:
+            return None
+        statuses = self._statuses
+        if by_bytes:
+            statuses = statuses.copy()
+            for i, (name, _st, _seen) in enumerate(self.stats):
+                if name in by_bytes:
+                    of_bytes = by_bytes[name]
+                    if of_bytes is None:
+                        return None
+                    statuses[i] = b"=" + of_bytes.encode("ascii")
+        paths = "\0".join(self.paths).encode("utf-8", "surrogatepass")
+        return digest(
+            b"".join(
+                (
+                    _field(self._base()),
+                    len(paths).to_bytes(8, "big"),
+                    paths,
+                    b"\0".join(statuses),
+                )
+            )
+        )
 
 
 def _result(row: list[Any]) -> FileResult:
