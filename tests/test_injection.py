@@ -253,3 +253,18 @@ def test_a_folded_cell_starts_no_workflow_command(
         code, out, err = run([*command, str(titled), "-f", "table"], capsys)
         assert code == 0, err
         assert commands(out) == [], out
+
+
+def test_the_printable_fast_path_lets_no_invisible_character_through() -> None:
+    """visible() returns printable text as it is, without searching it: exact only because no
+    character it escapes is printable. Checked over every code point, so that a character
+    added to the class, or a Unicode version that made one printable, cannot slip through."""
+    from kpiaudit.safe_text import INVISIBLE, visible, visible_line
+
+    escaped = [chr(cp) for cp in range(0x110000) if INVISIBLE.match(chr(cp))]
+    assert len(escaped) > 2000  # the class as listed: C0, C1, surrogates, format characters
+    assert not [c for c in escaped if c.isprintable()]
+    assert visible("a\u202eb") == "a\\u202eb" and visible("plain 未設定") == "plain 未設定"
+    assert visible("\x1b[31m") == "\\x1b[31m" and visible("tab\there") == "tab\\x09here"
+    assert visible_line("::error::x") == "\\x3a:error::x" and visible_line("a:b#c") == "a:b#c"
+    assert visible_line(" ##[group]") == " \\x23#[group]"
