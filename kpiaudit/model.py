@@ -307,6 +307,8 @@ class Plan:
 
 # --- findings ----------------------------------------------------------------------------------
 
+_tuple_new = tuple.__new__
+
 
 class Finding(NamedTuple):
     """One thing a rule reports, where it is. The message is kept as its English template and
@@ -337,14 +339,17 @@ class Finding(NamedTuple):
         template = translate(self.template) if translate else self.template
         return str(template).format(**dict(self.args))
 
-    # _make from slices rather than _replace (four times slower): a warm run of a large plan
-    # gives tens of thousands of findings another path or severity.
+    # Made from slices with tuple.__new__ rather than _replace (six times slower) or _make
+    # (twice): a warm run of a large plan gives tens of thousands of findings another path or
+    # severity, and the fields are those of this finding, in order, so none is missing.
     def with_severity(self, severity: Severity) -> Finding:
-        return Finding._make((*self[:5], severity, *self[6:]))
+        return _tuple_new(Finding, (*self[:5], severity, *self[6:]))
 
     def moved(self, path: str, args: tuple[tuple[str, Any], ...] | None = None) -> Finding:
         """The same finding at ``path`` as another output shows it (and with ``args``)."""
-        return Finding._make((path, *self[1:7], self.args if args is None else args, *self[8:]))
+        if args is None:
+            return _tuple_new(Finding, (path, *self[1:]))
+        return _tuple_new(Finding, (path, *self[1:7], args, *self[8:]))
 
     def as_json(self) -> dict[str, Any]:
         return {

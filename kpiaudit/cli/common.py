@@ -333,13 +333,18 @@ def shown_findings(
         return paths[path]
 
     out = []
+    given: str | None = None  # a file's findings come together: its path is placed once
+    path = ""
     for f in findings:
-        path = place(f.path)
-        if f.args and any(isinstance(v, PurePath) for _, v in f.args):
-            args = tuple(
-                (k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args
-            )
-            out.append(f.moved(path, args))
+        if f.path != given:
+            given, path = f.path, place(f.path)
+        for _name, value in f.args:
+            if isinstance(value, PurePath):  # a path in the message too (E008's other file)
+                args = tuple(
+                    (k, Path(place(str(v))) if isinstance(v, PurePath) else v) for k, v in f.args
+                )
+                out.append(f.moved(path, args))
+                break
         else:
             out.append(f if path == f.path else f.moved(path))
     return out
