@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
 
-from ..model import Finding, Severity, args_of
+from ..model import Finding, Severity
 from ..rules import RULES, DatedFacts
 from ..rules.progress import DatedActual, DatedMilestone
 from ..safe_text import Excerpt
@@ -26,6 +26,8 @@ from .check import FileResult
 # Bumped whenever the shape below, or the layout of a cache file (:mod:`.cache`), changes:
 # the cache then starts afresh.
 FORMAT = 4  # 4: cache files sealed with HMAC-SHA256 (keyed BLAKE2b before)
+
+_tuple_new = tuple.__new__
 
 # JSON holds no lone surrogate in UTF-8; a file name decoded with surrogateescape may.
 _ERRORS = "surrogatepass"
@@ -126,12 +128,13 @@ def encode_data(data: Any) -> bytes:
 
 def finding_row(f: Finding) -> list[Any]:
     """A finding as JSON values, without its path."""
+    args = f.args  # none, for most: no comprehension to run (a snapshot writes 30,000 rows)
     return [
         f.line,
         f.column,
         f.code,
         _keys(f.code).get(f.template, f.template),
-        [[name, _value(v)] for name, v in f.args],
+        [[name, _value(v)] for name, v in args] if args else [],
         f.measure,
         f.kpi,
     ]
@@ -141,12 +144,17 @@ def restored_finding(path: str, item: list[Any]) -> Finding:
     """The finding :func:`finding_row` wrote, at ``path``."""
     line, column, code, key, args, measure, kpi = item
     code, name, severity, template = _message(code, key)
-    values = args_of({k: _restored_value(v) for k, v in args}) if args else ()
+    # the arguments' pairs as args_of makes them (finding_row wrote each name once)
+    values = tuple([(k, _restored_value(v)) for k, v in args]) if args else ()
     # One string for each measure and KPI id, however many findings name it: a large plan
     # holds hundreds of thousands of findings.
     measure = measure and sys.intern(measure)
     kpi = kpi and sys.intern(kpi)
-    return Finding(path, line, column, code, name, severity, template, values, measure, kpi)
+    # tuple.__new__ rather than Finding(…), whose __new__ is a Python call: tens of thousands
+    # of findings are restored in the run after an edit of a large plan
+    return _tuple_new(
+        Finding, (path, line, column, code, name, severity, template, values, measure, kpi)
+    )
 
 
 @cache
