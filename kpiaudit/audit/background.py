@@ -1,10 +1,12 @@
-"""Cache writes on the other core: a run keeps a large plan's snapshot (:mod:`.snapshot`) in a
-forked child while it goes on to print, and waits for the child before it ends (:func:`wait`).
+"""Cache writes on the other core: a run keeps a large plan's snapshot (:mod:`.snapshot`) and
+entries (:meth:`.cache.PlanCache.save`) in forked children while it goes on to print, and waits
+for them before it ends (:func:`wait`).
 
 Serialising the findings of 10,000 measures and sealing them took a quarter of the run after
 an edit, all of it after the findings were known. The child only writes a cache file, which is
 written to a temporary and renamed (:func:`.cache._write`): a child that fails or is killed
-leaves no snapshot, only a cache miss. Linux only, as the worker processes are (:mod:`.pool`);
+leaves the file as it was, never half-written, and the next run misses what it would have
+kept. Linux only, as the worker processes are (:mod:`.pool`);
 elsewhere the caller does the work itself.
 """
 
