@@ -337,6 +337,32 @@ def test_a_large_plan_keeps_its_entries_from_a_forked_child(
     assert len(_entries(project)) == 163
 
 
+def test_files_named_one_by_one_and_their_partners_share_one_write_of_the_entries(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """Files named one by one (pre-commit) are checked with their partners (a copy beside
+    them that may hold the same id). Both go to the plan's entries in one write: a second
+    writer, reading the file while a forked child still wrote it, made one of the two lose."""
+    measures = project / "measures"
+    shutil.copy(measures / "07-03.yaml", measures / "07-03.yml")  # a partner: the same id
+    named = [f"measures/{p.name}" for p in sorted(measures.glob("*.yaml")) if p.name != "plan.yaml"]
+    expected = run([*LINT, "--no-cache", *named], capsys)
+    assert "E008" in expected[1]
+    real = background.run
+
+    def late(work):  # type: ignore[no-untyped-def]
+        return real(lambda: (time.sleep(0.3), work()))  # a child still writing meanwhile
+
+    monkeypatch.setattr(background, "run", late)
+    monkeypatch.setattr(pool, "MIN_FILES", 100)  # the 163 named files are a large plan
+    assert run([*LINT, *named], capsys) == expected
+    assert len(_entries(project)) == 164  # the named files and the partner
+    monkeypatch.setattr(pool, "MIN_FILES", 400)
+    checks = Checks(monkeypatch)
+    assert run([*LINT, *named], capsys) == expected
+    assert checks.paths == []
+
+
 def test_a_cache_from_elsewhere_cannot_hide_a_finding(
     project: Path, tmp_path: Path, capsys, monkeypatch
 ) -> None:

@@ -335,7 +335,8 @@ def audit_plan(
         partners: list[FileResult] = []
         others = [] if files.whole else _partners(files, results)
         if others:
-            partners = _Checking(files, others, day, False, cache).run(1, counter)
+            partners = checking.alongside(others).run(1, counter)
+        checking.save()  # once, with the partners' entries: never two writers of one file
         duplicates = duplicate_ids(results + partners)
         measured = _measure_findings(results, partners, duplicates)
         if keep is not None:  # less the unused suppressions of the codes not kept
@@ -522,11 +523,22 @@ class _Checking:
                 kept.model = model
             kept.summary = summary
             counter.add()
+        return [r for r in self.results if r is not None]
+
+    def alongside(self, paths: list[str]) -> _Checking:
+        """A check of other files of the plan (for their duplicate ids), whose results go to
+        the same entries as these, kept together by :meth:`save`."""
+        other = _Checking(self.files, paths, self.day, False, None)
+        other.store = self.store
+        return other
+
+    def save(self) -> None:
+        """Keep the entries, once every file of the run is in them: a large plan's in a forked
+        child (.background) while the run goes on."""
         if self.store is not None:
             if self.files.whole:
                 self.store.keep_only(self.names)
             self.store.save(in_background=len(self.paths) >= pool.MIN_FILES)
-        return [r for r in self.results if r is not None]
 
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
         for i, name in enumerate(self.paths):

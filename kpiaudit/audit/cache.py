@@ -259,11 +259,13 @@ class PlanCache:
             body = b"\n".join(self._lines.values())  # one copy; the last \n apart
             with contextlib.suppress(OSError):
                 _seal(self.directory, self._key, self.name, body, b"\n")
+                self._changed = False
                 self._forget_others()
 
-        if not (in_background and background.run(write)):
+        if in_background and background.run(write):
+            self._changed = False  # the child writes them, or fails: a miss, not an error
+        else:
             write()
-        self._changed = False
 
     def read_snapshot(self) -> bytes:
         """The plan's snapshot (:mod:`.snapshot`) kept beside the entries, if this user made
