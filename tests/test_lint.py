@@ -665,3 +665,26 @@ def test_a_file_that_cannot_be_read_is_not_judged_and_fails(real: Path, capsys) 
     code, out, _ = run(["lint", str(real), "--write-baseline", str(base)], capsys)
     assert code == 1 and "E001" in out
     assert json.loads(base.read_text(encoding="utf-8"))["findings"]["6-4.P1:K102"] == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [(True, 1, 1.0), (0.0, -0.0), (1e16, 10000000000000000)],
+    ids=["bool-int-float", "signed-zero", "float-int"],
+)
+def test_a_message_rendered_once_is_never_shown_for_an_equal_argument(values) -> None:
+    """The text reporter renders each template and arguments once. Arguments that are equal
+    but read differently (True, 1, 1.0; 0.0 and -0.0) each get their own text."""
+    import io
+
+    from kpiaudit.model import Finding
+    from kpiaudit.reporters.text import report
+
+    findings = [
+        Finding(f"m/{i}.yaml", 1, 1, "K999", "x", "error", "value {value}", (("value", v),))
+        for i, v in enumerate(values)
+    ]
+    out = io.StringIO()
+    report(findings, out)
+    shown = [line.split("] ", 1)[1] for line in out.getvalue().splitlines()]
+    assert shown == [f"value {v}" for v in values]

@@ -33,7 +33,8 @@ class _Messages:
     """Each finding's message in the reader's language, made safe to show: rendered once per
     template and arguments, since a large plan repeats a few messages tens of thousands of
     times. The key holds each argument's type: ``True``, ``1`` and ``1.0`` are equal keys
-    that read differently, and an excerpt also carries the repr it shows."""
+    that read differently; so are ``0.0`` and ``-0.0``, and an excerpt carries the repr it
+    shows: with a float or an excerpt among them, the key holds the arguments' reprs too."""
 
     def __init__(self) -> None:
         self._made: dict[object, str] = {}
@@ -46,7 +47,7 @@ class _Messages:
         else:
             types = tuple([type(v) for _name, v in args])
             key = (f.template, args, types)
-            if Excerpt in types:
+            if Excerpt in types or float in types:
                 key += tuple([repr(v) for _name, v in args])
         try:
             text = self._made.get(key)
