@@ -311,6 +311,25 @@ def test_a_cache_write_that_fails_leaves_the_kept_file_and_no_temporary(
     assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
 
 
+def test_a_link_in_place_of_a_temporary_is_never_written_through(
+    project: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The cache's temporaries are created, never opened as found: a link standing where one
+    is to be made (another local user racing for the name) is refused, and the file it
+    points to stays as it was. The name is made predictable here to plant the link."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    directory = project / CACHE_DIR
+    directory.mkdir()
+    monkeypatch.setattr(cache_module.os, "urandom", lambda n: b"\x01" * n)
+    (directory / f"..gitignore.{'01' * 6}.tmp").symlink_to(victim)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert victim.read_text() == "precious\n"
+    assert not (directory / ".gitignore").exists()  # not made this time: a cache file less
+    assert _entries(project)  # the rest of the cache was kept
+
+
 def test_a_large_plan_keeps_its_entries_from_a_forked_child(
     project: Path, capsys, monkeypatch
 ) -> None:
@@ -384,6 +403,11 @@ def test_a_cache_from_elsewhere_cannot_hide_a_finding(
 
     forge(tmp_path / "attacker")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    for kept in [
+        *(project / CACHE_DIR).glob("*.snapshot"),
+        *(project / CACHE_DIR).glob("*.output"),
+    ]:
+        kept.unlink()  # else they answer, made before the forgery, and the entries go unread
     assert run([*LINT, "-f", "json"], capsys) == expected
     # The forgery would work with the key of the machine it is run on: the key is the defence.
     forge(tmp_path / "user-cache")
@@ -391,6 +415,22 @@ def test_a_cache_from_elsewhere_cannot_hide_a_finding(
         kept.unlink()  # else the plan's snapshot, made before the forgery, answers
     hidden = json.loads(run([*LINT, "-f", "json"], capsys)[1])
     assert not [f for f in hidden if f["path"].endswith("06-04.yaml")]
+
+
+def test_a_cache_made_under_another_key_is_not_trusted_at_all(
+    project: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Entries, snapshot and recorded output made with another user's key (a .kpiaudit_cache/
+    committed to a pull request, copied from another machine) are all misses: every file is
+    checked again, as if there were no cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+    expected = run([*LINT, "-f", "json"], capsys)
+    made = sorted(p.name for p in (project / CACHE_DIR).iterdir())
+    assert [n for n in made if n.endswith((".cache", ".snapshot", ".output"))]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    checks = Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert len(checks.paths) == 163
 
 
 def _settings() -> dict[str, object]:

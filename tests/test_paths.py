@@ -48,6 +48,23 @@ def test_a_file_named_twice_is_checked_once(tmp_path: Path, capsys, monkeypatch)
         assert [f["code"] for f in findings] == [f["code"] for f in once], args
 
 
+def test_a_directory_is_checked_for_its_measure_files_only(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A directory named holds measures in its visible .yaml and .yml files: not plan.yaml,
+    not a hidden file (an editor's backup), not .YAML, nor any other suffix."""
+    shutil.copytree(EXAMPLE, tmp_path / "measures")
+    measures = tmp_path / "measures"
+    broken = "id: [unclosed\n"
+    for name in (".hidden.yaml", ".yaml", "x.YAML", "x.yaml.bak", "notes.txt"):
+        (measures / name).write_text(broken, encoding="utf-8")
+    shutil.copy(measures / "01-02.yaml", measures / "01-03.yml")  # a measure, as .yml
+    monkeypatch.chdir(tmp_path)
+    paths = {f["path"] for f in lint_json(["measures"], capsys)}
+    assert paths <= {"measures/01-01.yaml", "measures/01-02.yaml", "measures/01-03.yml"}
+    assert "measures/01-03.yml" in paths
+
+
 # --- 15: SARIF URIs -----------------------------------------------------------------------------
 
 NAMES = ["a b.yaml", "a#b.yaml", "50%.yaml", "施策.yaml", "x?y.yaml"]
