@@ -231,6 +231,18 @@ def test_a_file_named_beside_its_directory_named_another_way_is_another_snapshot
         assert run([*LINT, one, directory], capsys) == expected, directory
 
 
+def test_the_same_files_shown_under_other_paths_are_another_snapshot(project: Path, capsys) -> None:
+    """`lint link/01-01.yaml measures`, link being the measures directory under another
+    name, shows the plan as `link` with its files under `measures/`; `lint link` shows them
+    under `link/`. The same files, the same statuses: only the paths in the key tell them
+    apart."""
+    (project / "link").symlink_to(project / "measures")
+    for args in (["link/01-01.yaml", "measures"], ["link"]):
+        expected = run([*LINT, "--no-cache", *args], capsys)
+        assert run([*LINT, *args], capsys) == expected, args
+        assert run([*LINT, *args], capsys) == expected, args
+
+
 def test_with_stderr_closed_nothing_is_recorded_or_replayed(project: Path, capsys) -> None:
     """2>&-: print sends the summary to stdout, as a run without the cache does."""
     expected = run([*LINT, "--no-cache"], capsys)
