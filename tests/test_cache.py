@@ -715,9 +715,9 @@ def test_a_large_plan_s_snapshot_is_written_by_a_child_before_the_run_ends(
     real_run, real_save = background.run, cache_module.PlanCache.save_snapshot
     monkeypatch.setattr(background, "run", lambda work: forks.append(1) or real_run(work))
 
-    def slow_save(store: cache_module.PlanCache, body: bytes) -> bool:
+    def slow_save(store: cache_module.PlanCache, *body: bytes) -> bool:
         time.sleep(0.3)  # still writing when the run has printed
-        return real_save(store, body)
+        return real_save(store, *body)
 
     monkeypatch.setattr(cache_module.PlanCache, "save_snapshot", slow_save)
     expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
@@ -726,6 +726,30 @@ def test_a_large_plan_s_snapshot_is_written_by_a_child_before_the_run_ends(
     decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
     assert run([*LINT, "-f", "json"], capsys) == expected
     assert (decodes.whole, decodes.of_the_day, checks.paths) == (0, 0, [])
+
+
+def test_a_snapshot_in_many_chunks_answers_as_one(project: Path, capsys, monkeypatch) -> None:
+    """A snapshot keeps its findings a chunk to a line, so that no run holds them all as JSON
+    values at once: decoded whole (nothing changed) or in part (after an edit), every chunk
+    is read."""
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    monkeypatch.setattr(snapshot_module, "_CHUNK", 7)  # the bundled plan's findings: 79 lines
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    (snapshot,) = (project / CACHE_DIR).glob("*.snapshot")
+    assert snapshot.read_bytes().count(b"\n") > 70
+    for output in (project / CACHE_DIR).glob("*.output"):
+        output.unlink()  # else the record is printed, and the snapshot is not decoded
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert (decodes.whole, decodes.of_the_day, checks.paths) == (0, 0, [])
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    checks.paths.clear()
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert checks.paths == ["06-04.yaml"]  # the other files' findings: from the chunks
 
 
 def test_without_a_child_the_run_writes_its_snapshot_itself(

@@ -272,10 +272,11 @@ class PlanCache:
         it; b"" when there is none to trust."""
         return _open(self.directory, self._key, self._snapshot)
 
-    def save_snapshot(self, body: bytes) -> bool:
-        """Keep the plan's snapshot; False when it could not be written."""
+    def save_snapshot(self, *body: bytes) -> bool:
+        """Keep the plan's snapshot (``body``: its parts, written one after another); False
+        when it could not be written."""
         try:
-            _seal(self.directory, self._key, self._snapshot, body)
+            _seal(self.directory, self._key, self._snapshot, *body)
         except OSError:
             return False
         return True
