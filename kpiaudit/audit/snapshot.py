@@ -106,6 +106,7 @@ class Snapshot:
             results = [_result(row) for row in files]
             self._suppressing = {f[0] for f in files if f[6]}
             paths = [r.path for r in results]
+            del files  # its rows: not held while the findings are made
             findings: list[Finding] = []
             for chunk in lines:  # a chunk of rows at a time: never all rows and all findings
                 findings += [restored_finding(paths[row[0]], row[1:]) for row in from_json(chunk)]
