@@ -69,18 +69,19 @@ def _parts(f: Finding, message: _Messages) -> tuple[str, str, str]:
 
 def _plain_lines(findings: list[Finding], message: _Messages) -> Iterator[str]:
     """One line per finding, as :func:`_parts` makes it: the path and the KPI shown once per
-    file and per KPI (a file's findings come together), a few lookups less per finding on a
-    plan of tens of thousands."""
+    file and per KPI (a file's findings come together, and a KPI's), a few lookups less per
+    finding on a plan of tens of thousands. Only the last of each is held: a dictionary of
+    every KPI's reference was 11 MiB of a 100,000-measure run."""
     path: str | None = None
     place = ""
-    about_of: dict[str | None, str] = {None: "", "": ""}
+    about: str | None = None
+    ref = ""
     for f in findings:
         if f.path != path:
             path, place = f.path, _place(f.path)
-        about = f.kpi or f.measure
-        ref = about_of.get(about)
-        if ref is None:
-            ref = about_of[about] = f" ({_about(about)})"
+        if (f.kpi or f.measure) != about:
+            about = f.kpi or f.measure
+            ref = f" ({_about(about)})" if about else ""
         yield f"{place}:{f.line}:{f.column}: {f.code} [{f.severity}] {message(f)}{ref}\n"
 
 
