@@ -69,9 +69,9 @@ def _parts(f: Finding, message: _Messages) -> tuple[str, str, str]:
 
 def _plain_lines(findings: list[Finding], message: _Messages) -> Iterator[str]:
     """One line per finding, as :func:`_parts` makes it: the path and the KPI shown once per
-    file and per KPI (a file's findings come together, and a KPI's), a few lookups less per
-    finding on a plan of tens of thousands. Only the last of each is held: a dictionary of
-    every KPI's reference was 11 MiB of a 100,000-measure run."""
+    file and per run of a KPI's findings (a file's come together, and mostly a KPI's), a few
+    lookups less per finding on a plan of tens of thousands. Only the last of each is held: a
+    dictionary of every KPI's reference was 11 MiB of a 100,000-measure run."""
     path: str | None = None
     place = ""
     about: str | None = None
