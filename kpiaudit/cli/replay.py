@@ -27,7 +27,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO, cast
 
-from ..audit.cache import Cache, digest
+from ..audit.cache import Cache, digest, length_prefixed
 
 LARGEST = 8 << 20  # characters of output recorded at most (10,000 measures print 5.2 Mi)
 _BATCH = 1 << 16  # characters written through at once by writelines
@@ -36,8 +36,7 @@ _STREAMS = ("stdout", "stderr")
 
 def record_name(parts: Iterable[object]) -> str:
     """The name of a record: a digest of what the output depends on besides the findings."""
-    fields = [repr(part).encode("utf-8", "surrogatepass") for part in parts]
-    return "output-" + digest(b"".join(len(raw).to_bytes(8, "big") + raw for raw in fields))
+    return "output-" + digest(b"".join(length_prefixed(repr(part)) for part in parts))
 
 
 class Replay:
