@@ -36,7 +36,7 @@ from typing import Any
 
 from ..model import Finding
 from . import background
-from .cache import PlanCache, digest, settled, signature
+from .cache import PlanCache, digest, length_prefixed, settled, signature
 from .check import FileResult
 from .pool import MIN_FILES
 from .record import finding_row, from_json, restored_finding, to_json
@@ -100,17 +100,14 @@ class Snapshot:
     def known(self) -> Known | None:
         """The files and findings of the snapshot :meth:`match` found; None when they cannot
         be decoded (then the files are checked, as on a miss)."""
-        lines = _lines(self._matched)
         try:
-            files = from_json(next(lines))
+            files, rows = _decoded(self._matched)
             results = [_result(row) for row in files]
             self._suppressing = {f[0] for f in files if f[6]}
             paths = [r.path for r in results]
             del files  # its rows: not held while the findings are made
-            findings: list[Finding] = []
-            for chunk in lines:  # a chunk of rows at a time: never all rows and all findings
-                findings += [restored_finding(paths[row[0]], row[1:]) for row in from_json(chunk)]
-        except (ValueError, KeyError, TypeError, IndexError, StopIteration):
+            findings = [restored_finding(paths[row[0]], row[1:]) for row in rows]
+        except (ValueError, KeyError, TypeError, IndexError):
             return None
         finally:
             self._matched = b""  # decoded: not held beside the findings
@@ -129,20 +126,20 @@ class Snapshot:
             path: status.decode("ascii")
             for path, status in zip(self.paths, self._statuses, strict=True)
         }
-        lines = _lines(self._missed)
         try:
+            files, rows = _decoded(self._missed)
             kept: dict[int, FileResult] = {}
-            for i, row in enumerate(from_json(next(lines))):
+            for i, row in enumerate(files):
                 path, stamp, suppressing = row[0], row[5], row[6]
                 if stamp and not suppressing and now.get(path) == stamp:
                     kept[i] = result = _result(row)
                     result.of_the_day = []  # judged on this day: among its findings
-            for chunk in lines:
-                for row in from_json(chunk):
-                    owner = kept.get(row[0])
-                    if owner is not None and row[3] != _DUPLICATE:
-                        owner.findings.append(restored_finding(owner.path, row[1:]))
-        except (ValueError, KeyError, TypeError, IndexError, StopIteration):  # damaged
+            del files
+            for row in rows:
+                owner = kept.get(row[0])
+                if owner is not None and row[3] != _DUPLICATE:
+                    owner.findings.append(restored_finding(owner.path, row[1:]))
+        except (ValueError, KeyError, TypeError, IndexError):  # damaged: nothing reused
             return {}
         finally:
             self._missed = b""
@@ -221,7 +218,9 @@ class Snapshot:
         """What every file's findings depend on besides the file: the day, and the directory
         as named (their paths)."""
         return digest(
-            b"".join(_field(p) for p in (str(_FORMAT), self.directory, self.today.isoformat()))
+            b"".join(
+                length_prefixed(p) for p in (str(_FORMAT), self.directory, self.today.isoformat())
+            )
         )
 
     def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
@@ -241,17 +240,8 @@ class Snapshot:
                     if of_bytes is None:
                         return None
                     statuses[i] = b"=" + of_bytes.encode("ascii")
-        paths = "\0".join(self.paths).encode("utf-8", "surrogatepass")
-        return digest(
-            b"".join(
-                (
-                    _field(self._base()),
-                    len(paths).to_bytes(8, "big"),
-                    paths,
-                    b"\0".join(statuses),
-                )
-            )
-        )
+        paths = length_prefixed("\0".join(self.paths))
+        return digest(b"".join((length_prefixed(self._base()), paths, b"\0".join(statuses))))
 
 
 def _result(row: list[Any]) -> FileResult:
@@ -261,15 +251,18 @@ def _result(row: list[Any]) -> FileResult:
     return FileResult.judged(path, mid, refs, (line, column))
 
 
-def _lines(body: bytes) -> Iterator[bytes]:
-    """The lines of a body (JSON holds no raw newline), one copy at a time."""
-    start = 0
-    while (end := body.find(b"\n", start)) >= 0:
-        yield body[start:end]
-        start = end + 1
-    yield body[start:]
+def _decoded(body: bytes) -> tuple[list[Any], Iterator[list[Any]]]:
+    """What :meth:`Snapshot._body` wrote: its files' rows, and its findings' rows, decoded a
+    line (a chunk) at a time as they are asked for, each dropped before the next. Raises
+    ValueError (as its rows may raise KeyError, TypeError, IndexError) on one it did not."""
+    end = body.find(b"\n")
+    files = from_json(body if end < 0 else body[:end])
 
+    def rows() -> Iterator[list[Any]]:
+        start = end
+        while start >= 0:  # JSON holds no raw newline: a line is a chunk
+            stop = body.find(b"\n", start + 1)
+            yield from from_json(body[start + 1 : stop if stop >= 0 else None])
+            start = stop
 
-def _field(text: str) -> bytes:
-    raw = text.encode("utf-8", "surrogatepass")
-    return len(raw).to_bytes(8, "big") + raw
+    return files, rows()
