@@ -8,7 +8,6 @@ one finding per line, and never read as rich markup.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import TextIO
 
 from ..i18n import _
@@ -16,14 +15,6 @@ from ..model import Finding
 from ..safe_text import Excerpt, visible, visible_line
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-@lru_cache(maxsize=4096)
-def _place(path: str) -> str:  # one file has many findings
-    return visible_line(path)
-
-
-_about = lru_cache(maxsize=4096)(visible)  # the measure or KPI a finding is about
 
 
 _MESSAGES_KEPT = 4096  # distinct messages (most repeat; those quoting a file's text do not)
@@ -60,43 +51,38 @@ class _Messages:
         return text
 
 
-def _parts(f: Finding, message: _Messages) -> tuple[str, str, str]:
-    """Where, what and about which KPI, each safe to show."""
-    where = f"{_place(f.path)}:{f.line}:{f.column}"
-    about = f.kpi or f.measure
-    return where, message(f), f" ({_about(about)})" if about else ""
-
-
-def _plain_lines(findings: list[Finding], message: _Messages) -> Iterator[str]:
-    """One line per finding, as :func:`_parts` makes it: the path and the KPI shown once per
-    file and per run of a KPI's findings (a file's come together, and mostly a KPI's), a few
-    lookups less per finding on a plan of tens of thousands. Only the last of each is held: a
-    dictionary of every KPI's reference was 11 MiB of a 100,000-measure run."""
+def _parts(findings: list[Finding]) -> Iterator[tuple[Finding, str, str]]:
+    """Each finding with where it is (path:line:column) and about which KPI, each safe to
+    show. A file's findings come together, and mostly a KPI's: the path and the reference are
+    shown once per run of them, and only the last is held (a dictionary of every KPI's
+    reference was 11 MiB of a 100,000-measure run)."""
     path: str | None = None
     place = ""
     about: str | None = None
     ref = ""
     for f in findings:
         if f.path != path:
-            path, place = f.path, _place(f.path)
+            path, place = f.path, visible_line(f.path)
         if (f.kpi or f.measure) != about:
             about = f.kpi or f.measure
-            ref = f" ({_about(about)})" if about else ""
-        yield f"{place}:{f.line}:{f.column}: {f.code} [{f.severity}] {message(f)}{ref}\n"
+            ref = f" ({visible(about)})" if about else ""
+        yield f, f"{place}:{f.line}:{f.column}", ref
 
 
 def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
     message = _Messages()
     if not color:
-        out.writelines(_plain_lines(findings, message))
+        out.writelines(
+            f"{where}: {f.code} [{f.severity}] {message(f)}{ref}\n"
+            for f, where, ref in _parts(findings)
+        )
         return
     from rich.text import Text
 
     from .console import rich_console
 
     console = rich_console(out, True, soft_wrap=True)
-    for f in findings:
-        where, text, ref = _parts(f, message)
+    for f, where, ref in _parts(findings):
         line = Text.assemble(
             (where, "bold"),
             ": ",
@@ -104,7 +90,7 @@ def report(findings: list[Finding], out: TextIO, color: bool = False) -> None:
             " ",
             (f"[{f.severity}]", "dim"),
             " ",
-            text,
+            message(f),
             (ref, "dim"),
         )
         console.print(line)
