@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from . import schema_compiled
 from .load import LoadedFile, Problem
 from .safe_text import excerpt
 
@@ -38,42 +38,14 @@ def _validator(name: SchemaName) -> Any:
     return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=cls.FORMAT_CHECKER)
 
 
-@lru_cache(maxsize=2)
-def prepared(name: SchemaName) -> Callable[[Any], bool] | None:
-    """A compiled validator's yes/no for a document (jsonschema-rs, about 25 times faster
-    than jsonschema and a third of its import time), or None where it is not installed.
-
-    It only ever lets a document through: a document it rejects, or cannot take (a number
-    beyond 64 bits), is validated again by jsonschema, whose errors are the ones reported. The
-    ``date`` format is checked by the same test jsonschema applies (Python's date parser), so
-    that both agree on a date such as 0000-01-01 or 2023-02-29 (tests/test_schema_fast.py
-    compares the two on real and mutated files)."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    validator = jsonschema_rs.validator_for(
-        _schema(name), validate_formats=True, formats={"date": _is_date}
-    )
-
-    def is_valid(document: Any) -> bool:
-        try:
-            return bool(validator.is_valid(document))
-        except Exception:  # a value it cannot convert: jsonschema decides
-            return False
-
-    return is_valid
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-def _is_date(value: str) -> bool:
-    """jsonschema's ``date`` format, word for word: YYYY-MM-DD that Python's calendar holds."""
-    try:
-        return bool(_DATE.fullmatch(value) and date.fromisoformat(value))
-    except ValueError:
-        return False
+def prepared(name: SchemaName) -> Callable[[Any], bool]:
+    """The schema's yes/no for a document, compiled ahead of time into plain Python
+    (:mod:`kpiaudit.schema_compiler`): every file is asked first, and only one it rejects is
+    validated again by jsonschema, whose errors are the ones reported. Its verdict is
+    jsonschema's (tests/test_schema_fast.py compares the two on real and mutated files)."""
+    if name == MEASURE_SCHEMA:
+        return schema_compiled.measure_is_valid
+    return schema_compiled.plan_is_valid
 
 
 def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
@@ -102,8 +74,7 @@ def problems(loaded: LoadedFile, schema: SchemaName) -> Iterator[Problem]:
     million, so the caller decides how many to take (each error is dropped once read, since
     jsonschema's own message holds a repr of the whole value). An unknown key is reported at
     its own line, with the known key it resembles."""
-    fast = prepared(schema)
-    if fast is not None and fast(loaded.data):
+    if prepared(schema)(loaded.data):
         return
     for err in _validator(schema).iter_errors(loaded.data):
         where = tuple(err.absolute_path)

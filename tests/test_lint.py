@@ -365,12 +365,13 @@ def test_lint_status_and_due_load_neither_typer_nor_rich_when_piped(
     plan: Path, command: str
 ) -> None:
     """What keeps a pre-commit run on one measure fast, and status and due as fast as lint
-    (measured in benchmarks/bench.py). jsonschema itself is loaded only to explain a file
-    that is not valid."""
+    (measured in benchmarks/bench.py). Files are validated by kpiaudit/schema_compiled.py, no
+    validator library (jsonschema-rs cost 11 ms to import); jsonschema itself is loaded only
+    to explain a file that is not valid."""
     probe = (
         f"import sys; from kpiaudit.cli import main; main(['{command}', sys.argv[1]]); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'typer', 'pydantic', 'rich', 'click', 'jsonschema'}))"
+        "{'typer', 'pydantic', 'rich', 'click', 'jsonschema', 'jsonschema_rs'}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, check=False

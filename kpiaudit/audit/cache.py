@@ -469,7 +469,7 @@ _fingerprint: str | None = None
 def _code_fingerprint() -> str:
     """kpiaudit's version and the size and time of every file of the installed package
     (code, schemas, catalogues), and of the libraries whose words or verdicts a result holds
-    (ruamel.yaml and libyaml's binding: YAML errors; jsonschema, jsonschema-rs: E004): a
+    (ruamel.yaml and libyaml's binding: YAML errors; jsonschema: E004): a
     changed rule or schema, even in an editable install whose version has not moved, or an
     upgraded library, is another cache."""
     global _fingerprint
@@ -484,7 +484,7 @@ def _code_fingerprint() -> str:
                 if name.endswith((".py", ".json", ".mo", ".yaml")):
                     st = os.stat(os.path.join(directory, name))
                     h.update(f"{directory}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-        for library in ("ruamel.yaml", "_ruamel_yaml", "jsonschema", "jsonschema_rs"):
+        for library in ("ruamel.yaml", "_ruamel_yaml", "jsonschema"):
             h.update(f"{library}:{module_stamp(library)}\n".encode())
         _fingerprint = h.hexdigest()
     return _fingerprint

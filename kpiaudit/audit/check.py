@@ -23,7 +23,7 @@ from ..codec import measure_from_data
 from ..load import MAX_PROBLEMS, LoadedFile
 from ..model import Finding, Measure
 from ..rules import CheckContext, DatedFacts, NodePath, check_measure, dated_facts
-from ..schema import MEASURE_SCHEMA, SchemaName, prepared, problems
+from ..schema import MEASURE_SCHEMA, SchemaName, problems
 from .findings import finding, from_problem
 
 MAX_FINDINGS = MAX_PROBLEMS
@@ -133,13 +133,6 @@ def file_problems(loaded: LoadedFile, schema: SchemaName) -> list[Finding]:
     if loaded.problems:
         return capped(path, (from_problem(path, p) for p in loaded.problems), loaded.dropped)
     return capped(path, (from_problem(path, p) for p in problems(loaded, schema)))
-
-
-def prepare_checks() -> None:
-    """Build what checking a file needs and is not built on import (the compiled validator),
-    so that worker processes forked afterwards share it instead of each building their own;
-    the extractor's patterns are compiled when kpiaudit.rules is imported, as this module is."""
-    prepared(MEASURE_SCHEMA)
 
 
 def check_file(loaded: LoadedFile, ctx: CheckContext) -> FileResult:

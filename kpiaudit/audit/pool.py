@@ -32,7 +32,7 @@ from ..load import LoadedFile, load_bytes
 from ..model import Measure
 from ..rules import CheckContext
 from . import record
-from .check import FileResult, check_file, prepare_checks
+from .check import FileResult, check_file
 
 MIN_FILES = 400  # fewer files are checked in this process (benchmarks/bench.py measured it)
 AHEAD = 32 << 20  # bytes of files read ahead while deciding; more is a large plan anyway
@@ -107,7 +107,6 @@ def run(
         for job in pending:
             yield _one(job, (base_date, chapters, models, summarise), records)
         return
-    prepare_checks()  # imported and built once, before the workers are forked
     yield from _in_workers(pending, (base_date, chapters, models, summarise), processes)
 
 
