@@ -5,7 +5,9 @@ in any order; results come back in the order the files were given, so the output
 the same with one process or several. Workers are forked (Linux only: elsewhere everything
 runs in this process) once, before any thread exists, and send back each result as a record
 (:mod:`.record`): compact JSON, faster to pass between processes than the model. Below
-:data:`MIN_FILES` files to check, starting workers costs more than it saves. A command that
+:data:`MIN_FILES` files to check, starting a pool costs more than it saves: from
+:data:`SPLIT_FILES`, this process checks half of the files while one bare forked child checks
+the other half (:func:`_halved`); below, this process checks them all. A command that
 needs something of each measure besides its findings (``status``, ``due``) passes a
 summariser: it runs where the model is at hand, and only its summary comes back.
 
@@ -34,7 +36,11 @@ from ..rules import CheckContext
 from . import record
 from .check import FileResult, check_file
 
-MIN_FILES = 400  # fewer files are checked in this process (benchmarks/bench.py measured it)
+MIN_FILES = 400  # fewer files are checked without a pool (benchmarks/bench.py measured it)
+# From this many files to check (and below MIN_FILES), this process checks half of their bytes
+# and one forked child the other half: 4 ms less at 48 files, 8 at 64, 28 at 163; below 32 the
+# fork and pickle cost more than they save (benchmarks/bench.py; README, "Speed").
+SPLIT_FILES = 48
 AHEAD = 32 << 20  # bytes of files read ahead while deciding; more is a large plan anyway
 CHUNK = 32  # files per task: large enough to hide the hand-over, small enough to balance
 CHUNK_BYTES = 4 << 20  # and at most this many bytes of them
@@ -89,6 +95,7 @@ def run(
     per core once :data:`MIN_FILES` jobs are waiting (a run the cache answers almost whole
     never starts one)."""
     pending = iter(jobs)
+    settings: Settings = (base_date, chapters, models, summarise)
     if processes is None:
         waiting: list[Job] = []
         held = 0
@@ -97,7 +104,11 @@ def run(
             held += len(job.raw)
             if len(waiting) == MIN_FILES or held >= AHEAD:
                 break
-        cores = _cpus() if len(waiting) == MIN_FILES or held >= AHEAD else 1
+        large = len(waiting) == MIN_FILES or held >= AHEAD
+        if not large and len(waiting) >= SPLIT_FILES and _can_split():
+            yield from _halved(waiting, settings, records)
+            return
+        cores = _cpus() if large else 1
         processes = cores if cores > 1 else 0
         pending = itertools.chain(waiting, pending)
     if not _can_fork():
@@ -105,9 +116,9 @@ def run(
     processes = min(processes, MAX_PROCESSES)
     if processes < 1:
         for job in pending:
-            yield _one(job, (base_date, chapters, models, summarise), records)
+            yield _one(job, settings, records)
         return
-    yield from _in_workers(pending, (base_date, chapters, models, summarise), processes)
+    yield from _in_workers(pending, settings, processes)
 
 
 Settings = tuple["date | None", "frozenset[int] | None", bool, "Summarise | None"]
@@ -195,6 +206,63 @@ def _in_workers(jobs: Iterable[Job], settings: Settings, processes: int) -> Iter
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done]:
+    """Check the first part of ``jobs`` here while one forked child checks the rest, on a plan
+    too small for a pool: importing multiprocessing and starting its workers cost more than
+    half of checking 163 measures, where a bare fork costs a millisecond. The child sends back
+    what a pool's worker does (records, models' data, summaries), pickled through a pipe; the
+    results are given in the order of ``jobs``, the same as from one process. A child that
+    dies ends the run with :class:`WorkerDied`; one left behind (the run stopped early) is
+    killed."""
+    import pickle
+    import signal
+
+    mine, held, half = 0, 0, sum(len(job.raw) for job in jobs) / 2
+    while mine < len(jobs) and held < half:  # this process's part: the first half of the bytes
+        held += len(jobs[mine].raw)
+        mine += 1
+    theirs = jobs[mine:]
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, send, and end without the parent's exit handlers
+        code = 1
+        try:
+            os.close(reader)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent
+            payload = pickle.dumps(_work((theirs, settings)), pickle.HIGHEST_PROTOCOL)
+            with open(writer, "wb") as pipe:
+                pipe.write(payload)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    try:
+        for job in jobs[:mine]:
+            yield _one(job, settings, records)
+        with open(reader, "rb") as pipe:
+            reader = -1  # closed with the file
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        if status != 0:
+            raise WorkerDied(f"exit status {status}")
+        yield from _collect(pickle.loads(payload), {job.index: job.path for job in theirs})
+    finally:
+        if reader >= 0:
+            os.close(reader)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _can_split() -> bool:
+    """Whether a forked child can share the work: two cores, and no thread that a fork would
+    copy mid-step (none is started before the files are checked; a progress bar's could be)."""
+    threading = sys.modules.get("threading")
+    single = threading is None or threading.active_count() == 1
+    return single and _can_fork() and _cpus() > 1
 
 
 def _unblock_feeder(pool: object) -> None:

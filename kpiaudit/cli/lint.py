@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..model import Finding
     from .replay import Replay
 
-from ..audit.pool import MIN_FILES
+from ..audit.pool import MIN_FILES, SPLIT_FILES
 from ..i18n import N_, _, os_reason
 from ..rules import ALWAYS, RULES, matches
 from .argfront import parser, speaking
@@ -131,9 +131,10 @@ def _parser(formats: list[str]) -> argparse.ArgumentParser:
         type=_jobs,
         metavar="N",
         help=_(
-            "worker processes that check files (default: one per core once {count} files are "
-            "to be checked, those the cache does not know; 1: this process only)"
-        ).format(count=MIN_FILES),
+            "processes that check files (default, counting the files to be checked, those the "
+            "cache does not know: from {few}, this process and one forked child share them; "
+            "from {many}, one worker per core; 1: this process only)"
+        ).format(few=SPLIT_FILES, many=MIN_FILES),
     )
     debt = ap.add_argument_group(_("existing findings")).add_mutually_exclusive_group()
     debt.add_argument(
