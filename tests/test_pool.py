@@ -319,3 +319,19 @@ def test_a_child_that_dies_ends_the_run_with_a_message() -> None:
     assert done.returncode == 2, done.stderr
     assert "a worker process stopped" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""  # no half of the findings presented as the whole
+
+
+@pytest.mark.parametrize("failing", ["fork", "pipe"])
+def test_where_no_child_can_be_forked_this_process_checks_them_all(
+    two_cores: list[int], capsys, monkeypatch, failing: str
+) -> None:
+    """A container's process limit (EAGAIN) or no file descriptor left: the same output."""
+    args = ["lint", str(MEASURES), "-f", "json", "--today", "2026-11-27"]
+    expected = run([*args, "-j", "1"], capsys)
+
+    def refused() -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, failing, refused)
+    assert run(args, capsys) == expected
+    assert two_cores == [163]

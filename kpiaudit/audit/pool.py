@@ -213,9 +213,9 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
     too small for a pool: importing multiprocessing and starting its workers cost more than
     half of checking 163 measures, where a bare fork costs a millisecond. The child sends back
     what a pool's worker does (records, models' data, summaries), pickled through a pipe; the
-    results are given in the order of ``jobs``, the same as from one process. A child that
-    dies ends the run with :class:`WorkerDied`; one left behind (the run stopped early) is
-    killed."""
+    results are given in the order of ``jobs``, the same as from one process. Where no child
+    can be forked, this process checks them all; a child that dies ends the run with
+    :class:`WorkerDied`; one left behind (the run stopped early) is killed."""
     import pickle
     import signal
 
@@ -224,8 +224,21 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
         held += len(jobs[mine].raw)
         mine += 1
     theirs = jobs[mine:]
-    reader, writer = os.pipe()
-    pid = os.fork()
+    try:
+        reader, writer = os.pipe()
+    except OSError:  # out of file descriptors: all of them here
+        reader = writer = -1
+    try:
+        pid = os.fork() if reader >= 0 else -1
+    except OSError:  # out of processes or memory (EAGAIN, ENOMEM): all of them here
+        pid = -1
+    if pid < 0:
+        for fd in (reader, writer):
+            if fd >= 0:
+                os.close(fd)
+        for job in jobs:
+            yield _one(job, settings, records)
+        return
     if pid == 0:  # the child: check, send, and end without the parent's exit handlers
         code = 1
         try:
