@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from collections.abc import Iterator
 from typing import Any
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -104,7 +105,7 @@ def _measure_set_by(v: Any) -> bool:
     if not ('date' in v and 'text' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_SET_BY_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_set_by.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -137,7 +138,7 @@ def _measure_target(v: Any) -> bool:
     if not ('text' in v and 'comparison' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_TARGET_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_target.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -166,7 +167,7 @@ def _measure_deadline(v: Any) -> bool:
     if not ('text' in v and 'recurring' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_DEADLINE_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_deadline.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -178,7 +179,7 @@ def _measure_milestone(v: Any) -> bool:
     if not (len(v) >= 1):
         return False
     for k, x in v.items():
-        check = _MEASURE_MILESTONE_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_milestone.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -199,7 +200,7 @@ def _measure_baseline(v: Any) -> bool:
     if not ('text' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_BASELINE_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_baseline.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -244,7 +245,7 @@ def _measure_rs_link_targets_item(v: Any) -> bool:
     if not ('fiscal_year' in v and 'value' in v and 'unit' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_RS_LINK_TARGETS_ITEM_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_rs_link_targets_item.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -265,7 +266,7 @@ def _measure_rs_link(v: Any) -> bool:
     if not ('project' in v and 'indicator' in v and 'year' in v and 'targets' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_RS_LINK_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_rs_link.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -306,7 +307,7 @@ def _measure_actual(v: Any) -> bool:
     if 'unit' in v and not ('value' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_ACTUAL_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_actual.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -327,7 +328,7 @@ def _measure_kpi(v: Any) -> bool:
     if not ('id' in v and 'kind' in v and 'status' in v and 'text' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_KPI_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure_kpi.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -348,9 +349,41 @@ def _measure(v: Any) -> bool:
     if not ('id' in v and 'chapter' in v and 'title' in v and 'objective' in v and 'kpis' in v):
         return False
     for k, x in v.items():
-        check = _MEASURE_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_measure.get(k)
         if check is None or not check(x):
             return False
+    return True
+
+
+def _plan_title(v: Any) -> bool:
+    if not (isinstance(v, str)):
+        return False
+    if not (len(v) >= 1):
+        return False
+    return True
+
+
+def _string_(v: Any) -> bool:
+    if not (isinstance(v, str)):
+        return False
+    return True
+
+
+def _plan_base_date(v: Any) -> bool:
+    if not (isinstance(v, str)):
+        return False
+    if not (_RE_2.search(v) is not None):
+        return False
+    if not (_is_date(v)):
+        return False
+    return True
+
+
+def _plan_chapters_item_number(v: Any) -> bool:
+    if not (_is_integer(v)):
+        return False
+    if v < 1:
+        return False
     return True
 
 
@@ -360,7 +393,7 @@ def _plan_chapters_item(v: Any) -> bool:
     if not ('number' in v and 'title' in v):
         return False
     for k, x in v.items():
-        check = _PLAN_CHAPTERS_ITEM_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_plan_chapters_item.get(k)
         if check is None or not check(x):
             return False
     return True
@@ -381,19 +414,19 @@ def _plan(v: Any) -> bool:
     if not ('title' in v and 'base_date' in v and 'chapters' in v):
         return False
     for k, x in v.items():
-        check = _PLAN_PROPERTIES.get(k)
+        check = _PROPERTIES_OF_plan.get(k)
         if check is None or not check(x):
             return False
     return True
 
 
-_MEASURE_SET_BY_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_set_by: dict[str, Any] = {
     'date': _measure_set_by_date,
     'text': _measure_title,
 }
 
 
-_MEASURE_TARGET_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_target: dict[str, Any] = {
     'value': _number_or_null,
     'unit': _string,
     'comparison': _measure_target_comparison,
@@ -401,20 +434,20 @@ _MEASURE_TARGET_PROPERTIES: dict[str, Any] = {
 }
 
 
-_MEASURE_DEADLINE_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_deadline: dict[str, Any] = {
     'date': _measure_deadline_date,
     'recurring': _boolean,
     'text': _measure_title,
 }
 
 
-_MEASURE_MILESTONE_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_milestone: dict[str, Any] = {
     'target': _measure_target,
     'deadline': _measure_deadline,
 }
 
 
-_MEASURE_BASELINE_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_baseline: dict[str, Any] = {
     'text': _string,
     'value': _number_or_null,
     'unit': _string,
@@ -422,14 +455,14 @@ _MEASURE_BASELINE_PROPERTIES: dict[str, Any] = {
 }
 
 
-_MEASURE_RS_LINK_TARGETS_ITEM_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_rs_link_targets_item: dict[str, Any] = {
     'fiscal_year': _measure_rs_link_targets_item_fiscal_year,
     'value': _measure_rs_link_targets_item_value,
     'unit': _string,
 }
 
 
-_MEASURE_RS_LINK_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_rs_link: dict[str, Any] = {
     'project': _measure_title,
     'indicator': _measure_title,
     'year': _measure_title,
@@ -441,7 +474,7 @@ _MEASURE_RS_LINK_PROPERTIES: dict[str, Any] = {
 }
 
 
-_MEASURE_ACTUAL_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_actual: dict[str, Any] = {
     'period': _measure_title,
     'as_of': _measure_set_by_date,
     'value': _measure_rs_link_targets_item_value,
@@ -452,7 +485,7 @@ _MEASURE_ACTUAL_PROPERTIES: dict[str, Any] = {
 }
 
 
-_MEASURE_KPI_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure_kpi: dict[str, Any] = {
     'id': _measure_kpi_id,
     'kind': _measure_kpi_kind,
     'status': _measure_kpi_status,
@@ -467,7 +500,7 @@ _MEASURE_KPI_PROPERTIES: dict[str, Any] = {
 }
 
 
-_MEASURE_PROPERTIES: dict[str, Any] = {
+_PROPERTIES_OF_measure: dict[str, Any] = {
     'id': _measure_id,
     'chapter': _measure_chapter,
     'title': _measure_title,
@@ -477,18 +510,18 @@ _MEASURE_PROPERTIES: dict[str, Any] = {
 }
 
 
-_PLAN_CHAPTERS_ITEM_PROPERTIES: dict[str, Any] = {
-    'number': _measure_chapter,
-    'numeral': _string,
-    'title': _measure_title,
+_PROPERTIES_OF_plan_chapters_item: dict[str, Any] = {
+    'number': _plan_chapters_item_number,
+    'numeral': _string_,
+    'title': _plan_title,
 }
 
 
-_PLAN_PROPERTIES: dict[str, Any] = {
-    'title': _measure_title,
-    'edition': _string,
-    'base_date': _measure_set_by_date,
-    'source': _string,
+_PROPERTIES_OF_plan: dict[str, Any] = {
+    'title': _plan_title,
+    'edition': _string_,
+    'base_date': _plan_base_date,
+    'source': _string_,
     'chapters': _plan_chapters,
 }
 

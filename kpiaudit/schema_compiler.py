@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ MODULE = Path(__file__).resolve().parent / "schema_compiled.py"
 # Each schema and the name of the function that answers for it.
 SCHEMAS = {"measure.schema.json": "measure_is_valid", "plan.schema.json": "plan_is_valid"}
 
-# Keywords that say nothing about validity.
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# Keywords that say nothing about validity (``$schema`` and ``$id``: only at the root).
 _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description"})
 
 # jsonschema's type checks (Draft 2020-12): bool is not a number, 1.0 is an integer.
@@ -64,6 +66,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from collections.abc import Iterator
 from typing import Any
 
 _DATE = re.compile(r"\\d{4}-\\d{2}-\\d{2}", re.ASCII)
@@ -104,7 +107,22 @@ class _Compiler:
         self.by_schema: dict[str, str] = {}
 
     def root(self, schema: dict[str, Any], prefix: str) -> str:
-        """The function of a whole schema, whose definitions are named ``_{prefix}_…``."""
+        """The function of a whole schema, whose definitions are named ``_{prefix}_…``: a
+        valid Draft 2020-12 schema (its keywords' values as that draft says) whose ``$id``
+        and ``$schema``, the only ones, are at its root."""
+        from jsonschema import Draft202012Validator
+
+        if not isinstance(schema, dict) or schema.get("$schema") != DRAFT:
+            raise Unsupported(f"{prefix}: only a schema of {DRAFT} is compiled")
+        from jsonschema.exceptions import SchemaError
+
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            raise Unsupported(f"{prefix}: not a valid schema: {exc.message}") from None
+        for where, inner in _subschemas(schema):
+            if "$schema" in inner or "$id" in inner:
+                raise Unsupported(f"{prefix}: $schema or $id below the root ({where})")
         self.prefix, self.defs = prefix, schema.get("$defs", {})
         return self.function(schema, prefix)
 
@@ -117,7 +135,10 @@ class _Compiler:
             raise Unsupported(f"{path}: a schema must be an object, not {schema!r}")
         if set(schema) - _ANNOTATIONS == {"$ref"}:
             return self._referenced(schema["$ref"])
-        key = json.dumps({k: v for k, v in schema.items() if k not in _ANNOTATIONS}, sort_keys=True)
+        # The same subschema is one function, within a schema: a $ref means another
+        # definition in another schema.
+        kept = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
+        key = self.prefix + json.dumps(kept, sort_keys=True)
         if key in self.by_schema:
             return self.by_schema[key]
         if set(schema) - _ANNOTATIONS == {"type"}:  # shared by many: named after the type
@@ -187,10 +208,9 @@ class _Compiler:
             if required:
                 lines += _fail_unless(" and ".join(f"{k!r} in v" for k in required))
             for key, needs in here.get("dependentRequired", {}).items():
-                lines.append(
-                    f"if {key!r} in v and not ({' and '.join(f'{n!r} in v' for n in needs)}):"
-                )
-                lines.append("    return False")
+                if needs:
+                    present = " and ".join(f"{n!r} in v" for n in needs)
+                    lines += [f"if {key!r} in v and not ({present}):", "    return False"]
             if "minProperties" in here:
                 lines += _fail_unless(f"len(v) >= {int(here['minProperties'])}")
             lines += self._properties(here, name)
@@ -222,7 +242,7 @@ class _Compiler:
         properties = here.get("properties", {})
         if not properties:
             return [] if extra else _fail_unless("not v")
-        table = f"{name.upper()}_PROPERTIES"
+        table = f"_PROPERTIES_OF{name}"  # unique, as the function's name is
         checks = {key: self.function(sub, f"{name[1:]}_{key}") for key, sub in properties.items()}
         entries = "".join(f"    {key!r}: {check},\n" for key, check in checks.items())
         self.tables.append(f"{table}: dict[str, Any] = {{\n{entries}}}\n")
@@ -234,6 +254,24 @@ class _Compiler:
         else:
             loop = ["    check = " + table + ".get(k)", "    if check is None or not check(x):"]
         return ["for k, x in v.items():", *loop, "        return False"]
+
+
+def _subschemas(schema: Any, at: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema below ``schema``, with where it is."""
+    if not isinstance(schema, dict):
+        return
+    for key, value in schema.items():
+        children: Any = ()
+        if key in ("properties", "$defs", "dependentSchemas", "patternProperties"):
+            children = value.items() if isinstance(value, dict) else ()
+        elif key in ("anyOf", "allOf", "oneOf", "prefixItems"):
+            children = enumerate(value) if isinstance(value, list) else ()
+        elif isinstance(value, dict):
+            children = [(key, value)]
+        for name, child in children:
+            if isinstance(child, dict):
+                yield f"{at}/{key}/{name}", child
+                yield from _subschemas(child, f"{at}/{key}/{name}")
 
 
 def _fail_unless(condition: str) -> list[str]:

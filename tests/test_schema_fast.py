@@ -146,6 +146,9 @@ def test_the_compiled_module_is_what_the_schemas_compile_to() -> None:
     assert written == schema_compiler.bundled_source(), "run scripts/compile-schemas"
 
 
+DRAFT = {"$schema": schema_compiler.DRAFT}
+
+
 @pytest.mark.parametrize(
     "schema",
     [
@@ -155,9 +158,51 @@ def test_the_compiled_module_is_what_the_schemas_compile_to() -> None:
         {"$ref": "https://example.org/schema"},
         {"$ref": "#/$defs/missing"},
         {"type": "object", "additionalProperties": {"type": "string"}},
-        {"type": "decimal"},
+        {"type": "decimal"},  # not a valid schema
+        {"type": "string", "minLength": 1.5},  # not a valid schema: 1.5 is not a length
+        {"type": "object", "properties": {"a": {"$id": "urn:x", "type": "string"}}},
+        {"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer"},
     ],
 )
 def test_the_compiler_refuses_what_it_cannot_give_jsonschemas_meaning(schema: Any) -> None:
     with pytest.raises(schema_compiler.Unsupported):
-        schema_compiler.compile_schemas({"x_is_valid": schema})
+        schema_compiler.compile_schemas({"x_is_valid": {**DRAFT, **schema}})
+
+
+def _compiled(**schemas: Any) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(schema_compiler.compile_schemas(schemas), namespace)  # the compiler's own output
+    return namespace
+
+
+def _verdicts(schema: Any, check: Any, documents: list[Any]) -> None:
+    import jsonschema
+
+    reference = jsonschema.Draft202012Validator(schema)
+    for document in documents:
+        assert check(document) == reference.is_valid(document), document
+
+
+def test_compiled_corner_cases_agree_with_jsonschema() -> None:
+    """What a schema of tomorrow may hold: the same subschema meaning two things under two
+    roots, property names that differ in case, a dependency on nothing."""
+    strings = {**DRAFT, "type": "array", "items": {"$ref": "#/$defs/c"}}
+    numbers = {**strings, "$defs": {"c": {"type": "integer"}}}
+    strings["$defs"] = {"c": {"type": "string"}}
+    cased = {
+        **DRAFT,
+        "type": "object",
+        "properties": {
+            "a": {"type": "object", "properties": {"x": {}}, "additionalProperties": False},
+            "A": {"type": "object", "properties": {"y": {}}, "additionalProperties": False},
+        },
+        "dependentRequired": {"a": [], "A": ["a"]},
+    }
+    module = _compiled(s_is_valid=strings, n_is_valid=numbers, c_is_valid=cased)
+    _verdicts(strings, module["s_is_valid"], [["s"], [1], []])
+    _verdicts(numbers, module["n_is_valid"], [["s"], [1], [1.0], [True]])
+    _verdicts(
+        cased,
+        module["c_is_valid"],
+        [{"a": {"x": 1}}, {"a": {"y": 1}}, {"A": {"y": 1}}, {"A": {"x": 1}}, {"a": {}, "A": {}}],
+    )
