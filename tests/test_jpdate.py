@@ -157,3 +157,18 @@ def test_parse_date_result_or_clear_error(text: str) -> None:
         assert str(exc)
     else:
         assert d.end is not None
+
+
+def test_fold_remembers_short_texts_only() -> None:
+    """A pull request of huge KPI texts must not pin a thousand folded copies in memory."""
+    from kpiaudit import jpdate
+
+    short, long = "令和５年度末までに１００％", "２０２５年" * 1_000
+    assert jpdate.fold(short) == "令和5年度末までに100％"
+    assert jpdate.fold(long) == "2025年" * 1_000
+    assert jpdate._folded.cache_info().currsize >= 1
+    jpdate._folded.cache_clear()
+    jpdate.fold(long)
+    assert jpdate._folded.cache_info().currsize == 0
+    jpdate.fold(short)
+    assert jpdate._folded.cache_info().currsize == 1
