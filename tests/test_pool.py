@@ -226,6 +226,9 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(pool, "_halved", counted)
     monkeypatch.setattr(pool, "_cpus", lambda: 2)
+    import threading
+
+    assert threading.active_count() == 1, "a thread left running: no child would be forked"
     return splits
 
 
@@ -286,8 +289,17 @@ def test_no_child_for_few_files_one_core_one_job_or_a_running_thread(
     assert two_cores == []
 
 
-def test_a_child_left_behind_is_stopped_and_reaped(two_cores: list[int]) -> None:
+def test_a_child_left_behind_is_stopped_and_reaped(two_cores: list[int], monkeypatch) -> None:
     """A run that stops taking results (an error, Ctrl-C) leaves no process behind."""
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
     jobs = [
         pool.Job(i, str(path), path.read_bytes())
         for i, path in enumerate(sorted(MEASURES.glob("[0-9]*.yaml")))
@@ -295,22 +307,63 @@ def test_a_child_left_behind_is_stopped_and_reaped(two_cores: list[int]) -> None
     done = pool.run(jobs, base_date=BASE, chapters=None, models=False, records=False)
     assert next(done).slot == 0
     done.close()
-    assert two_cores == [163]
+    assert two_cores == [163] and len(forked) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child at all, not even a zombie
+        os.waitpid(forked[0], os.WNOHANG)  # reaped: not running, not even a zombie
 
 
-def test_a_child_that_dies_ends_the_run_with_a_message() -> None:
+def test_an_exception_in_the_child_is_raised_as_one_process_would(
+    two_cores: list[int], capsys, monkeypatch
+) -> None:
+    def broken(task):  # type: ignore[no-untyped-def]
+        raise ValueError("a check that fails")
+
+    monkeypatch.setattr(pool, "_work", broken)  # only the child calls it
+    code, out, err = run(["lint", str(MEASURES)], capsys)
+    assert code == 2 and out == ""
+    assert "internal error: ValueError: a check that fails" in err and "bug" in err
+    assert two_cores == [163]
+
+
+def test_the_split_with_the_cache_gives_what_one_process_gives(
+    two_cores: list[int], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.delenv("KPIAUDIT_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".kpiaudit.toml").write_text("")
+    shutil.copytree(MEASURES, tmp_path / "measures")
+    args = ["lint", "measures", "-f", "json", "--today", "2026-11-27"]
+    alone = run([*args, "-j", "1", "--no-cache"], capsys)
+    assert run(args, capsys) == alone  # cold: the child's records go into the cache
+    assert run(args, capsys) == alone  # warm: nothing to check
+    assert run([*args, "--no-cache"], capsys) == alone
+    assert two_cores == [163, 163]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["lint", "{plan}"],
+        ["status", "{plan}"],
+        ["diff", "{plan}", "{plan}"],
+        ["report", "{plan}", "--out", "{out}"],
+    ],
+)
+def test_a_child_that_dies_ends_the_run_with_a_message(tmp_path: Path, command: list[str]) -> None:
+    """Every command that checks files, not only those of cli.common (report and diff call the
+    audit themselves): exit 2, the pool's message, nothing printed as if it were the whole."""
     probe = (
         "import os, sys\n"
         "from kpiaudit.audit import pool\n"
         "pool._cpus = lambda: 2\n"
         "pool._work = lambda task: os._exit(9)  # the child dies; this process checks its half\n"
         "from kpiaudit.cli import main\n"
-        "sys.exit(main(['lint', sys.argv[1]]))\n"
+        "sys.exit(main(sys.argv[1:]))\n"
     )
+    args = [a.format(plan=MEASURES, out=tmp_path / "site") for a in command]
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(MEASURES)],
+        [sys.executable, "-c", probe, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -318,7 +371,9 @@ def test_a_child_that_dies_ends_the_run_with_a_message() -> None:
     )
     assert done.returncode == 2, done.stderr
     assert "a worker process stopped" in done.stderr and "Traceback" not in done.stderr
-    assert done.stdout == ""  # no half of the findings presented as the whole
+    assert "exit status 9" in done.stderr
+    assert done.stdout == ""
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.parametrize("failing", ["fork", "pipe"])

@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 from ..codec import measure_from_data
 from ..load import LoadedFile, load_bytes
@@ -213,61 +213,87 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
     too small for a pool: importing multiprocessing and starting its workers cost more than
     half of checking 163 measures, where a bare fork costs a millisecond. The child sends back
     what a pool's worker does (records, models' data, summaries), pickled through a pipe; the
-    results are given in the order of ``jobs``, the same as from one process. Where no child
-    can be forked, this process checks them all; a child that dies ends the run with
-    :class:`WorkerDied`; one left behind (the run stopped early) is killed."""
+    results are given in the order of ``jobs``, the same as from one process.
+
+    Where no child can be forked, this process checks them all. An exception in the child is
+    raised here, as one process would raise it; a child that dies ends the run with
+    :class:`WorkerDied`; one left behind (the run stopped early) is killed and reaped. Ctrl-C
+    is held off from the fork until each side can handle it (the child ignores it)."""
     import pickle
     import signal
 
     mine, held, half = 0, 0, sum(len(job.raw) for job in jobs) / 2
-    while mine < len(jobs) and held < half:  # this process's part: the first half of the bytes
+    while mine < len(jobs) - 1 and held < half:  # here: the first half of the bytes
         held += len(jobs[mine].raw)
         mine += 1
     theirs = jobs[mine:]
     try:
         reader, writer = os.pipe()
     except OSError:  # out of file descriptors: all of them here
-        reader = writer = -1
+        yield from (_one(job, settings, records) for job in jobs)
+        return
+    interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pid = os.fork() if reader >= 0 else -1
+        pid = os.fork()
     except OSError:  # out of processes or memory (EAGAIN, ENOMEM): all of them here
         pid = -1
-    if pid < 0:
-        for fd in (reader, writer):
-            if fd >= 0:
-                os.close(fd)
-        for job in jobs:
-            yield _one(job, settings, records)
-        return
-    if pid == 0:  # the child: check, send, and end without the parent's exit handlers
-        code = 1
-        try:
-            os.close(reader)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent
-            payload = pickle.dumps(_work((theirs, settings)), pickle.HIGHEST_PROTOCOL)
-            with open(writer, "wb") as pipe:
-                pipe.write(payload)
-            code = 0
-        finally:
-            os._exit(code)
+    if pid == 0:
+        _child(reader, writer, (theirs, settings), interrupts)
     os.close(writer)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
+        if pid < 0:
+            yield from (_one(job, settings, records) for job in jobs)
+            return
         for job in jobs[:mine]:
             yield _one(job, settings, records)
         with open(reader, "rb") as pipe:
             reader = -1  # closed with the file
             payload = pipe.read()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # reaped and forgotten at once
         _, status = os.waitpid(pid, 0)
         pid = 0
-        if status != 0:
-            raise WorkerDied(f"exit status {status}")
-        yield from _collect(pickle.loads(payload), {job.index: job.path for job in theirs})
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
+        if status != 0 or not payload:
+            raise WorkerDied(f"exit status {os.waitstatus_to_exitcode(status)}")
+        raised, done = pickle.loads(payload)
+        if raised:
+            raise done
+        yield from _collect(done, {job.index: job.path for job in theirs})
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
         if reader >= 0:
             os.close(reader)
-        if pid:
+        if pid > 0:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _child(reader: int, writer: int, task: tuple[list[Job], Settings], interrupts: Any) -> NoReturn:
+    """In the child :func:`_halved` forked: check the jobs, send back (False, what was done)
+    or (True, the exception raised), and end without the parent's exit handlers or its
+    buffered output."""
+    import pickle
+    import signal
+
+    code = 1
+    try:
+        _quiet()
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
+        os.close(reader)
+        try:
+            outcome: tuple[bool, object] = (False, _work(task))
+        except Exception as exc:  # a bug in a check: raised by the parent, as one process would
+            outcome = (True, exc)
+        try:
+            payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an exception that cannot be pickled: its words
+            payload = pickle.dumps((True, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        with open(writer, "wb") as pipe:
+            pipe.write(payload)
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def _can_split() -> bool:

@@ -81,6 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         print(_("kpiaudit: interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # the boundary: any other exception is our bug
+        if _worker_died(exc):  # any command that checks files: lint, status, report, diff …
+            stopped = _(
+                "a worker process stopped before its files were checked (killed, or out of "
+                "memory: {reason}); run the command again (lint -j 1 checks in one process, "
+                "with less memory)"
+            ).format(reason=visible(str(exc)))
+            print(_("kpiaudit: error: {message}").format(message=stopped), file=sys.stderr)
+            return EXIT_USAGE
         if debug:
             raise
         print(
@@ -97,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         background = sys.modules.get("kpiaudit.audit.background")
         if background is not None:
             background.wait()
+
+
+def _worker_died(exc: Exception) -> bool:
+    """Whether a process that checked files stopped (kpiaudit.audit.pool.WorkerDied). Looked
+    up, not imported: a run that checked no file never loaded the pool."""
+    pool = sys.modules.get("kpiaudit.audit.pool")
+    return pool is not None and isinstance(exc, pool.WorkerDied)
 
 
 def _stdout_identity() -> tuple[int, int] | None:

@@ -132,29 +132,19 @@ def audit_paths(
     on a terminal for thousands of files, unless ``quiet``. ``keep``: the codes of the
     findings the caller reads (default: all)."""
     from ..audit import audit
-    from ..audit.pool import WorkerDied
     from .progressbar import counting
 
-    try:
-        with counting(quiet=quiet) as progress:
-            result = audit(
-                paths,
-                config,
-                today,
-                models=models,
-                summarise=summarise,
-                cache=cache,
-                jobs=jobs,
-                progress=progress,
-                keep=keep,
-            )
-    except WorkerDied as exc:
-        fail(
-            _(
-                "a worker process stopped before its files were checked (killed, or out of "
-                "memory: {reason}); run the command again (lint -j 1 checks in one process, "
-                "with less memory)"
-            ).format(reason=exc)
+    with counting(quiet=quiet) as progress:
+        result = audit(
+            paths,
+            config,
+            today,
+            models=models,
+            summarise=summarise,
+            cache=cache,
+            jobs=jobs,
+            progress=progress,
+            keep=keep,
         )
     for directory in result.empty:
         fail(
