@@ -367,11 +367,11 @@ def test_lint_status_and_due_load_neither_typer_nor_rich_when_piped(
     """What keeps a pre-commit run on one measure fast, and status and due as fast as lint
     (measured in benchmarks/bench.py). Files are validated by kpiaudit/schema_compiled.py, no
     validator library (jsonschema-rs cost 11 ms to import); jsonschema itself is loaded only
-    to explain a file that is not valid."""
+    to explain a file that is not valid, decimal only to print an amount."""
     probe = (
         f"import sys; from kpiaudit.cli import main; main(['{command}', sys.argv[1]]); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'typer', 'pydantic', 'rich', 'click', 'jsonschema', 'jsonschema_rs'}))"
+        "{'typer', 'pydantic', 'rich', 'click', 'jsonschema', 'jsonschema_rs', 'decimal'}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, check=False

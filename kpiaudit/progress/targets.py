@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from ..model import Actual, Baseline, Comparison, Direction, Kpi, Target
 
@@ -147,6 +146,8 @@ def comparable_units(kpi: Kpi) -> frozenset[str]:
 
 def amount(value: float, unit: str = "") -> str:
     """A value as people write it, with its unit: 1440000 件 → 1,440,000件, 99.86 → 99.86."""
+    from decimal import Decimal  # here: status and due rarely print an amount (2 ms to import)
+
     number = Decimal(repr(float(value))).normalize()
     return f"{number:,f}{unit}"
 
