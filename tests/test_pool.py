@@ -196,22 +196,28 @@ def test_a_record_is_read_under_the_name_of_this_run() -> None:
 def test_a_worker_that_dies_ends_the_run_with_a_message(large_plan: Path) -> None:
     """An out-of-memory kill of a worker on a CI runner: the run says so and exits 2, where a
     multiprocessing.Pool waits for the dead worker's result until the job's timeout."""
+    # every worker dies on its first file
+    done = _killing("pool.load_bytes = lambda raw, name: os._exit(9)", "lint", large_plan, "-j2")
+    assert done.returncode == 2, done.stderr
+    assert "a worker process stopped" in done.stderr and "Traceback" not in done.stderr
+
+
+def _killing(patch: str, *args: object) -> subprocess.CompletedProcess[str]:
+    """kpiaudit ``args`` in a new process, with ``patch`` applied to kpiaudit.audit.pool."""
     probe = (
         "import os, sys\n"
         "from kpiaudit.audit import pool\n"
-        "pool.load_bytes = lambda raw, name: os._exit(9)  # every worker dies on its first file\n"
+        f"{patch}\n"
         "from kpiaudit.cli import main\n"
-        "sys.exit(main(['lint', sys.argv[1], '-j', '2']))\n"
+        "sys.exit(main(sys.argv[1:]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(large_plan)],
+    return subprocess.run(
+        [sys.executable, "-c", probe, *map(str, args)],
         capture_output=True,
         text=True,
         timeout=120,
         env={**os.environ, "KPIAUDIT_NO_CACHE": "1"},
     )
-    assert done.returncode == 2, done.stderr
-    assert "a worker process stopped" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.fixture
@@ -353,22 +359,9 @@ def test_the_split_with_the_cache_gives_what_one_process_gives(
 def test_a_child_that_dies_ends_the_run_with_a_message(tmp_path: Path, command: list[str]) -> None:
     """Every command that checks files, not only those of cli.common (report and diff call the
     audit themselves): exit 2, the pool's message, nothing printed as if it were the whole."""
-    probe = (
-        "import os, sys\n"
-        "from kpiaudit.audit import pool\n"
-        "pool._cpus = lambda: 2\n"
-        "pool._work = lambda task: os._exit(9)  # the child dies; this process checks its half\n"
-        "from kpiaudit.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
-    )
     args = [a.format(plan=MEASURES, out=tmp_path / "site") for a in command]
-    done = subprocess.run(
-        [sys.executable, "-c", probe, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "KPIAUDIT_NO_CACHE": "1"},
-    )
+    # the child dies; this process checks its half
+    done = _killing("pool._cpus = lambda: 2; pool._work = lambda task: os._exit(9)", *args)
     assert done.returncode == 2, done.stderr
     assert "a worker process stopped" in done.stderr and "Traceback" not in done.stderr
     assert "exit status 9" in done.stderr
