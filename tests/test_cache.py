@@ -20,7 +20,7 @@ import pytest
 import kpiaudit.audit as audit_module
 from kpiaudit.audit import background, pool, record
 from kpiaudit.audit import cache as cache_module
-from kpiaudit.audit.cache import CACHE_DIR, Cache, digest
+from kpiaudit.audit.cache import CACHE_DIR, Cache, digest, looked_at
 from kpiaudit.audit.check import FileResult
 from kpiaudit.cli import main
 from kpiaudit.load import Problem
@@ -133,12 +133,15 @@ def test_a_file_read_the_moment_it_changed_is_known_by_its_bytes_only(project: P
     store = cache.plan(project / "measures", _settings())
     assert store is not None
     changed = max(st.st_mtime_ns, st.st_ctime_ns)
-    store.put(fresh.name, digest(fresh.read_bytes()), b"[]", st, changed + 10**9)
-    assert store.unchanged(fresh.name, st) is None
+    status = looked_at(st, changed + 10**9)
+    store.put(fresh.name, digest(fresh.read_bytes()), b"[]", status)
+    assert store.unchanged(fresh.name, status) is None
     known = store.get(fresh.name, digest(fresh.read_bytes()))
     assert known is not None and known.record == b"[]"
-    store.restamp(fresh.name, st, changed + 3 * 10**9)  # as a run 3 s later does
-    known = store.unchanged(fresh.name, st)
+    later = looked_at(st, changed + 3 * 10**9)  # as a run 3 s later sees it
+    assert later.signature == status.signature and later.settled and not status.settled
+    store.restamp(fresh.name, later)
+    known = store.unchanged(fresh.name, later)
     assert known is not None and known.record == b"[]"
 
 
@@ -198,13 +201,11 @@ def test_a_change_within_a_coarse_clock_tick_is_seen_by_the_bytes(
     """On a file system whose clock is coarse (FAT's 2 s), a file rewritten within one tick,
     with the same size, keeps its status: a snapshot that knew it by its status would answer
     with what the file said before. It knows a fresh file by its bytes instead."""
-    from kpiaudit.audit import snapshot as snapshot_module
 
     def coarse(st: os.stat_result) -> bytes:  # times that have not moved within the tick
         return b"%d:%d:%d" % (st.st_dev, st.st_ino, st.st_size)
 
-    for module in (cache_module, snapshot_module):
-        monkeypatch.setattr(module, "signature", coarse)
+    monkeypatch.setattr(cache_module, "signature", coarse)
     monkeypatch.setattr(cache_module, "SETTLED", 3600)  # every file is still in its tick
     run(LINT, capsys)  # keeps the snapshot, every file known by its bytes
     edited = project / "measures" / "06-04.yaml"
@@ -400,7 +401,7 @@ def test_a_cache_from_elsewhere_cannot_hide_a_finding(
         cache = Cache.at(project)
         assert cache is not None
         store = cache.plan(project / "measures", _settings())
-        store.put("06-04.yaml", digest(bad.read_bytes()), clean_record, bad.stat())
+        store.put("06-04.yaml", digest(bad.read_bytes()), clean_record, looked_at(bad.stat(), 0))
         store.save()
 
     forge(tmp_path / "attacker")

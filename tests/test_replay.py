@@ -195,8 +195,6 @@ def test_the_runs_after_an_edit_replay_without_keeping_the_snapshot_again(
     """The run right after an edit keeps the edited file in the snapshot by its bytes; once
     its times settle, the runs after read that one file, and replay, rather than keep the
     snapshot again (which would cost them the record)."""
-    from kpiaudit.audit import snapshot as snapshot_module
-
     edited = project / "measures" / "06-04.yaml"
     run(LINT, capsys)
     unset_first_kpi(edited)
@@ -205,14 +203,12 @@ def test_the_runs_after_an_edit_replay_without_keeping_the_snapshot_again(
     def settled(st: os.stat_result, seen: int) -> bool:  # all but the edited file
         return st.st_ino != fresh
 
-    for module in (cache_module, snapshot_module):
-        monkeypatch.setattr(module, "settled", settled)
+    monkeypatch.setattr(cache_module, "settled", settled)
     expected = run([*LINT, "--no-cache"], capsys)
     assert run(LINT, capsys) == expected  # checks the edited file, keeps the snapshot
     (snapshot,) = (project / CACHE_DIR).glob("*.snapshot")
     kept = snapshot.stat().st_mtime_ns
-    for module in (cache_module, snapshot_module):  # now it has settled too
-        monkeypatch.setattr(module, "settled", lambda st, seen: True)
+    monkeypatch.setattr(cache_module, "settled", lambda st, seen: True)  # now it has too
     decodes = Decodes(monkeypatch)
     assert run(LINT, capsys) == expected
     assert run(LINT, capsys) == expected

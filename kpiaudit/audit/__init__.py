@@ -9,7 +9,6 @@ cross-file rules → suppressions → selection and severities.
 from __future__ import annotations
 
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from .select import POSITION, configure
 from .suppress import apply_suppressions
 
 if TYPE_CHECKING:
-    from .cache import Cache, Entry
+    from .cache import Cache, Entry, FileStatus
     from .snapshot import Snapshot
 
 __all__ = ["Audit", "AuditResult", "FileResult", "TwoPlansError", "audit", "check_file"]
@@ -461,8 +460,8 @@ class _Checking:
         self.names = [os.path.basename(path) for path in paths]  # what the cache knows them by
         self.results: list[FileResult | None] = [None] * len(self.paths)
         self.digests: dict[int, str] = {}
-        # each file's status, and when it was taken: just before the file is read
-        self.stats: dict[int, tuple[os.stat_result, int]] = {}
+        # each file's status, taken just before the file is read
+        self.stats: dict[int, FileStatus] = {}
         self.unread = False  # a file could not be read: this run keeps no snapshot
         # file path → its result from the plan's snapshot, for files known not to have changed
         self.reuse: dict[str, FileResult] = {}
@@ -473,16 +472,18 @@ class _Checking:
         looked at."""
         if self.store is None:
             return None
+        from .cache import looked_at
+        from .snapshot import Snapshot
+
         seen = time.time_ns()  # taken before the statuses: a file can only look fresher
         named = []
         for i, path in enumerate(self.paths):
             try:
-                st = os.lstat(path)
+                status = looked_at(os.lstat(path), seen)
             except OSError:
                 return None
-            self.stats[i] = (st, seen)
-            named.append((self.names[i], st, seen))
-        from .snapshot import Snapshot
+            self.stats[i] = status
+            named.append((self.names[i], status))
 
         directory = self.files.directory.as_posix()
         return Snapshot(self.store, directory, self.day.today, named, self.paths)
@@ -511,8 +512,7 @@ class _Checking:
         )
         for i, result, model, made, summary in done:
             if self.store is not None and made is not None:
-                st, seen = self.stats.get(i, (None, 0))
-                self.store.put(self.names[i], self.digests[i], made, st, seen)
+                self.store.put(self.names[i], self.digests[i], made, self.stats.get(i))
             if result is not None:
                 self._settle(i, result)
             kept = self.results[i]
@@ -590,17 +590,18 @@ class _Checking:
         status is taken before it is read, and recorded with what is read after."""
         if self.store is None:
             return None
-        if i in self.stats:  # taken for the snapshot's key
-            st = self.stats[i][0]
-        else:
+        from .cache import looked_at
+
+        status = self.stats.get(i)  # taken for the snapshot's key
+        if status is None:
             try:
                 st = os.lstat(name)
             except OSError:
                 return None
-            self.stats[i] = (st, time.time_ns())
-        if self.loads or not stat.S_ISREG(st.st_mode):
+            status = self.stats[i] = looked_at(st, time.time_ns())
+        if self.loads or not status.regular:
             return None
-        return self._decoded(name, self.store.unchanged(self.names[i], st), self.today)
+        return self._decoded(name, self.store.unchanged(self.names[i], status), self.today)
 
     def _known(self, i: int, name: str, raw: bytes) -> FileResult | None:
         """The cached result of the file's bytes, if the cache has one it can read."""
@@ -612,7 +613,7 @@ class _Checking:
         entry = self.store.get(self.names[i], self.digests[i])
         known = self._decoded(name, entry, self.today)
         if known is not None and i in self.stats:
-            self.store.restamp(self.names[i], *self.stats[i])
+            self.store.restamp(self.names[i], self.stats[i])
         return known
 
     @staticmethod

@@ -28,15 +28,13 @@ that need each measure's model read the files anyway.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from ..model import Finding
 from . import background
-from .cache import PlanCache, digest, length_prefixed, settled, signature
+from .cache import FileStatus, PlanCache, digest, length_prefixed
 from .check import FileResult
 from .pool import MIN_FILES
 from .record import finding_row, from_json, restored_finding, to_json
@@ -47,7 +45,7 @@ _CHUNK = 4096  # findings to a line of the body
 _READ_AGAIN = 32  # files known by their bytes that a run reads again rather than keep anew
 _DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
 
-Status = tuple[str, os.stat_result, int]  # a file's name, status, and when it was taken
+Status = tuple[str, FileStatus]  # a file's name and status
 Known = tuple[list[FileResult], list[Finding]]  # the plan's files, and their findings
 
 
@@ -69,8 +67,8 @@ class Snapshot:
         self.paths = paths
         # each file's status as the key holds it, in the order of stats, made once: the key is
         # worked out twice in a run after an edit, and the reuse and the keeping need it too
-        self._statuses = [signature(st) for _name, st, _seen in stats]
-        self._regular = all(stat.S_ISREG(st.st_mode) for _name, st, _seen in stats)
+        self._statuses = [status.signature for _name, status in stats]
+        self._regular = all(status.regular for _name, status in stats)
         self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
         self._matched = b""  # the body match() found under this key, for known()
         self._missed = b""  # the body match() found under another key, for reusable()
@@ -150,7 +148,7 @@ class Snapshot:
         be known by their times that the snapshot is worth keeping again (:meth:`keep`). A
         few (the files of the last edit) are cheaper to read again each run than a snapshot
         is to keep, and keeping it again would also cost the next run its output's record."""
-        fresh = {name for name, st, seen in self.stats if not settled(st, seen)}
+        fresh = {name for name, status in self.stats if not status.settled}
         return len(set(self._read_by_bytes) - fresh) > _READ_AGAIN
 
     def digests(self) -> dict[str, str]:
@@ -164,7 +162,7 @@ class Snapshot:
         ``digests``: name → the digest of the bytes this run read, for the files too fresh to
         be known by their times. A large plan's is written by a forked child (.background)
         while this process goes on."""
-        fresh = [name for name, st, seen in self.stats if not settled(st, seen)]
+        fresh = [name for name, status in self.stats if not status.settled]
         if any(name not in digests for name in fresh):
             return None
         key = self._key({name: digests[name] for name in fresh})
@@ -192,10 +190,8 @@ class Snapshot:
         holds every finding as JSON values at once (336,206 findings of 100,000 measures were
         150 MiB of lists beside the findings)."""
         stamps = {
-            path: status.decode("ascii") if settled(st, seen) else ""
-            for path, status, (_name, st, seen) in zip(
-                self.paths, self._statuses, self.stats, strict=True
-            )
+            path: status.signature.decode("ascii") if status.settled else ""
+            for path, (_name, status) in zip(self.paths, self.stats, strict=True)
         }
         files = [
             [
@@ -234,7 +230,7 @@ class Snapshot:
         statuses = self._statuses
         if by_bytes:
             statuses = statuses.copy()
-            for i, (name, _st, _seen) in enumerate(self.stats):
+            for i, (name, _status) in enumerate(self.stats):
                 if name in by_bytes:
                     of_bytes = by_bytes[name]
                     if of_bytes is None:
