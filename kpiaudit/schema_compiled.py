@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from collections.abc import Iterator
 from typing import Any
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)

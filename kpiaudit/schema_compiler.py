@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from collections.abc import Iterator
 from typing import Any
 
 _DATE = re.compile(r"\\d{4}-\\d{2}-\\d{2}", re.ASCII)
@@ -257,21 +256,41 @@ class _Compiler:
 
 
 def _subschemas(schema: Any, at: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every subschema below ``schema``, with where it is."""
+    """Every subschema below ``schema``, with where it is: the values of the keywords that
+    hold schemas (not those that hold data, such as ``const`` or ``default``)."""
     if not isinstance(schema, dict):
         return
     for key, value in schema.items():
         children: Any = ()
-        if key in ("properties", "$defs", "dependentSchemas", "patternProperties"):
-            children = value.items() if isinstance(value, dict) else ()
-        elif key in ("anyOf", "allOf", "oneOf", "prefixItems"):
-            children = enumerate(value) if isinstance(value, list) else ()
-        elif isinstance(value, dict):
-            children = [(key, value)]
-        for name, child in children:
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            children = ((f"{at}/{key}/{name}", child) for name, child in value.items())
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            children = ((f"{at}/{key}/{i}", child) for i, child in enumerate(value))
+        elif key in _SCHEMA_VALUES:
+            children = [(f"{at}/{key}", value)]
+        for where, child in children:
             if isinstance(child, dict):
-                yield f"{at}/{key}/{name}", child
-                yield from _subschemas(child, f"{at}/{key}/{name}")
+                yield where, child
+                yield from _subschemas(child, where)
+
+
+# The keywords of Draft 2020-12 whose values are schemas: a map of them, a list, or one.
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "dependentSchemas", "patternProperties"})
+_SCHEMA_LISTS = frozenset({"anyOf", "allOf", "oneOf", "prefixItems"})
+_SCHEMA_VALUES = frozenset(
+    {
+        "items",
+        "additionalProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
 
 
 def _fail_unless(condition: str) -> list[str]:
