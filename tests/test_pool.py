@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -232,7 +233,6 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(pool, "_halved", counted)
     monkeypatch.setattr(pool, "_cpus", lambda: 2)
-    import threading
 
     assert threading.active_count() == 1, "a thread left running: no child would be forked"
     return splits
@@ -280,7 +280,6 @@ def test_no_child_for_few_files_one_core_one_job_or_a_running_thread(
         shutil.copy(path, few)
     run(["lint", str(few)], capsys)
     run(["lint", str(MEASURES), "-j", "1"], capsys)
-    import threading
 
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)  # as a progress bar's refresh thread
@@ -318,17 +317,54 @@ def test_a_child_left_behind_is_stopped_and_reaped(two_cores: list[int], monkeyp
         os.waitpid(forked[0], os.WNOHANG)  # reaped: not running, not even a zombie
 
 
+class _Keyworded(Exception):
+    def __init__(self, *, path: str) -> None:  # pickled without its keyword: not made again
+        super().__init__(f"cannot check {path}")
+
+
+class _Locked(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a lock")
+        self.lock = threading.Lock()  # cannot be pickled
+
+
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        (ValueError("a check that fails"), "ValueError: a check that fails"),
+        (_Keyworded(path="06-04.yaml"), "RuntimeError: _Keyworded: cannot check 06-04.yaml"),
+        (_Locked(), "RuntimeError: _Locked: holds a lock"),
+    ],
+)
 def test_an_exception_in_the_child_is_raised_as_one_process_would(
-    two_cores: list[int], capsys, monkeypatch
+    two_cores: list[int], capsys, monkeypatch, raised: Exception, said: str
 ) -> None:
+    """Raised here, with the child's traceback as its cause (--debug shows it); one that
+    cannot be made again here, or not sent at all, by its type and words."""
+
     def broken(task):  # type: ignore[no-untyped-def]
-        raise ValueError("a check that fails")
+        raise raised
 
     monkeypatch.setattr(pool, "_work", broken)  # only the child calls it
     code, out, err = run(["lint", str(MEASURES)], capsys)
     assert code == 2 and out == ""
-    assert "internal error: ValueError: a check that fails" in err and "bug" in err
-    assert two_cores == [163]
+    assert f"internal error: {said}\n" in err and "bug" in err
+    with pytest.raises(Exception) as info:
+        main(["lint", str(MEASURES), "--debug"])
+    assert "in broken" in str(info.value.__cause__)  # the child's traceback
+    assert two_cores == [163, 163]
+
+
+def test_a_child_out_of_memory_is_a_worker_that_stopped(
+    two_cores: list[int], capsys, monkeypatch
+) -> None:
+    def exhausted(task):  # type: ignore[no-untyped-def]
+        raise MemoryError
+
+    monkeypatch.setattr(pool, "_work", exhausted)
+    code, out, err = run(["lint", str(MEASURES)], capsys)
+    assert code == 2 and out == ""
+    assert "a worker process stopped" in err and "exit status 1" in err
 
 
 def test_the_split_with_the_cache_gives_what_one_process_gives(

@@ -227,20 +227,21 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
         held += len(jobs[mine].raw)
         mine += 1
     theirs = jobs[mine:]
+    interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # the mask as it is
+    reader = writer = pid = -1
     try:
-        reader, writer = os.pipe()
-    except OSError:  # out of file descriptors: all of them here
-        yield from (_one(job, settings, records) for job in jobs)
-        return
-    interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        pid = os.fork()
-    except OSError:  # out of processes or memory (EAGAIN, ENOMEM): all of them here
-        pid = -1
-    if pid == 0:
-        _child(reader, writer, (theirs, settings), interrupts)
-    os.close(writer)
-    try:
+        # Ctrl-C waits from here until each side can handle it (the child ignores it).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            reader, writer = os.pipe()
+            pid = os.fork()
+        except OSError:  # out of file descriptors, processes or memory: all of them here
+            pid = -1
+        if pid == 0:
+            _child(reader, writer, (theirs, settings), interrupts)
+        if writer >= 0:
+            os.close(writer)
+            writer = -1
         signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
         if pid < 0:
             yield from (_one(job, settings, records) for job in jobs)
@@ -252,29 +253,37 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
             payload = pipe.read()
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # reaped and forgotten at once
         _, status = os.waitpid(pid, 0)
-        pid = 0
+        pid = -1
         signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
         if status != 0 or not payload:
             raise WorkerDied(f"exit status {os.waitstatus_to_exitcode(status)}")
         raised, done = pickle.loads(payload)
         if raised:
-            raise done
+            raise _rebuilt(*done)
         yield from _collect(done, {job.index: job.path for job in theirs})
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
-        if reader >= 0:
-            os.close(reader)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # cleaned up undisturbed
+        for fd in (reader, writer):
+            if fd >= 0:
+                os.close(fd)
         if pid > 0:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)  # a Ctrl-C held off is raised
+
+
+class _ChildTraceback(Exception):
+    """Where an exception was raised in the child: its traceback, as text."""
 
 
 def _child(reader: int, writer: int, task: tuple[list[Job], Settings], interrupts: Any) -> NoReturn:
     """In the child :func:`_halved` forked: check the jobs, send back (False, what was done)
-    or (True, the exception raised), and end without the parent's exit handlers or its
-    buffered output."""
+    or (True, the exception raised as :func:`_rebuilt` takes it), and end without the
+    parent's exit handlers or its buffered output. Out of memory, it just ends: the parent
+    says a worker stopped, as for one the system killed."""
     import pickle
     import signal
+    import traceback
 
     code = 1
     try:
@@ -283,17 +292,35 @@ def _child(reader: int, writer: int, task: tuple[list[Job], Settings], interrupt
         os.close(reader)
         try:
             outcome: tuple[bool, object] = (False, _work(task))
+        except MemoryError:
+            raise
         except Exception as exc:  # a bug in a check: raised by the parent, as one process would
-            outcome = (True, exc)
-        try:
-            payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # an exception that cannot be pickled: its words
-            payload = pickle.dumps((True, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            try:
+                pickled: bytes | None = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # it holds something that cannot be pickled (a lock)
+                pickled = None
+            words = f"{type(exc).__name__}: {exc}"
+            outcome = (True, (pickled, words, "".join(traceback.format_exception(exc))))
+        payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
         with open(writer, "wb") as pipe:
             pipe.write(payload)
         code = 0
     finally:
         os._exit(code)
+
+
+def _rebuilt(pickled: bytes | None, words: str, where: str) -> Exception:
+    """The child's exception, to raise here, caused by its traceback (shown by --debug); a
+    RuntimeError with its words where it cannot be made again here (its __init__ wants
+    arguments that pickling does not keep)."""
+    import pickle
+
+    exc: Exception = RuntimeError(words)
+    if pickled is not None:
+        with contextlib.suppress(Exception):
+            exc = pickle.loads(pickled)
+    exc.__cause__ = _ChildTraceback(where)
+    return exc
 
 
 def _can_split() -> bool:
