@@ -207,6 +207,8 @@ def test_the_runs_after_an_edit_replay_without_keeping_the_snapshot_again(
     expected = run([*LINT, "--no-cache"], capsys)
     assert run(LINT, capsys) == expected  # checks the edited file, keeps the snapshot
     (snapshot,) = (project / CACHE_DIR).glob("*.snapshot")
+    head = snapshot.read_bytes().split(b"\n", 2)[1]  # after the MAC: [key, fresh, base]
+    assert json.loads(head)[1] == ["06-04.yaml"]  # the edited file: known by its bytes
     kept = snapshot.stat().st_mtime_ns
     monkeypatch.setattr(cache_module, "settled", lambda st, seen: True)  # now it has too
     decodes = Decodes(monkeypatch)
