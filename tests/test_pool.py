@@ -419,3 +419,18 @@ def test_where_no_child_can_be_forked_this_process_checks_them_all(
     monkeypatch.setattr(os, failing, refused)
     assert run(args, capsys) == expected
     assert two_cores == [163]
+
+
+def test_ctrl_c_while_a_class_is_made_is_an_interruption(capsys, monkeypatch) -> None:
+    """Ctrl-C during an import that makes a dataclass reaches the command as a RuntimeError
+    ("Error calling __set_name__", Python 3.11) caused by the KeyboardInterrupt: found by
+    sending Ctrl-C at random moments of 150 runs. It is an interruption, not a bug."""
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Error calling __set_name__ on 'Field' instance") from (
+            KeyboardInterrupt()
+        )
+
+    monkeypatch.setattr(pool, "run", interrupted)
+    code, out, err = run(["lint", str(MEASURES)], capsys)
+    assert (code, out, err) == (130, "", "kpiaudit: interrupted\n")

@@ -262,14 +262,16 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
             raise _rebuilt(*done)
         yield from _collect(done, {job.index: job.path for job in theirs})
     finally:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # cleaned up undisturbed
-        for fd in (reader, writer):
-            if fd >= 0:
-                os.close(fd)
-        if pid > 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)  # a Ctrl-C held off is raised
+        try:  # cleaned up undisturbed (blocking may raise a Ctrl-C that came just before)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        finally:
+            for fd in (reader, writer):
+                if fd >= 0:
+                    os.close(fd)
+            if pid > 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)  # a Ctrl-C held off is raised
 
 
 class _ChildTraceback(Exception):

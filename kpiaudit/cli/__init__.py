@@ -78,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(_("kpiaudit: interrupted"), file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except Exception as exc:  # the boundary: any other exception is our bug
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C while a class was made:
+            return _interrupted()  # Python 3.11 wraps __set_name__'s exception in a RuntimeError
         if _worker_died(exc):  # any command that checks files: lint, status, report, diff …
             stopped = _(
                 "a worker process stopped before its files were checked (killed, or out of "
@@ -105,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         background = sys.modules.get("kpiaudit.audit.background")
         if background is not None:
             background.wait()
+
+
+def _interrupted() -> int:
+    print(_("kpiaudit: interrupted"), file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _worker_died(exc: Exception) -> bool:
