@@ -354,38 +354,6 @@ def _measure(v: Any) -> bool:
     return True
 
 
-def _plan_title(v: Any) -> bool:
-    if not (isinstance(v, str)):
-        return False
-    if not (len(v) >= 1):
-        return False
-    return True
-
-
-def _string_(v: Any) -> bool:
-    if not (isinstance(v, str)):
-        return False
-    return True
-
-
-def _plan_base_date(v: Any) -> bool:
-    if not (isinstance(v, str)):
-        return False
-    if not (_RE_2.search(v) is not None):
-        return False
-    if not (_is_date(v)):
-        return False
-    return True
-
-
-def _plan_chapters_item_number(v: Any) -> bool:
-    if not (_is_integer(v)):
-        return False
-    if v < 1:
-        return False
-    return True
-
-
 def _plan_chapters_item(v: Any) -> bool:
     if not (isinstance(v, dict)):
         return False
@@ -510,17 +478,17 @@ _PROPERTIES_OF_measure: dict[str, Any] = {
 
 
 _PROPERTIES_OF_plan_chapters_item: dict[str, Any] = {
-    'number': _plan_chapters_item_number,
-    'numeral': _string_,
-    'title': _plan_title,
+    'number': _measure_chapter,
+    'numeral': _string,
+    'title': _measure_title,
 }
 
 
 _PROPERTIES_OF_plan: dict[str, Any] = {
-    'title': _plan_title,
-    'edition': _string_,
-    'base_date': _plan_base_date,
-    'source': _string_,
+    'title': _measure_title,
+    'edition': _string,
+    'base_date': _measure_set_by_date,
+    'source': _string,
     'chapters': _plan_chapters,
 }
 

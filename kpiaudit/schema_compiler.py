@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# Not kpiaudit.schema's: that module imports the one written here, so it could not be
+# imported to write it again while that one is broken.
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 MODULE = Path(__file__).resolve().parent / "schema_compiled.py"
 # Each schema and the name of the function that answers for it.
@@ -134,10 +136,12 @@ class _Compiler:
             raise Unsupported(f"{path}: a schema must be an object, not {schema!r}")
         if set(schema) - _ANNOTATIONS == {"$ref"}:
             return self._referenced(schema["$ref"])
-        # The same subschema is one function, within a schema: a $ref means another
-        # definition in another schema.
-        kept = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
-        key = self.prefix + json.dumps(kept, sort_keys=True)
+        # The same subschema is one function; across schemas only without a $ref, which
+        # means another definition in another schema.
+        kept = json.dumps(
+            {k: v for k, v in schema.items() if k not in _ANNOTATIONS}, sort_keys=True
+        )
+        key = (self.prefix if '"$ref"' in kept else "") + kept
         if key in self.by_schema:
             return self.by_schema[key]
         if set(schema) - _ANNOTATIONS == {"type"}:  # shared by many: named after the type
@@ -327,13 +331,13 @@ def bundled_source() -> str:
 
 
 def main() -> int:
+    from .fsutil import atomic_write_all  # never half-written
+
     source = bundled_source()
     if MODULE.exists() and MODULE.read_text(encoding="utf-8") == source:
         print(f"{MODULE.name} is current")
         return 0
-    temporary = MODULE.with_name(MODULE.name + ".tmp")
-    temporary.write_text(source, encoding="utf-8")
-    temporary.replace(MODULE)  # never half-written
+    atomic_write_all([(MODULE, source)])
     print(f"wrote {MODULE}")
     return 0
 
