@@ -434,3 +434,14 @@ def test_ctrl_c_while_a_class_is_made_is_an_interruption(capsys, monkeypatch) ->
     monkeypatch.setattr(pool, "run", interrupted)
     code, out, err = run(["lint", str(MEASURES)], capsys)
     assert (code, out, err) == (130, "", "kpiaudit: interrupted\n")
+
+
+def test_a_child_killed_by_a_signal_is_said_by_its_name() -> None:
+    done = _killing(
+        "import signal; pool._cpus = lambda: 2; "
+        "pool._work = lambda task: os.kill(os.getpid(), signal.SIGKILL)",
+        "lint",
+        MEASURES,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "(killed, or out of memory: SIGKILL)" in done.stderr

@@ -256,7 +256,7 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
         pid = -1
         signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
         if status != 0 or not payload:
-            raise WorkerDied(f"exit status {os.waitstatus_to_exitcode(status)}")
+            raise WorkerDied(_ended(os.waitstatus_to_exitcode(status)))
         raised, done = pickle.loads(payload)
         if raised:
             raise _rebuilt(*done)
@@ -272,6 +272,18 @@ def _halved(jobs: list[Job], settings: Settings, records: bool) -> Iterator[Done
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)  # a Ctrl-C held off is raised
+
+
+def _ended(code: int) -> str:
+    """How a child ended, in the words of the message that says so: ``exit status 1``, or the
+    signal that killed it (``SIGKILL``, as the kernel's out-of-memory killer sends)."""
+    import signal
+
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return signal.Signals(-code).name
+        return f"signal {-code}"
+    return f"exit status {code}"
 
 
 class _ChildTraceback(Exception):
