@@ -689,3 +689,25 @@ def test_a_message_rendered_once_is_never_shown_for_an_equal_argument(values) ->
     report(findings, out)
     shown = [line.split("] ", 1)[1] for line in out.getvalue().splitlines()]
     assert shown == [f"value {v}" for v in values]
+
+
+def test_findings_are_listed_by_path_line_column_and_code_however_they_come() -> None:
+    """by_position sorts a file's findings at a time (no key tuple for every finding of a
+    large plan at once), in the same order as sorting by the whole position: files out of
+    order, a file's findings split apart, ties on line and column broken by code."""
+    import random
+
+    from kpiaudit.audit.select import POSITION, by_position
+    from kpiaudit.model import Finding
+
+    places = [
+        (f"measures/{c:02d}-{n:02d}.yaml", line, column, code)
+        for c in (1, 2, 10)
+        for n in (1, 9, 10)
+        for line, column in ((3, 1), (3, 7), (12, 5), (100, 1))
+        for code in ("K101", "K102", "E004")
+    ]
+    found = [Finding(*place, "name", "warning", "message") for place in places]
+    random.Random(7).shuffle(found)
+    assert by_position(found) == sorted(found, key=POSITION)
+    assert [f[:4] for f in by_position(found)] == sorted(places)

@@ -30,7 +30,7 @@ from .dated import dated_findings
 from .discover import PlanFiles, discover
 from .findings import finding, from_problem
 from .known import Scope
-from .select import POSITION, configure
+from .select import by_position, configure
 from .suppress import apply_suppressions
 
 if TYPE_CHECKING:
@@ -167,8 +167,9 @@ class AuditResult:
 
     @property
     def findings(self) -> list[Finding]:
-        every = [f for a in self.plans for f in a.findings] + self.unreadable
-        return sorted(every, key=POSITION)
+        if len(self.plans) == 1 and not self.unreadable:
+            return list(self.plans[0].findings)  # sorted by configure() already
+        return by_position([*(f for a in self.plans for f in a.findings), *self.unreadable])
 
     @property
     def files(self) -> int:
@@ -215,12 +216,8 @@ class AuditResult:
         if not self.plans:
             return Audit(Plan(title="", base_date=None), list(self.unreadable))
         only = self.plans[0]
-        findings = sorted_findings(only.findings + self.unreadable)
+        findings = by_position(only.findings + self.unreadable)
         return Audit(only.plan, findings, only.results, only.whole, only.summarised)
-
-
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=POSITION)
 
 
 def audit(

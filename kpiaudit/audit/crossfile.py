@@ -14,14 +14,18 @@ def duplicate_ids(results: Iterable[FileResult]) -> dict[str, list[Finding]]:
     """E008, by file path, on every file but one that holds a measure id: the one kept is the
     file named after the id (a copy, ``cp 07-03.yaml 07-06.yaml``, is the duplicate whatever
     its name sorts like), else the first in the order checked."""
-    holders: dict[str, list[FileResult]] = {}
-    for r in results:
-        if r.measure_id is not None:
-            holders.setdefault(r.measure_id, []).append(r)
+    first: dict[str, FileResult] = {}
+    holders: dict[str, list[FileResult]] = {}  # only of the ids held twice: a list per id was
+    for r in results:  # 14 MiB of a 100,000-measure run, at the moment it held the most
+        mid = r.measure_id
+        if mid is None:
+            continue
+        if mid in first:
+            holders.setdefault(mid, [first[mid]]).append(r)
+        else:
+            first[mid] = r
     out: dict[str, list[Finding]] = {}
     for mid, files in holders.items():
-        if len(files) < 2:
-            continue
         named = measure_filename(mid)
         owner = next((r for r in files if Path(r.path).name == named), files[0])
         for r in files:
