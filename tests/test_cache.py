@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ import pytest
 import kpiaudit.audit as audit_module
 from kpiaudit.audit import background, pool, record
 from kpiaudit.audit import cache as cache_module
-from kpiaudit.audit.cache import CACHE_DIR, Cache, digest, looked_at
+from kpiaudit.audit.cache import CACHE_DIR, Cache, PlanCache, digest, looked_at
 from kpiaudit.audit.check import FileResult
 from kpiaudit.cli import main
 from kpiaudit.load import Problem
@@ -130,18 +130,26 @@ def test_a_file_read_the_moment_it_changed_is_known_by_its_bytes_only(project: P
     fresh = project / "measures" / "03-02.yaml"
     fresh.write_bytes(fresh.read_bytes())  # its times are now
     st = fresh.stat()
-    store = cache.plan(project / "measures", _settings())
-    assert store is not None
+
+    def next_run() -> PlanCache:
+        store = cache.plan(project / "measures", _settings())
+        assert store is not None
+        return store
+
+    store = next_run()
     changed = max(st.st_mtime_ns, st.st_ctime_ns)
     status = looked_at(st, changed + 10**9)
     store.put(fresh.name, digest(fresh.read_bytes()), b"[]", status)
+    store.save()
+    store = next_run()
     assert store.unchanged(fresh.name, status) is None
     known = store.get(fresh.name, digest(fresh.read_bytes()))
     assert known is not None and known.record == b"[]"
     later = looked_at(st, changed + 3 * 10**9)  # as a run 3 s later sees it
     assert later.signature == status.signature and later.settled and not status.settled
     store.restamp(fresh.name, later)
-    known = store.unchanged(fresh.name, later)
+    store.save()
+    known = next_run().unchanged(fresh.name, later)
     assert known is not None and known.record == b"[]"
 
 
@@ -302,14 +310,11 @@ def test_a_cache_write_that_fails_leaves_the_kept_file_and_no_temporary(
     assert {oct(p.stat().st_mode & 0o777) for p in directory.iterdir()} == {"0o644"}
     unset_first_kpi(project / "measures" / "06-04.yaml")  # this run has something to keep
     expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
-    real = os.fdopen
 
-    def full(fd: int, *args, **kwargs):  # type: ignore[no-untyped-def]
-        f = real(fd, *args, **kwargs)
-        f.write = lambda data: (_ for _ in ()).throw(OSError(28, "No space left on device"))
-        return f
+    def full(fd: int, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module.os, "fdopen", full)
+    monkeypatch.setattr(cache_module, "_write_all", full)
     assert run([*LINT, "-f", "json"], capsys) == expected
     assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
 
@@ -336,9 +341,11 @@ def test_a_link_in_place_of_a_temporary_is_never_written_through(
 def test_a_large_plan_keeps_its_entries_from_a_forked_child(
     project: Path, capsys, monkeypatch
 ) -> None:
-    """From pool.MIN_FILES files, the entries are sealed and written by a forked child while
-    the run goes on to print; the command waits for it, so the next run finds them whole."""
-    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    """A run writes the entries of the files it checks as it goes. From pool.MIN_FILES
+    files, the last run's entries it keeps are added, and the file sealed, by a forked child
+    while the run goes on to print; the command waits for it, so the next run finds them
+    whole. A first run has none to add: it seals the file itself, and forks no copy of
+    itself for that."""
     forked: list[Callable[[], object]] = []
     real = background.run
 
@@ -346,10 +353,18 @@ def test_a_large_plan_keeps_its_entries_from_a_forked_child(
         forked.append(work)
         return real(work)
 
+    def entry_writers() -> list[Callable[[], object]]:
+        return [w for w in forked if w.__qualname__.startswith("PlanCache.save.")]
+
     monkeypatch.setattr(background, "run", spied)
     monkeypatch.setattr(pool, "MIN_FILES", 100)  # the bundled 163 files are a large plan
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
     assert run([*LINT, "-f", "json"], capsys) == expected
-    assert [w for w in forked if w.__qualname__.startswith("PlanCache.save.")]
+    assert entry_writers() == [] and len(_entries(project)) == 163
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert len(entry_writers()) == 1
     monkeypatch.setattr(pool, "MIN_FILES", 400)  # checked here, where Checks counts them
     for kept in (project / CACHE_DIR).glob("*.snapshot"):
         kept.unlink()  # else the snapshot answers, and the entries are not read
@@ -718,9 +733,9 @@ def test_a_large_plan_s_snapshot_is_written_by_a_child_before_the_run_ends(
     real_run, real_save = background.run, cache_module.PlanCache.save_snapshot
     monkeypatch.setattr(background, "run", lambda work: forks.append(1) or real_run(work))
 
-    def slow_save(store: cache_module.PlanCache, *body: bytes) -> bool:
+    def slow_save(store: cache_module.PlanCache, body: Iterable[bytes]) -> bool:
         time.sleep(0.3)  # still writing when the run has printed
-        return real_save(store, *body)
+        return real_save(store, body)
 
     monkeypatch.setattr(cache_module.PlanCache, "save_snapshot", slow_save)
     expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
@@ -792,3 +807,113 @@ def test_a_plan_given_its_findings_keeps_them_whichever_is_asked_first() -> None
     missing = finding("nowhere", 1, 1, "E003", "missing")
     audit = Audit(Plan(title="", base_date=None), [missing])
     assert (audit.files, audit.results, audit.findings) == (0, [], [missing])
+
+
+def test_after_an_edit_the_entries_of_files_the_snapshot_knew_are_copied_not_held(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """After an edit, the snapshot knows every other file: only the edited file's entry is
+    looked up and held, the others are copied from the last run's file as the new one is
+    written. None is lost: with the snapshot gone, the next run checks no file."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    run([*LINT, "-f", "json"], capsys)
+    held: list[int] = []
+    real = PlanCache.save
+
+    def spied(store: PlanCache, **kwargs: bool) -> None:
+        held.append(len(store._lines))
+        real(store, **kwargs)
+
+    monkeypatch.setattr(PlanCache, "save", spied)
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert held == [0]  # the edited file's entry was looked up, and replaced
+    assert len(_entries(project)) == 163
+    for kept in (project / CACHE_DIR).glob("*.snapshot"):
+        kept.unlink()
+    checks = Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert checks.paths == []
+    (project / "measures" / "09-01.yaml").unlink()  # a file gone: its entry goes too
+    run([*LINT, "-f", "json"], capsys)
+    assert len(_entries(project)) == 162
+
+
+@pytest.mark.parametrize("fails_after", [0, 3])
+def test_a_disk_that_fills_while_the_entries_are_written_loses_nothing_but_them(
+    project: Path, capsys, monkeypatch, fails_after: int
+) -> None:
+    """The entries are written as the run goes, a piece at a time: a write that fails at the
+    first piece or midway keeps the last run's file as it was, leaves no temporary, and the
+    run prints what it would have."""
+    run([*LINT, "-f", "json"], capsys)
+    directory = project / CACHE_DIR
+    kept = {p.name: p.read_bytes() for p in directory.iterdir()}
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+    unset_first_kpi(project / "measures" / "07-03.yaml")
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    monkeypatch.setattr(cache_module._Sealing, "_BATCH", 64)  # a piece per entry
+    real, writes = cache_module._write_all, []
+
+    def filling(fd: int, data: bytes) -> None:
+        writes.append(len(data))
+        if len(writes) > fails_after:
+            raise OSError(28, "No space left on device")
+        real(fd, data)
+
+    monkeypatch.setattr(cache_module, "_write_all", filling)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert len(writes) > fails_after
+    assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
+
+
+def test_an_interrupted_run_leaves_the_entries_as_they_were_and_no_temporary(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """Ctrl-C while the files are checked: the entries already written go with the
+    temporary, and the last run's file stays."""
+    run([*LINT, "-f", "json"], capsys)
+    directory = project / CACHE_DIR
+    kept = {p.name: p.read_bytes() for p in directory.iterdir()}
+    for name in ("06-04.yaml", "07-03.yaml", "08-01.yaml"):
+        unset_first_kpi(project / "measures" / name)
+    monkeypatch.setattr(pool, "SPLIT_FILES", 10**9)
+    real, seen = pool.check_file, []
+
+    def interrupted(loaded, ctx):  # type: ignore[no-untyped-def]
+        seen.append(loaded.path)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+        return real(loaded, ctx)
+
+    monkeypatch.setattr(pool, "check_file", interrupted)
+    code, _out, err = run([*LINT, "-f", "json"], capsys)
+    assert code == 130 and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
+
+
+def test_a_snapshot_kept_again_by_another_run_before_it_is_read_is_not_trusted(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A snapshot that answered is read when the findings are first asked for: if another
+    run has kept another since (another key), it is not read as this one: the files'
+    entries answer instead, and the output is the same."""
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run([*LINT, "-f", "json"], capsys)
+    for output in (project / CACHE_DIR).glob("*.output"):
+        output.unlink()  # else the record is printed, and the snapshot is not read
+    real = snapshot_module.Snapshot.match
+
+    def then_replaced(self, digest_of):  # type: ignore[no-untyped-def]
+        key = real(self, digest_of)
+        self._matched = "another key"
+        return key
+
+    monkeypatch.setattr(snapshot_module.Snapshot, "match", then_replaced)
+    decodes = Decodes(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert decodes.whole + decodes.of_the_day == 163

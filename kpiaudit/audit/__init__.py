@@ -327,12 +327,15 @@ def audit_plan(
         return Answer(identity, len(files.measures), decode, from_snapshot)
 
     def checked(counter: _Counter) -> tuple[list[Finding], list[FileResult]]:
-        results = checking.run(jobs, counter)
-        partners: list[FileResult] = []
-        others = [] if files.whole else _partners(files, results)
-        if others:
-            partners = checking.alongside(others).run(1, counter)
-        checking.save()  # once, with the partners' entries: never two writers of one file
+        try:
+            results = checking.run(jobs, counter)
+            partners: list[FileResult] = []
+            others = [] if files.whole else _partners(files, results)
+            if others:
+                partners = checking.alongside(others).run(1, counter)
+            checking.save()  # once, with the partners' entries: never two writers of one file
+        finally:
+            checking.abandon()  # the entries' file begun and not saved (an error, Ctrl-C)
         duplicates = duplicate_ids(results + partners)
         measured = _measure_findings(results, partners, duplicates)
         if keep is not None:  # less the unused suppressions of the codes not kept
@@ -456,9 +459,11 @@ class _Checking:
         self.paths = paths  # as output shows them
         self.names = [os.path.basename(path) for path in paths]  # what the cache knows them by
         self.results: list[FileResult | None] = [None] * len(self.paths)
+        # the digest of each file read whose status had not settled (and of each read whose
+        # result is not settled yet): the snapshot's key knows those by their bytes
         self.digests: dict[int, str] = {}
         # each file's status, taken just before the file is read
-        self.stats: dict[int, FileStatus] = {}
+        self.stats: list[FileStatus | None] = [None] * len(paths)
         self.unread = False  # a file could not be read: this run keeps no snapshot
         # file path → its result from the plan's snapshot, for files known not to have changed
         self.reuse: dict[str, FileResult] = {}
@@ -473,17 +478,15 @@ class _Checking:
         from .snapshot import Snapshot
 
         seen = time.time_ns()  # taken before the statuses: a file can only look fresher
-        named = []
-        for i, path in enumerate(self.paths):
+        statuses = []
+        for path in self.paths:
             try:
-                status = looked_at(os.lstat(path), seen)
+                statuses.append(looked_at(os.lstat(path), seen))
             except OSError:
                 return None
-            self.stats[i] = status
-            named.append((self.names[i], status))
-
+        self.stats = list(statuses)
         directory = self.files.directory.as_posix()
-        return Snapshot(self.store, directory, self.day.today, named, self.paths)
+        return Snapshot(self.store, directory, self.day.today, self.names, statuses, self.paths)
 
     def digest_of(self, name: str) -> str | None:
         """The digest of the bytes of the plan's file ``name``; None when it cannot be read."""
@@ -498,6 +501,11 @@ class _Checking:
 
     def run(self, jobs: int | None, counter: _Counter) -> list[FileResult]:
         processes = None if jobs is None else jobs if jobs > 1 else 0
+        if self.store is not None and self.reuse:  # the others' entries are not looked up
+            looked_up = (
+                n for n, p in zip(self.names, self.paths, strict=True) if p not in self.reuse
+            )
+            self.store.look_up_only(looked_up)
         done = pool.run(
             self._jobs(counter),
             base_date=self.day.base_date,
@@ -508,10 +516,8 @@ class _Checking:
             processes=processes,
         )
         for i, result, model, made, summary in done:
-            if self.store is not None and made is not None:
-                self.store.put(self.names[i], self.digests[i], made, self.stats.get(i))
             if result is not None:
-                self._settle(i, result)
+                self._settle(i, result, made)
             kept = self.results[i]
             assert kept is not None
             if isinstance(model, bytes):
@@ -530,12 +536,17 @@ class _Checking:
         return other
 
     def save(self) -> None:
-        """Keep the entries, once every file of the run is in them: a large plan's in a forked
-        child (.background) while the run goes on."""
+        """Keep the entries, once every file of the run is in them: the last run's that are
+        kept, for a large plan, in a forked child (.background) while the run goes on."""
         if self.store is not None:
             if self.files.whole:
                 self.store.keep_only(self.names)
             self.store.save(in_background=len(self.paths) >= pool.MIN_FILES)
+
+    def abandon(self) -> None:
+        """Give up the entries' file this run began, unless :meth:`save` completed it."""
+        if self.store is not None:
+            self.store.abandon()
 
     def _jobs(self, counter: _Counter) -> Iterator[pool.Job]:
         for i, name in enumerate(self.paths):
@@ -565,16 +576,26 @@ class _Checking:
             else:
                 counter.add()
 
-    def _settle(self, i: int, result: FileResult) -> None:
+    def _settle(self, i: int, result: FileResult, made: bytes | None = None) -> None:
         """Keep a file's result, with the findings of the rules of the day (judged now, unless
         the cache judged them today, and then kept beside its entry for the day), and without
-        the facts they read: on a large plan those were most of what a run held."""
+        the facts they read: on a large plan those were most of what a run held. ``made``:
+        the record of a result just checked, for the cache."""
+        found = None
         if result.of_the_day is None:
             result.of_the_day = self.day.judge(result)
             # A file with suppressions is decoded whole anyway: they need its facts.
             if self.store is not None and not result.suppressions:
                 found = record.encode_of_the_day(result.of_the_day)
-                self.store.put_of_the_day(self.names[i], self.today, found)
+        if self.store is not None:
+            name, status = self.names[i], self.stats[i]
+            if made is not None:
+                judged = (self.today, found) if found is not None else ()
+                self.store.put(name, self.digests[i], made, status, *judged)
+            elif found is not None:
+                self.store.put_of_the_day(name, self.today, found)
+            if status is not None and status.settled:
+                self.digests.pop(i, None)  # the snapshot's key knows this file by its status
         result.forget_facts()
         if self.keep is not None:  # after the cache kept them all
             result.findings = [f for f in result.findings if f.code in self.keep]
@@ -589,7 +610,7 @@ class _Checking:
             return None
         from .cache import looked_at
 
-        status = self.stats.get(i)  # taken for the snapshot's key
+        status = self.stats[i]  # taken for the snapshot's key
         if status is None:
             try:
                 st = os.lstat(name)
@@ -609,8 +630,9 @@ class _Checking:
         self.digests[i] = digest(raw)
         entry = self.store.get(self.names[i], self.digests[i])
         known = self._decoded(name, entry, self.today)
-        if known is not None and i in self.stats:
-            self.store.restamp(self.names[i], self.stats[i])
+        status = self.stats[i]
+        if known is not None and status is not None:
+            self.store.restamp(self.names[i], status)
         return known
 
     @staticmethod

@@ -4,7 +4,7 @@ for them before it ends (:func:`wait`).
 
 Serialising the findings of 10,000 measures and sealing them took a quarter of the run after
 an edit, all of it after the findings were known. The child only writes a cache file, which is
-written to a temporary and renamed (:func:`.cache._write`): a child that fails or is killed
+written to a temporary and renamed (:class:`.cache._Sealing`): a child that fails or is killed
 leaves the file as it was, never half-written, and the next run misses what it would have
 kept. Linux only, as the worker processes are (:mod:`.pool`);
 elsewhere the caller does the work itself.

@@ -34,9 +34,9 @@ import json
 import os
 import stat
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from . import background
 from .record import FORMAT
@@ -65,10 +65,10 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def length_prefixed(text: str) -> bytes:
-    """``text`` as one field of what is digested or MACed: its length first, so that no two
-    sequences of fields join into the same bytes."""
-    raw = text.encode("utf-8", "surrogatepass")
+def length_prefixed(text: str | bytes) -> bytes:
+    """``text`` (UTF-8 when a str) as one field of what is digested or MACed: its length
+    first, so that no two sequences of fields join into the same bytes."""
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     return len(raw).to_bytes(8, "big") + raw
 
 
@@ -169,7 +169,7 @@ class Cache:
         for a week (each way of running kpiaudit here keeps one, replaced as files change).
         A failure is an output not kept, never an error of the run."""
         with contextlib.suppress(OSError):
-            _seal(self.directory, self._key, name + _OUTPUT, *body)
+            _seal(self.directory, self._key, name + _OUTPUT, body)
         now = time.time()
         with contextlib.suppress(OSError), os.scandir(self.directory) as entries:
             for entry in entries:
@@ -191,14 +191,34 @@ class PlanCache:
     """One plan directory's entries: file name → (its bytes' digest, what the file system
     said of it when it was read, its record, and the findings of the rules of the day on
     the last day they were judged). One line each: its six fields split by tabs, which
-    none but the record, last, holds (JSON escapes tabs)."""
+    none but the record, last, holds (JSON escapes tabs).
+
+    A run writes the file as it goes: each entry it :meth:`put` goes straight to a
+    temporary (:class:`_Sealing`), and :meth:`save` adds the last run's entries it keeps and
+    renames it over the old file. Holding every new entry until the end was a fifth of what
+    a first run on 100,000 files held. A run that looks up only a few files (the rest are
+    known from the plan's snapshot: :meth:`look_up_only`) holds only their entries, and the
+    others are copied from the last run's file as it is completed."""
 
     def __init__(self, directory: Path, name: str, key: bytes) -> None:
         self.directory = directory
         self.name = name
         self._key = key
-        self._read_lines: dict[bytes, bytes] | None = None  # read when first needed
+        # the last run's entries this run may look up (read when first needed), as this run
+        # changed them (restamp, put_of_the_day), less those it has put since: name → line
+        self._read_lines: dict[bytes, bytes] | None = None
+        self._only: set[bytes] | None = None  # the names looked up, when not all may be
+        self._put: set[bytes] = set()  # with _only: the names put by this run
+        self._keep: set[bytes] | None = None  # with _only: the names of the plan's files
+        self._sealing: _Sealing | None = None  # the new file, while this run writes it
+        self._unwritable = False  # the new file could not be begun: nothing is kept
         self._changed = False
+
+    def look_up_only(self, filenames: Iterable[str]) -> None:
+        """Say, before any lookup, that only these files' entries will be asked for: the
+        others' are then not held, but copied from the last run's file by :meth:`save`."""
+        if self._read_lines is None:
+            self._only = {_name(f) for f in filenames}
 
     def get(self, filename: str, file_digest: str) -> Entry | None:
         """The entry of ``filename`` if its bytes are still those of ``file_digest``."""
@@ -224,16 +244,32 @@ class PlanCache:
         file_digest: str,
         record: bytes,
         status: FileStatus | None,
+        day: str = "",
+        of_the_day: bytes = b"",
     ) -> None:
-        """Record ``filename``'s result. ``status``: the file's, taken just before it was
-        read; None: it is known by its bytes only."""
+        """Record ``filename``'s result, and what the rules of ``day`` found in it (none
+        judged: ""), for good: it is written at once, and cannot be changed by this run.
+        ``status``: the file's, taken just before it was read; None: it is known by its
+        bytes only."""
         name, kept_digest = _name(filename), file_digest.encode("ascii")
         stamp = status.signature if status is not None and status.settled else b""
-        self._lines[name] = b"\t".join((name, kept_digest, stamp, b"", b"", record))
-        self._changed = True
+        self._lines.pop(name, None)  # the last run's entry: not written again
+        if self._only is not None:
+            self._put.add(name)
+        sealing = self._writing()
+        if sealing is not None:
+            fields = (name, kept_digest, stamp, day.encode("ascii"), of_the_day, record)
+            try:
+                sealing.add(b"\t".join(fields), b"\n")
+            except OSError:  # a full disk: this run keeps no entries
+                self.abandon()
+                self._unwritable = True
+                return
+            self._changed = True
 
     def put_of_the_day(self, filename: str, day: str, found: bytes) -> None:
-        """Keep what the rules of ``day`` found in ``filename`` beside its entry."""
+        """Keep what the rules of ``day`` found in ``filename`` beside the entry the last run
+        left (an entry this run :meth:`put` holds them already)."""
         name = _name(filename)
         line = self._lines.get(name)
         if line is not None:
@@ -261,7 +297,7 @@ class PlanCache:
         line = self._lines.get(_name(filename))
         if line is None:
             return None
-        _, kept_digest, stamp, day, found, record = line.split(b"\t", 5)
+        _, kept_digest, stamp, day, found, record = line[:-1].split(b"\t", 5)
         return kept_digest, stamp, Entry(record, day.decode("ascii"), found)
 
     def keep_only(self, filenames: Iterable[str]) -> None:
@@ -271,37 +307,81 @@ class PlanCache:
         for name in gone:
             del self._lines[name]
         self._changed = self._changed or bool(gone)
+        if self._only is not None:  # the others are not known before save() copies them
+            self._keep, self._changed = keep, True
 
     def save(self, *, in_background: bool = False) -> None:
-        """Write the entries if they changed; a failure (full disk, read-only) is a cache
-        that is not kept, never an error of the run. ``in_background``: in a forked child
-        while this process goes on (:mod:`.background`), as a large plan's snapshot is:
-        sealing and writing ten thousand entries was a twentieth of the run after an edit."""
+        """Complete the file, if an entry changed: add the last run's entries still kept and
+        rename it over the old one. A failure (full disk, read-only) is a cache that is not
+        kept, never an error of the run. ``in_background``: in a forked child while this
+        process goes on (:mod:`.background`), when there are entries of the last run to add:
+        sealing and writing ten thousand of them was a twentieth of the run after an edit."""
         if not self._changed:
+            self.abandon()
+            return
+        sealing = self._writing()
+        self._sealing, self._changed = None, False
+        if sealing is None:
             return
 
         def write() -> None:
-            body = b"\n".join(self._lines.values())  # one copy; the last \n apart
-            with contextlib.suppress(OSError):
-                _seal(self.directory, self._key, self.name, body, b"\n")
-                self._changed = False
-                self._forget_others()
+            try:
+                for line in self._kept():
+                    sealing.add(line)
+                sealing.finish()
+            except OSError:
+                sealing.abandon()
+                return
+            self._forget_others()
 
-        if in_background and background.run(write):
-            self._changed = False  # the child writes them, or fails: a miss, not an error
+        some_kept = self._only is not None or bool(self._lines)
+        if in_background and some_kept and background.run(write):
+            sealing.let_go()  # the child completes it, or fails: a miss, not an error
         else:
             write()
+        self._put, self._keep = set(), None  # what write() needed: not held for nothing
 
-    def read_snapshot(self) -> bytes:
+    def _kept(self) -> Iterator[bytes]:
+        """The lines of the last run's entries this run keeps, as it changed them."""
+        changed = self._lines
+        if self._only is None:  # all are held
+            yield from changed.values()
+            return
+        opened = _opened(self.directory, self._key, self.name)
+        if opened is None:  # gone since (`kpiaudit clean`): those held, at least
+            yield from changed.values()
+            return
+        with opened:
+            for name, line in _entry_lines(opened):
+                if name not in self._put and (self._keep is None or name in self._keep):
+                    yield changed.get(name, line)
+
+    def abandon(self) -> None:
+        """Give up the file this run was writing (its run failed or was interrupted): the
+        last run's stays as it was."""
+        if self._sealing is not None:
+            self._sealing.abandon()
+            self._sealing = None
+
+    def _writing(self) -> _Sealing | None:
+        """The new file, begun on first need; None when it cannot be (then no entry is)."""
+        if self._sealing is None and not self._unwritable:
+            try:
+                self._sealing = _Sealing(self.directory, self._key, self.name)
+            except OSError:
+                self._unwritable = True
+        return self._sealing
+
+    def open_snapshot(self) -> BinaryIO | None:
         """The plan's snapshot (:mod:`.snapshot`) kept beside the entries, if this user made
-        it; b"" when there is none to trust."""
-        return _open(self.directory, self._key, self._snapshot)
+        it, open at its body, to be read a line at a time; None when there is none to trust."""
+        return _opened(self.directory, self._key, self._snapshot)
 
-    def save_snapshot(self, *body: bytes) -> bool:
-        """Keep the plan's snapshot (``body``: its parts, written one after another); False
+    def save_snapshot(self, body: Iterable[bytes]) -> bool:
+        """Keep the plan's snapshot (``body``: its parts, each written as it is made); False
         when it could not be written."""
         try:
-            _seal(self.directory, self._key, self._snapshot, *body)
+            _seal(self.directory, self._key, self._snapshot, body)
         except OSError:
             return False
         return True
@@ -312,14 +392,17 @@ class PlanCache:
 
     @property
     def _lines(self) -> dict[bytes, bytes]:
-        """File name (JSON) → its line, as stored; read when first asked."""
+        """File name (JSON) → its line, newline included, as stored: the last run's entries
+        this run may look up (:attr:`_read_lines`), read when first asked."""
         if self._read_lines is None:
             self._read_lines = {}
-            body = _open(self.directory, self._key, self.name)
-            for line in body.split(b"\n") if body else ():
-                parts = line.split(b"\t", 5)
-                if len(parts) == 6:
-                    self._read_lines[parts[0]] = line
+            opened = _opened(self.directory, self._key, self.name)
+            if opened is not None:
+                with opened:
+                    only = self._only
+                    for name, line in _entry_lines(opened):
+                        if only is None or name in only:
+                            self._read_lines[name] = line
         return self._read_lines
 
     def _forget_others(self) -> None:
@@ -365,32 +448,146 @@ def _name(filename: str) -> bytes:
     return json.dumps(filename, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
-def _seal(directory: Path, key: bytes, name: str, *body: bytes) -> None:
-    """Write ``name`` whole: a MAC line, then the body."""
-    _write(directory, name, _HEADER, _mac(key, name, *body), b"\n", *body)
+def _entry_lines(opened: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
+    """The name (its first field) and line (newline included) of each entry of an entries
+    file open at its body; a line that is not one (fewer than six fields) is skipped, and a
+    read that fails ends them (what follows is a miss)."""
+    try:
+        for line in opened:
+            if line.count(b"\t") >= 5:
+                yield line[: line.index(b"\t")], line if line.endswith(b"\n") else line + b"\n"
+    except OSError:
+        return
+
+
+def _seal(directory: Path, key: bytes, name: str, body: Iterable[bytes]) -> None:
+    """Write ``name`` whole: a MAC line, then the parts of its body, each made as it is
+    asked for (:class:`_Sealing`)."""
+    sealing = _Sealing(directory, key, name)
+    try:
+        for part in body:
+            sealing.add(part)
+        sealing.finish()
+    except BaseException:
+        sealing.abandon()
+        raise
+
+
+class _Sealing:
+    """A cache file written as it is made: its body to a temporary beside it (:func:`_write`'s
+    habit: no run ever reads half a file), MACed as it goes; at :meth:`finish`, the MAC line
+    in front, and the temporary renamed to ``name``. What is added is written every
+    :data:`_BATCH` bytes: no more of the file is held at a time."""
+
+    _BATCH = 1 << 18
+
+    def __init__(self, directory: Path, key: bytes, name: str) -> None:
+        self.path = directory / name
+        self._mac = _new_mac(key, name)
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._fd, self._tmp = _temporary(directory, name)
+        try:
+            os.fchmod(self._fd, 0o644)
+            # room for the MAC line, whose length is fixed (sha256's hex digest)
+            _write_all(self._fd, _HEADER + b"0" * 64 + b"\n")
+        except BaseException:
+            self.abandon()
+            raise
+
+    def add(self, *parts: bytes) -> None:
+        self._pending.extend(parts)
+        self._size += sum(map(len, parts))
+        if self._size >= self._BATCH:
+            self._flush()
+
+    def finish(self) -> None:
+        """Write the MAC line and rename the file into place (OSError: it was not)."""
+        try:
+            self._flush()
+            os.pwrite(self._fd, _HEADER + self._mac.hexdigest().encode("ascii") + b"\n", 0)
+            os.close(self._fd)
+            self._fd = -1
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def abandon(self) -> None:
+        """Close and remove the temporary: the file at ``name`` stays as it was."""
+        self.let_go()
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
+
+    def let_go(self) -> None:
+        """Close this process's hold on the temporary, which another (a forked child that
+        finishes it) keeps."""
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
+        self._pending.clear()
+
+    def _flush(self) -> None:
+        chunk = b"".join(self._pending)
+        self._pending.clear()
+        self._size = 0
+        self._mac.update(chunk)
+        _write_all(self._fd, chunk)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` (os.write may write less than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _open(directory: Path, key: bytes, name: str) -> bytes:
     """The body of ``name`` when its MAC says this user wrote it here; b"" otherwise."""
-    raw = _read(directory / name)
-    head, _newline, body = raw.partition(b"\n")
-    if not head.startswith(_HEADER) or not hmac.compare_digest(
-        head[len(_HEADER) :], _mac(key, name, body)
-    ):
+    opened = _opened(directory, key, name)
+    if opened is None:
         return b""  # none, damaged, or not written by this user on this machine
-    return body
+    with opened:
+        try:
+            return opened.read()
+        except OSError:
+            return b""
 
 
-def _mac(key: bytes, name: str, *body: bytes) -> bytes:
+def _opened(directory: Path, key: bytes, name: str) -> BinaryIO | None:
+    """``name``, open at its body, when its MAC says this user wrote it here; None otherwise.
+    The MAC is checked by reading the file through in pieces, then the file is read again
+    from its body by the caller, as it needs: a large plan's snapshot (42 MB for 100,000
+    measures) is never held whole beside what is decoded from it."""
+    fd = _open_regular(directory / name)
+    if fd is None:
+        return None
+    opened = os.fdopen(fd, "rb")
+    try:
+        head = opened.readline(len(_HEADER) + 66)
+        start = opened.tell()
+        mac = _new_mac(key, name)
+        while piece := opened.read(1 << 20):
+            mac.update(piece)
+        if hmac.compare_digest(head, _HEADER + mac.hexdigest().encode("ascii") + b"\n"):
+            opened.seek(start)
+            return opened
+    except OSError:
+        pass
+    opened.close()
+    return None
+
+
+def _new_mac(key: bytes, name: str) -> hmac.HMAC:
+    """The MAC of the cache file ``name``, to be fed its body: its MAC line is :data:`_HEADER`,
+    the hex digest and a newline."""
     # HMAC-SHA256, through OpenSSL, which uses the processor's SHA instructions where it has
     # them (most x86-64 and ARMv8 of recent years): 1.7 GB/s here, twice keyed BLAKE2b's, and
     # a run after an edit of a large plan checks three files of megabytes. The file's name
     # (the plan directory, the settings, entries, snapshot or output) is part of it: a body
     # cannot be moved to another plan, settings or use.
-    mac = hmac.new(key, length_prefixed(name), digestmod="sha256")
-    for part in body:
-        mac.update(part)
-    return mac.hexdigest().encode("ascii")
+    return hmac.new(key, length_prefixed(name), digestmod="sha256")
 
 
 def _own_directory(path: Path) -> bool:
@@ -402,38 +599,49 @@ def _own_directory(path: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == owner
 
 
-def _read(path: Path, *, private: bool = False) -> bytes:
-    """A regular file's bytes (never through a link); b"" for anything else, or, when
-    ``private``, for a file that is not this user's alone."""
+def _open_regular(path: Path) -> int | None:
+    """A descriptor of a regular file of at most :data:`_LARGEST` bytes, open for reading
+    (never through a link, never waiting on a FIFO); None for anything else."""
     flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return b""
+        return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _LARGEST:
-            return b""
-        owner = getattr(os, "geteuid", lambda: st.st_uid)()
-        if private and (st.st_uid != owner or st.st_mode & 0o077):
-            return b""
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        if stat.S_ISREG(st.st_mode) and st.st_size <= _LARGEST:
+            return fd
     except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _read_key(path: Path) -> bytes:
+    """The key file's bytes, when it is this user's alone; b"" otherwise."""
+    fd = _open_regular(path)
+    if fd is None:
         return b""
-    finally:
-        os.close(fd)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            st = os.fstat(fd)
+            owner = getattr(os, "geteuid", lambda: st.st_uid)()
+            if st.st_uid != owner or st.st_mode & 0o077:
+                return b""
+            return f.read(_KEY_BYTES + 1)
+        except OSError:
+            return b""
 
 
 def _write(directory: Path, name: str, *content: bytes, mode: int = 0o644) -> None:
     fd, tmp = _temporary(directory, name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            os.chmod(tmp, mode)
-            for part in content:  # written in parts: a large cache is never copied whole
-                f.write(part)
+        try:
+            os.fchmod(fd, mode)
+            for part in content:
+                _write_all(fd, part)
+        finally:
+            os.close(fd)
         os.replace(tmp, directory / name)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -466,7 +674,7 @@ def _user_key() -> bytes | None:
         return None
     directory = Path(base) / "kpiaudit"
     path = directory / "key"
-    key = _read(path, private=True)
+    key = _read_key(path)
     if len(key) == _KEY_BYTES:
         return key
     key = os.urandom(_KEY_BYTES)

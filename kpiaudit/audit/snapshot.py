@@ -27,10 +27,12 @@ that need each measure's model read the files anyway.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..model import Finding
 from . import background
@@ -40,38 +42,42 @@ from .pool import MIN_FILES
 from .record import finding_row, from_json, restored_finding, to_json
 
 # Part of the key: bumped whenever the shape below changes.
-_FORMAT = 5  # 4: paths and statuses joined by NUL in the key; 5: findings in chunks
-_CHUNK = 4096  # findings to a line of the body
+# 4: paths and statuses joined by NUL in the key; 5: findings in chunks; 6: key in chunks
+_FORMAT = 6
+_CHUNK = 4096  # findings to a line of the body, files to a piece of the key
 _READ_AGAIN = 32  # files known by their bytes that a run reads again rather than keep anew
 _DUPLICATE = "E008"  # the one finding a file's neighbours decide (.crossfile)
 
-Status = tuple[str, FileStatus]  # a file's name and status
 Known = tuple[list[FileResult], list[Finding]]  # the plan's files, and their findings
 
 
 class Snapshot:
-    """The snapshot of one plan directory, for the files as they are now (``stats``)."""
+    """The snapshot of one plan directory, for the files as they are now (``statuses``)."""
 
     def __init__(
         self,
         store: PlanCache,
         directory: str,
         today: date,
-        stats: list[Status],
+        names: list[str],
+        statuses: list[FileStatus],
         paths: list[str],
     ) -> None:
-        self.store, self.directory, self.today, self.stats = store, directory, today, stats
-        # each file as the run shows it, in the order of stats: a file named on its own and
+        self.store, self.directory, self.today = store, directory, today
+        # each file's name in the plan directory, and its status, in the same order
+        self.names, self.statuses = names, statuses
+        # each file as the run shows it, in the same order: a file named on its own and
         # its directory named another way (`lint measures/a.yaml ./measures`) show the other
         # files under another path than `lint measures` does, and so are another snapshot
         self.paths = paths
-        # each file's status as the key holds it, in the order of stats, made once: the key is
+        # each file's status as the key holds it, in the same order, made once: the key is
         # worked out twice in a run after an edit, and the reuse and the keeping need it too
-        self._statuses = [status.signature for _name, status in stats]
-        self._regular = all(status.regular for _name, status in stats)
+        self._statuses = [status.signature for status in statuses]
+        self._regular = all(status.regular for status in statuses)
         self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
-        self._matched = b""  # the body match() found under this key, for known()
-        self._missed = b""  # the body match() found under another key, for reusable()
+        self._matched = ""  # the key of the snapshot match() found, for known()
+        # the snapshot match() found under another key, open after its head, for reusable()
+        self._missed: BinaryIO | None = None
         self._suppressing: set[str] = set()  # the paths of known()'s files with suppressions
 
     def match(self, digest_of: Callable[[str], str | None]) -> str | None:
@@ -79,36 +85,53 @@ class Snapshot:
         decodes its files and findings); None when there is none, or none this run can read.
         ``digest_of``: a file's bytes' digest (None when it cannot be read), for the files the
         snapshot knows by their bytes."""
-        body = self.store.read_snapshot()
-        head, _newline, rest = body.partition(b"\n")
+        opened = self.store.open_snapshot()
+        if opened is None:
+            return None
         try:
-            kept_key, by_bytes, kept_base = json.loads(head)
+            body = opened.tell()
+            kept_key, by_bytes, kept_base, _file_lines = _head(opened)
             if kept_base != self._base():
+                opened.close()
                 return None
             digests = {name: digest_of(name) for name in by_bytes}
             key = self._key(digests)
-        except (ValueError, KeyError, TypeError, IndexError):  # not one: a miss
+        except (OSError, ValueError, KeyError, TypeError, IndexError):  # not one: a miss
+            opened.close()
             return None
         if key is None or key != kept_key:
-            self._missed = rest
+            try:
+                opened.seek(body)  # reusable() reads it from its head
+            except OSError:
+                opened.close()
+                return None
+            self._missed = opened
             return None
-        self._read_by_bytes, self._matched = digests, rest
+        # Not held open until known(): a run whose output is replayed never decodes it.
+        opened.close()
+        self._read_by_bytes, self._matched = digests, key
         return key
 
     def known(self) -> Known | None:
-        """The files and findings of the snapshot :meth:`match` found; None when they cannot
-        be decoded (then the files are checked, as on a miss)."""
+        """The files and findings of the snapshot :meth:`match` found, read again; None when
+        they cannot be decoded, or another run has kept another since (then the files are
+        checked, as on a miss)."""
+        opened = self.store.open_snapshot() if self._matched else None
+        if opened is None:
+            return None
         try:
-            files, rows = _decoded(self._matched)
-            results = [_result(row) for row in files]
-            self._suppressing = {f[0] for f in files if f[6]}
+            files, rows = _decoded(opened, self._matched)
+            results = []
+            for row in files:
+                results.append(_result(row))
+                if row[6]:
+                    self._suppressing.add(row[0])
             paths = [r.path for r in results]
-            del files  # its rows: not held while the findings are made
             findings = [restored_finding(paths[row[0]], row[1:]) for row in rows]
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
         finally:
-            self._matched = b""  # decoded: not held beside the findings
+            opened.close()
         return results, findings
 
     def reusable(self) -> dict[str, FileResult]:
@@ -118,29 +141,26 @@ class Snapshot:
         result holds the file's findings, those of the rules of the day included (judged on
         this day), but not its duplicate ids, which depend on the other files. Empty for a
         snapshot of another day or directory, or damaged."""
-        if not self._missed:
+        if self._missed is None:
             return {}
-        now = {
-            path: status.decode("ascii")
-            for path, status in zip(self.paths, self._statuses, strict=True)
-        }
+        now = dict(zip(self.paths, self._statuses, strict=True))
         try:
             files, rows = _decoded(self._missed)
             kept: dict[int, FileResult] = {}
             for i, row in enumerate(files):
                 path, stamp, suppressing = row[0], row[5], row[6]
-                if stamp and not suppressing and now.get(path) == stamp:
+                if stamp and not suppressing and now.get(path) == stamp.encode("ascii"):
                     kept[i] = result = _result(row)
                     result.of_the_day = []  # judged on this day: among its findings
-            del files
             for row in rows:
                 owner = kept.get(row[0])
                 if owner is not None and row[3] != _DUPLICATE:
                     owner.findings.append(restored_finding(owner.path, row[1:]))
-        except (ValueError, KeyError, TypeError, IndexError):  # damaged: nothing reused
+        except (OSError, ValueError, KeyError, TypeError, IndexError):  # damaged: none reused
             return {}
         finally:
-            self._missed = b""
+            self._missed.close()
+            self._missed = None
         return {r.path: r for r in kept.values()}
 
     def stale(self) -> bool:
@@ -148,7 +168,7 @@ class Snapshot:
         be known by their times that the snapshot is worth keeping again (:meth:`keep`). A
         few (the files of the last edit) are cheaper to read again each run than a snapshot
         is to keep, and keeping it again would also cost the next run its output's record."""
-        fresh = {name for name, status in self.stats if not status.settled}
+        fresh = set(self._fresh())
         return len(set(self._read_by_bytes) - fresh) > _READ_AGAIN
 
     def digests(self) -> dict[str, str]:
@@ -162,7 +182,7 @@ class Snapshot:
         ``digests``: name → the digest of the bytes this run read, for the files too fresh to
         be known by their times. A large plan's is written by a forked child (.background)
         while this process goes on."""
-        fresh = [name for name, status in self.stats if not status.settled]
+        fresh = self._fresh()
         if any(name not in digests for name in fresh):
             return None
         key = self._key({name: digests[name] for name in fresh})
@@ -173,9 +193,12 @@ class Snapshot:
             return None
 
         def write() -> bool:
-            head = json.dumps([key, fresh, self._base()], ensure_ascii=False)
+            file_lines = (len(results) + _CHUNK - 1) // _CHUNK  # as _body() writes them
+            head = json.dumps([key, fresh, self._base(), file_lines], ensure_ascii=False)
             body = self._body(results, findings, index)
-            return self.store.save_snapshot(head.encode("utf-8", "surrogatepass"), *body)
+            return self.store.save_snapshot(
+                itertools.chain((head.encode("utf-8", "surrogatepass"),), body)
+            )
 
         if len(results) >= MIN_FILES and background.run(write):
             return key  # the child's failure would be a miss of the next run, nothing more
@@ -183,32 +206,30 @@ class Snapshot:
 
     def _body(
         self, results: list[FileResult], findings: list[Finding], index: dict[str, int]
-    ) -> list[bytes]:
-        """The lines after the head: the files, each with its status when it can be trusted
-        (so that a later miss can reuse it), then the findings, each with its file's place
-        among them, :data:`_CHUNK` to a line. In chunks, so that neither writing nor reading
-        holds every finding as JSON values at once (336,206 findings of 100,000 measures were
-        150 MiB of lists beside the findings)."""
-        stamps = {
-            path: status.signature.decode("ascii") if status.settled else ""
-            for path, (_name, status) in zip(self.paths, self.stats, strict=True)
-        }
-        files = [
-            [
-                r.path,
-                r.measure_id,
-                r.kpi_refs,
-                *r.id_position,
-                stamps.get(r.path, ""),
-                bool(r.suppressions) or r.path in self._suppressing,
-            ]
-            for r in results
-        ]
-        lines = [b"\n" + to_json(files)]
+    ) -> Iterator[bytes]:
+        """The lines after the head, made as they are written: the files, each with its
+        status when it can be trusted (so that a later miss can reuse it), then the findings,
+        each with its file's place among them; :data:`_CHUNK` to a line, as many lines of
+        files as the head says. In chunks, so that neither writing nor reading holds every
+        finding, or every file, as JSON values at once (336,206 findings of 100,000 measures
+        were 150 MiB of lists beside the findings)."""
+        status_of = dict(zip(self.paths, self.statuses, strict=True))
+        for start in range(0, len(results), _CHUNK):
+            rows = []
+            for r in results[start : start + _CHUNK]:
+                status = status_of.get(r.path)
+                stamp = status.signature.decode("ascii") if status and status.settled else ""
+                suppressing = bool(r.suppressions) or r.path in self._suppressing
+                rows.append([r.path, r.measure_id, r.kpi_refs, *r.id_position, stamp, suppressing])
+            yield b"\n" + to_json(rows)
         for start in range(0, len(findings), _CHUNK):
             chunk = findings[start : start + _CHUNK]
-            lines.append(b"\n" + to_json([[index[f.path], *finding_row(f)] for f in chunk]))
-        return lines
+            yield b"\n" + to_json([[index[f.path], *finding_row(f)] for f in chunk])
+
+    def _fresh(self) -> list[str]:
+        """The names of the files whose status is too fresh to be trusted (:meth:`keep`)."""
+        named = zip(self.names, self.statuses, strict=True)
+        return [name for name, status in named if not status.settled]
 
     def _base(self) -> str:
         """What every file's findings depend on besides the file: the day, and the directory
@@ -222,22 +243,26 @@ class Snapshot:
     def _key(self, by_bytes: Mapping[str, str | None]) -> str | None:
         """The base, every file's path as shown, and every file's status or, for those in
         ``by_bytes``, its bytes' digest; None when one is not a regular file, or is known by
-        bytes that cannot be read. Paths and statuses are each joined by NUL, which none
-        holds (nor a digest): joined at once, not a field per file, which was ten times
-        slower (11 ms for 10,000 files, twice in the run after an edit)."""
+        bytes that cannot be read. :data:`_CHUNK` files at a time, their paths and their
+        statuses each joined by NUL, which none holds (nor a digest): a field per file was
+        ten times slower (11 ms for 10,000 files, twice in the run after an edit), and all
+        joined at once were 30 MB of a run on 100,000 files, at the moment it held the most."""
         if not self._regular:
             return None
         statuses = self._statuses
         if by_bytes:
             statuses = statuses.copy()
-            for i, (name, _status) in enumerate(self.stats):
+            for i, name in enumerate(self.names):
                 if name in by_bytes:
                     of_bytes = by_bytes[name]
                     if of_bytes is None:
                         return None
                     statuses[i] = b"=" + of_bytes.encode("ascii")
-        paths = length_prefixed("\0".join(self.paths))
-        return digest(b"".join((length_prefixed(self._base()), paths, b"\0".join(statuses))))
+        key = hashlib.blake2b(length_prefixed(self._base()), digest_size=16)
+        for start in range(0, len(self.paths), _CHUNK):
+            key.update(length_prefixed("\0".join(self.paths[start : start + _CHUNK])))
+            key.update(length_prefixed(b"\0".join(statuses[start : start + _CHUNK])))
+        return key.hexdigest()
 
 
 def _result(row: list[Any]) -> FileResult:
@@ -247,18 +272,36 @@ def _result(row: list[Any]) -> FileResult:
     return FileResult.judged(path, mid, refs, (line, column))
 
 
-def _decoded(body: bytes) -> tuple[list[Any], Iterator[list[Any]]]:
-    """What :meth:`Snapshot._body` wrote: its files' rows, and its findings' rows, decoded a
-    line (a chunk) at a time as they are asked for, each dropped before the next. Raises
-    ValueError (as its rows may raise KeyError, TypeError, IndexError) on one it did not."""
-    end = body.find(b"\n")
-    files = from_json(body if end < 0 else body[:end])
+def _head(opened: BinaryIO) -> tuple[str, list[str], str, int]:
+    """The first line of a snapshot's body: the key it was kept under, the names of the
+    files it knows by their bytes, its base (:meth:`Snapshot._base`), and how many lines of
+    files follow. Raises ValueError or TypeError on one :meth:`Snapshot.keep` did not write."""
+    key, by_bytes, base, file_lines = json.loads(opened.readline())
+    if not (isinstance(key, str) and isinstance(base, str) and isinstance(file_lines, int)):
+        raise TypeError("not a snapshot's head")
+    if not (isinstance(by_bytes, list) and all(isinstance(n, str) for n in by_bytes)):
+        raise TypeError("not a snapshot's head")
+    return key, by_bytes, base, file_lines
+
+
+def _decoded(
+    opened: BinaryIO, key: str | None = None
+) -> tuple[Iterator[list[Any]], Iterator[list[Any]]]:
+    """What :meth:`Snapshot.keep` wrote, read from ``opened`` after its MAC: its files' rows,
+    then its findings' rows, each read and decoded a line (a chunk) at a time as they are
+    asked for, and dropped before the next. ``key``: the key it must have been kept under.
+    Raises ValueError (as its rows may raise KeyError, TypeError, IndexError, and reading
+    OSError) on one it did not write, or was kept under another key."""
+    kept_key, _by_bytes, _base, file_lines = _head(opened)
+    if key is not None and kept_key != key:
+        raise ValueError("kept again by another run since")
+
+    def files() -> Iterator[list[Any]]:
+        for _line in range(file_lines):
+            yield from from_json(opened.readline())
 
     def rows() -> Iterator[list[Any]]:
-        start = end
-        while start >= 0:  # JSON holds no raw newline: a line is a chunk
-            stop = body.find(b"\n", start + 1)
-            yield from from_json(body[start + 1 : stop if stop >= 0 else None])
-            start = stop
+        for line in opened:  # JSON holds no raw newline: a line is a chunk
+            yield from from_json(line)
 
-    return files, rows()
+    return files(), rows()
