@@ -893,27 +893,113 @@ def test_an_interrupted_run_leaves_the_entries_as_they_were_and_no_temporary(
     assert {p.name: p.read_bytes() for p in directory.iterdir()} == kept
 
 
-def test_a_snapshot_kept_again_by_another_run_before_it_is_read_is_not_trusted(
+def test_a_snapshot_replaced_after_it_answered_is_read_as_it_answered(
     project: Path, capsys, monkeypatch
 ) -> None:
-    """A snapshot that answered is read when the findings are first asked for: if another
-    run has kept another since (another key), it is not read as this one: the files'
-    entries answer instead, and the output is the same."""
+    """A snapshot that answered is decoded when the findings are first asked for, from the
+    file as its MAC was checked, held open since: another run replacing it meanwhile (here
+    with one of other files, after an edit) changes nothing, and the output recorded under
+    its key is the one it stands for."""
     from kpiaudit.audit import snapshot as snapshot_module
 
     monkeypatch.setattr(cache_module, "SETTLED", 0)
-    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
-    run([*LINT, "-f", "json"], capsys)
+    lint = [*LINT, "-f", "json"]
+    expected = run([*lint, "--no-cache"], capsys)
+    run(lint, capsys)
     for output in (project / CACHE_DIR).glob("*.output"):
         output.unlink()  # else the record is printed, and the snapshot is not read
+    (kept,) = (project / CACHE_DIR).glob("*.snapshot")
+    edited = project / "measures" / "06-04.yaml"
+    original = edited.read_bytes()
+    unset_first_kpi(edited)
+    other = run([*lint, "--no-cache"], capsys)
+    run(lint, capsys)  # another snapshot, of the edited files
+    replacement = kept.read_bytes()
+    edited.write_bytes(original)
+    run(lint, capsys)  # back: the first snapshot's files again, kept again
+    for output in (project / CACHE_DIR).glob("*.output"):
+        output.unlink()
     real = snapshot_module.Snapshot.match
 
     def then_replaced(self, digest_of):  # type: ignore[no-untyped-def]
         key = real(self, digest_of)
-        self._matched = "another key"
+        tmp = kept.with_name("replacement.tmp")
+        tmp.write_bytes(replacement)
+        os.replace(tmp, kept)  # as another run keeps its snapshot
         return key
 
     monkeypatch.setattr(snapshot_module.Snapshot, "match", then_replaced)
-    decodes = Decodes(monkeypatch)
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
+    assert run(lint, capsys) == expected != other
+    assert (decodes.whole, decodes.of_the_day, checks.paths) == (0, 0, [])
+    monkeypatch.setattr(snapshot_module.Snapshot, "match", real)
+    unset_first_kpi(edited)
+    assert run(lint, capsys) == other
+
+
+def test_a_cache_file_others_can_change_is_not_trusted(project: Path, capsys, monkeypatch) -> None:
+    """A cache file is checked on a first reading and parsed on a second: one that another
+    user could change in between (group- or world-writable, as a file planted in a shared
+    directory would be) is a miss, however good its MAC."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run([*LINT, "-f", "json"], capsys)
+    for kept in (project / CACHE_DIR).glob("*-*.*"):
+        kept.chmod(0o664)
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
     assert run([*LINT, "-f", "json"], capsys) == expected
-    assert decodes.whole + decodes.of_the_day == 163
+    assert len(checks.paths) == 163 and decodes.whole == decodes.of_the_day == 0
+
+
+def test_ctrl_c_while_the_last_run_s_entries_are_copied_leaves_them_as_they_were(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """Ctrl-C while the new entries file is completed, here or in the forked child that
+    completes a large plan's: the last run's file stays, no temporary is left, and the run
+    says it was interrupted."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    run([*LINT, "-f", "json"], capsys)
+    directory = project / CACHE_DIR
+    (entries,) = directory.glob("*.cache")
+    kept = entries.read_bytes()
+    real = PlanCache._kept
+
+    def interrupted(self):  # type: ignore[no-untyped-def]
+        lines = real(self)
+        yield next(lines)
+        lines.close()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PlanCache, "_kept", interrupted)
+    for large in (False, True):
+        monkeypatch.setattr(pool, "MIN_FILES", 100 if large else 400)
+        unset_first_kpi(project / "measures" / ("06-04.yaml" if large else "07-03.yaml"))
+        code, _out, err = run([*LINT, "-f", "json"], capsys)
+        background.wait()
+        assert entries.read_bytes() == kept
+        assert not [p.name for p in directory.iterdir() if p.name.endswith(".tmp")]
+        if not large:  # the child's Ctrl-C is its own: the run goes on and prints
+            assert (code, err.strip()) == (130, "kpiaudit: interrupted")
+
+
+def test_ctrl_c_while_the_run_waits_for_its_cache_writers_is_an_interruption(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A run waits for the children still writing its cache files before it ends; Ctrl-C
+    then says "interrupted" (130), without a traceback. The children ignore Ctrl-C: they
+    finish their file, or remove it."""
+    import signal
+
+    def ctrl_c() -> None:
+        raise KeyboardInterrupt
+
+    real_wait = background.wait
+    monkeypatch.setattr(background, "wait", ctrl_c)
+    code, _out, err = run([*LINT, "-f", "json"], capsys)
+    assert (code, err.strip()) == (130, "kpiaudit: interrupted")
+    monkeypatch.setattr(background, "wait", real_wait)
+    background.wait()
+    told = project / "told"
+    assert background.run(lambda: told.write_text(str(signal.getsignal(signal.SIGINT))))
+    background.wait()
+    assert told.read_text() == str(signal.SIG_IGN)

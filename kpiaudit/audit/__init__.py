@@ -459,8 +459,8 @@ class _Checking:
         self.paths = paths  # as output shows them
         self.names = [os.path.basename(path) for path in paths]  # what the cache knows them by
         self.results: list[FileResult | None] = [None] * len(self.paths)
-        # the digest of each file read whose status had not settled (and of each read whose
-        # result is not settled yet): the snapshot's key knows those by their bytes
+        # the digest of each file read, until its result is settled; kept after only for a
+        # file whose status is too fresh to trust, which the snapshot's key knows by its bytes
         self.digests: dict[int, str] = {}
         # each file's status, taken just before the file is read
         self.stats: list[FileStatus | None] = [None] * len(paths)

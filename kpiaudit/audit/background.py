@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -26,18 +27,25 @@ def run(work: Callable[[], object]) -> bool:
     and then the caller runs it."""
     if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return False
+    # Ctrl-C is held from before the fork until the child ignores it and this process knows
+    # the child: the run stops, and the child finishes its file (or its work removes it).
+    interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         pid = os.fork()
     except OSError:  # no process to spare: done here instead
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
         return False
     if pid == 0:  # the child: the work, then out, never back into the run (nor its output)
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
             work()
         finally:
             os._exit(0)
     if not _children:
         atexit.register(wait)  # for a caller that does not wait itself
     _children.append(pid)
+    signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
     return True
 
 

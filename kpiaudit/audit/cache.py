@@ -16,12 +16,13 @@ Why it cannot be used to fool the gate: a pull request can commit a ``.kpiaudit_
 says a broken file is clean. Every cache file therefore carries a MAC of all its entries, made
 with a key that never leaves this machine's user (``~/.cache/kpiaudit/key``, made on first
 use, mode 0600), and a file whose MAC does not match is ignored: a cache from anywhere else is
-a cache miss. (One MAC per file, not per entry: the file is only ever written whole, and
-checking ten thousand MACs was a tenth of a warm run.) A record is JSON, never pickle, so even
-a forged one could not run code. The directory must be a real
-directory of this user (never a symbolic link), files are read without following links, and
-written to a temporary beside them and renamed, so two runs sharing the cache never see a
-half-written file (the last one to finish wins) and a damaged file is a miss, not an error.
+a cache miss. (One MAC per file, not per entry: a file is only ever replaced whole, never
+changed, and checking ten thousand MACs was a tenth of a warm run.) A record is JSON, never
+pickle, so even a forged one could not run code. The directory must be a real directory of
+this user (never a symbolic link), and its files this user's, which no one else can change;
+they are read without following links, and written to a temporary beside them (as they are
+made: :class:`_Sealing`) and renamed, so two runs sharing the cache never see a half-written
+file (the last one to finish wins) and a damaged file is a miss, not an error.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ class Cache:
     def read_output(self, name: str) -> bytes:
         """The output a run recorded under ``name`` (see :mod:`kpiaudit.cli.replay`), if
         this user recorded it here; b"" when there is none to trust."""
-        return _open(self.directory, self._key, name + _OUTPUT)
+        return _read_sealed(self.directory, self._key, name + _OUTPUT)
 
     def save_output(self, name: str, *body: bytes) -> None:
         """Record a run's output under ``name``, and forget the outputs no run has recorded
@@ -307,7 +308,9 @@ class PlanCache:
         for name in gone:
             del self._lines[name]
         self._changed = self._changed or bool(gone)
-        if self._only is not None:  # the others are not known before save() copies them
+        if self._only is not None:
+            # Which of the others are gone is known only as save() copies them: the file is
+            # written again, even when none is (a run after an edit writes it anyway).
             self._keep, self._changed = keep, True
 
     def save(self, *, in_background: bool = False) -> None:
@@ -329,9 +332,12 @@ class PlanCache:
                 for line in self._kept():
                     sealing.add(line)
                 sealing.finish()
-            except OSError:
+            except OSError:  # a full disk: not kept
                 sealing.abandon()
                 return
+            except BaseException:  # Ctrl-C: not kept, and no temporary left
+                sealing.abandon()
+                raise
             self._forget_others()
 
         some_kept = self._only is not None or bool(self._lines)
@@ -347,7 +353,7 @@ class PlanCache:
         if self._only is None:  # all are held
             yield from changed.values()
             return
-        opened = _opened(self.directory, self._key, self.name)
+        opened = _open_sealed(self.directory, self._key, self.name)
         if opened is None:  # gone since (`kpiaudit clean`): those held, at least
             yield from changed.values()
             return
@@ -375,7 +381,7 @@ class PlanCache:
     def open_snapshot(self) -> BinaryIO | None:
         """The plan's snapshot (:mod:`.snapshot`) kept beside the entries, if this user made
         it, open at its body, to be read a line at a time; None when there is none to trust."""
-        return _opened(self.directory, self._key, self._snapshot)
+        return _open_sealed(self.directory, self._key, self._snapshot)
 
     def save_snapshot(self, body: Iterable[bytes]) -> bool:
         """Keep the plan's snapshot (``body``: its parts, each written as it is made); False
@@ -396,7 +402,7 @@ class PlanCache:
         this run may look up (:attr:`_read_lines`), read when first asked."""
         if self._read_lines is None:
             self._read_lines = {}
-            opened = _opened(self.directory, self._key, self.name)
+            opened = _open_sealed(self.directory, self._key, self.name)
             if opened is not None:
                 with opened:
                     only = self._only
@@ -543,9 +549,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _open(directory: Path, key: bytes, name: str) -> bytes:
+def _read_sealed(directory: Path, key: bytes, name: str) -> bytes:
     """The body of ``name`` when its MAC says this user wrote it here; b"" otherwise."""
-    opened = _opened(directory, key, name)
+    opened = _open_sealed(directory, key, name)
     if opened is None:
         return b""  # none, damaged, or not written by this user on this machine
     with opened:
@@ -555,11 +561,13 @@ def _open(directory: Path, key: bytes, name: str) -> bytes:
             return b""
 
 
-def _opened(directory: Path, key: bytes, name: str) -> BinaryIO | None:
+def _open_sealed(directory: Path, key: bytes, name: str) -> BinaryIO | None:
     """``name``, open at its body, when its MAC says this user wrote it here; None otherwise.
     The MAC is checked by reading the file through in pieces, then the file is read again
     from its body by the caller, as it needs: a large plan's snapshot (42 MB for 100,000
-    measures) is never held whole beside what is decoded from it."""
+    measures) is never held whole beside what is decoded from it. Only this user can change
+    the file (:func:`_open_regular`), and a run replaces a cache file, never changes it: the
+    second reading is of the bytes the first checked."""
     fd = _open_regular(directory / name)
     if fd is None:
         return None
@@ -599,9 +607,12 @@ def _own_directory(path: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == owner
 
 
-def _open_regular(path: Path) -> int | None:
-    """A descriptor of a regular file of at most :data:`_LARGEST` bytes, open for reading
-    (never through a link, never waiting on a FIFO); None for anything else."""
+def _open_regular(path: Path, *, private: bool = False) -> int | None:
+    """A descriptor of a regular file of at most :data:`_LARGEST` bytes that only this user
+    can change (``private``: only this user can read), open for reading (never through a
+    link, never waiting on a FIFO); None for anything else. A cache file is read twice, its
+    MAC checked on the first reading (:func:`_open_sealed`): no one else may change it in
+    between."""
     flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
@@ -609,7 +620,14 @@ def _open_regular(path: Path) -> int | None:
         return None
     try:
         st = os.fstat(fd)
-        if stat.S_ISREG(st.st_mode) and st.st_size <= _LARGEST:
+        owner = getattr(os, "geteuid", lambda: st.st_uid)()
+        others = 0o077 if private else 0o022
+        if (
+            stat.S_ISREG(st.st_mode)
+            and st.st_size <= _LARGEST
+            and st.st_uid == owner
+            and not st.st_mode & others
+        ):
             return fd
     except OSError:
         pass
@@ -619,15 +637,11 @@ def _open_regular(path: Path) -> int | None:
 
 def _read_key(path: Path) -> bytes:
     """The key file's bytes, when it is this user's alone; b"" otherwise."""
-    fd = _open_regular(path)
+    fd = _open_regular(path, private=True)
     if fd is None:
         return b""
     with os.fdopen(fd, "rb") as f:
         try:
-            st = os.fstat(fd)
-            owner = getattr(os, "geteuid", lambda: st.st_uid)()
-            if st.st_uid != owner or st.st_mode & 0o077:
-                return b""
             return f.read(_KEY_BYTES + 1)
         except OSError:
             return b""

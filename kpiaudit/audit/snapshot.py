@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, BinaryIO
@@ -75,8 +76,9 @@ class Snapshot:
         self._statuses = [status.signature for status in statuses]
         self._regular = all(status.regular for status in statuses)
         self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
-        self._matched = ""  # the key of the snapshot match() found, for known()
-        # the snapshot match() found under another key, open after its head, for reusable()
+        # the snapshot match() found, open at its body: under this key, for known(); under
+        # another, for reusable()
+        self._matched: BinaryIO | None = None
         self._missed: BinaryIO | None = None
         self._suppressing: set[str] = set()  # the paths of known()'s files with suppressions
 
@@ -99,28 +101,29 @@ class Snapshot:
         except (OSError, ValueError, KeyError, TypeError, IndexError):  # not one: a miss
             opened.close()
             return None
+        try:
+            opened.seek(body)  # known() and reusable() read it from its head
+        except OSError:
+            opened.close()
+            return None
+        # Held open, not read again by name: another run may have kept another since. A run
+        # whose output is replayed never decodes it: then closed when this is let go.
+        weakref.finalize(self, opened.close)
         if key is None or key != kept_key:
-            try:
-                opened.seek(body)  # reusable() reads it from its head
-            except OSError:
-                opened.close()
-                return None
             self._missed = opened
             return None
-        # Not held open until known(): a run whose output is replayed never decodes it.
-        opened.close()
-        self._read_by_bytes, self._matched = digests, key
+        self._read_by_bytes, self._matched = digests, opened
         return key
 
     def known(self) -> Known | None:
-        """The files and findings of the snapshot :meth:`match` found, read again; None when
-        they cannot be decoded, or another run has kept another since (then the files are
-        checked, as on a miss)."""
-        opened = self.store.open_snapshot() if self._matched else None
+        """The files and findings of the snapshot :meth:`match` found; None when they cannot
+        be decoded (never, short of a bug: its MAC was checked; then the files are checked,
+        as on a miss)."""
+        opened, self._matched = self._matched, None
         if opened is None:
             return None
         try:
-            files, rows = _decoded(opened, self._matched)
+            files, rows = _decoded(opened)
             results = []
             for row in files:
                 results.append(_result(row))
@@ -284,17 +287,12 @@ def _head(opened: BinaryIO) -> tuple[str, list[str], str, int]:
     return key, by_bytes, base, file_lines
 
 
-def _decoded(
-    opened: BinaryIO, key: str | None = None
-) -> tuple[Iterator[list[Any]], Iterator[list[Any]]]:
+def _decoded(opened: BinaryIO) -> tuple[Iterator[list[Any]], Iterator[list[Any]]]:
     """What :meth:`Snapshot.keep` wrote, read from ``opened`` after its MAC: its files' rows,
     then its findings' rows, each read and decoded a line (a chunk) at a time as they are
-    asked for, and dropped before the next. ``key``: the key it must have been kept under.
-    Raises ValueError (as its rows may raise KeyError, TypeError, IndexError, and reading
-    OSError) on one it did not write, or was kept under another key."""
-    kept_key, _by_bytes, _base, file_lines = _head(opened)
-    if key is not None and kept_key != key:
-        raise ValueError("kept again by another run since")
+    asked for, and dropped before the next. Raises ValueError (as its rows may raise
+    KeyError, TypeError, IndexError, and reading OSError) on one it did not write."""
+    _key, _by_bytes, _base, file_lines = _head(opened)
 
     def files() -> Iterator[list[Any]]:
         for _line in range(file_lines):

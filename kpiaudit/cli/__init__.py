@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         # Here, so that a reader gone away or a full disk is seen inside the boundary, --help's
         # text too: the process ends without the interpreter's own flush (see run).
         sys.stdout.flush()
+        _wait_for_writers()  # inside the boundary too: Ctrl-C while waiting is an interruption
         return code
     except BrokenPipeError:
         _silence_stdout()
@@ -101,11 +102,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_USAGE
     finally:
-        # A cache file a child is still writing (kpiaudit.audit.background) is written by the
-        # time the run ends. Looked up, not imported: a run that audited nothing made none.
-        background = sys.modules.get("kpiaudit.audit.background")
-        if background is not None:
-            background.wait()
+        # After an error too; a second Ctrl-C then stops the waiting, not the children, which
+        # ignore it and finish their files.
+        with contextlib.suppress(KeyboardInterrupt):
+            _wait_for_writers()
+
+
+def _wait_for_writers() -> None:
+    """Wait for the children still writing cache files (kpiaudit.audit.background): they are
+    written by the time the run ends. Looked up, not imported: a run that audited nothing
+    made none."""
+    background = sys.modules.get("kpiaudit.audit.background")
+    if background is not None:
+        background.wait()
 
 
 def _interrupted() -> int:
