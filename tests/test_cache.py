@@ -349,9 +349,9 @@ def test_a_large_plan_keeps_its_entries_from_a_forked_child(
     forked: list[Callable[[], object]] = []
     real = background.run
 
-    def spied(work):  # type: ignore[no-untyped-def]
+    def spied(work, handed=None):  # type: ignore[no-untyped-def]
         forked.append(work)
-        return real(work)
+        return real(work, handed)
 
     def entry_writers() -> list[Callable[[], object]]:
         return [w for w in forked if w.__qualname__.startswith("PlanCache.save.")]
@@ -387,8 +387,8 @@ def test_files_named_one_by_one_and_their_partners_share_one_write_of_the_entrie
     assert "E008" in expected[1]
     real = background.run
 
-    def late(work):  # type: ignore[no-untyped-def]
-        return real(lambda: (time.sleep(0.3), work()))  # a child still writing meanwhile
+    def late(work, handed=None):  # type: ignore[no-untyped-def]
+        return real(lambda: (time.sleep(0.3), work()), handed)  # a child still writing meanwhile
 
     monkeypatch.setattr(background, "run", late)
     monkeypatch.setattr(pool, "MIN_FILES", 100)  # the 163 named files are a large plan
@@ -731,7 +731,9 @@ def test_a_large_plan_s_snapshot_is_written_by_a_child_before_the_run_ends(
     monkeypatch.setattr(snapshot_module, "MIN_FILES", 1)
     forks = []
     real_run, real_save = background.run, cache_module.PlanCache.save_snapshot
-    monkeypatch.setattr(background, "run", lambda work: forks.append(1) or real_run(work))
+    monkeypatch.setattr(
+        background, "run", lambda work, handed=None: forks.append(1) or real_run(work, handed)
+    )
 
     def slow_save(store: cache_module.PlanCache, body: Iterable[bytes]) -> bool:
         time.sleep(0.3)  # still writing when the run has printed
@@ -1003,3 +1005,107 @@ def test_ctrl_c_while_the_run_waits_for_its_cache_writers_is_an_interruption(
     assert background.run(lambda: told.write_text(str(signal.getsignal(signal.SIGINT))))
     background.wait()
     assert told.read_text() == str(signal.SIG_IGN)
+
+
+def test_a_snapshot_that_answered_but_cannot_be_read_records_no_output(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A snapshot whose MAC was checked but which cannot be decoded after all (a failing
+    disk): the files are checked instead, and what is printed is not recorded under the
+    snapshot's identity, which no longer stands for it; nor is a snapshot kept from it."""
+    from kpiaudit.audit import snapshot as snapshot_module
+
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run([*LINT, "-f", "json"], capsys)
+    directory = project / CACHE_DIR
+    for output in directory.glob("*.output"):
+        output.unlink()
+    monkeypatch.setattr(snapshot_module.Snapshot, "known", lambda self: None)
+    checks = Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert len(checks.paths) == 0  # the entries answered for the files
+    assert not list(directory.glob("*.output"))
+
+
+def test_ctrl_c_while_a_snapshot_s_files_are_digested_closes_it(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """The snapshot is held open from the moment its MAC is checked; Ctrl-C while the files
+    it knows by their bytes are digested still closes it (an unclosed file is a warning, and
+    warnings fail these tests)."""
+    monkeypatch.setattr(cache_module, "SETTLED", 3600)  # every file known by its bytes
+    run([*LINT, "-f", "json"], capsys)
+
+    def ctrl_c(self, name):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(audit_module._Checking, "digest_of", ctrl_c)
+    code, _out, err = run([*LINT, "-f", "json"], capsys)
+    assert (code, err.strip()) == (130, "kpiaudit: interrupted")
+    import gc
+
+    gc.collect()
+
+
+def test_a_cache_writer_survives_ctrl_c_and_the_mask_is_as_it_was(tmp_path: Path) -> None:
+    """The forked writer ignores Ctrl-C (it finishes its file); this process holds Ctrl-C
+    only while it forks, and has it back after."""
+    import signal
+
+    done = tmp_path / "done"
+    reader, writer = os.pipe()
+
+    def work() -> None:
+        os.close(writer)
+        os.read(reader, 1)  # until this process has sent Ctrl-C, and then said go
+        done.write_text("finished")
+
+    assert background.run(work)
+    os.close(reader)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    child = background._children[-1]
+    os.kill(child, signal.SIGINT)
+    time.sleep(0.2)
+    os.write(writer, b"go")
+    os.close(writer)
+    background.wait()
+    assert done.read_text() == "finished"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a file another user's needs root")
+def test_a_cache_file_of_another_user_is_not_trusted(project: Path, capsys, monkeypatch) -> None:
+    """A cache file is read twice (its MAC checked on the first reading): one that another
+    user owns, who could change it in between, is a miss however good its MAC."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    expected = run([*LINT, "-f", "json", "--no-cache"], capsys)
+    run([*LINT, "-f", "json"], capsys)
+    for kept in (project / CACHE_DIR).glob("*-*.*"):
+        os.chown(kept, 65534, 65534)
+    decodes, checks = Decodes(monkeypatch), Checks(monkeypatch)
+    assert run([*LINT, "-f", "json"], capsys) == expected
+    assert len(checks.paths) == 163 and decodes.whole == decodes.of_the_day == 0
+
+
+def test_ctrl_c_as_a_writer_could_not_be_forked_leaves_no_temporary(
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A Ctrl-C held while the writer was being forked is raised when the mask is set
+    again; when the fork had failed, nothing completes the new entries file: it is removed,
+    and the last run's stays."""
+    monkeypatch.setattr(cache_module, "SETTLED", 0)
+    monkeypatch.setattr(pool, "MIN_FILES", 100)  # the bundled 163 files are a large plan
+    run([*LINT, "-f", "json"], capsys)
+    directory = project / CACHE_DIR
+    (entries,) = directory.glob("*.cache")
+    kept = entries.read_bytes()
+    unset_first_kpi(project / "measures" / "06-04.yaml")
+
+    def no_fork_then_ctrl_c(work, forked=None):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(background, "run", no_fork_then_ctrl_c)
+    code, _out, err = run([*LINT, "-f", "json"], capsys)
+    assert (code, err.strip()) == (130, "kpiaudit: interrupted")
+    assert entries.read_bytes() == kept
+    assert not [p.name for p in directory.iterdir() if p.name.endswith(".tmp")]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..codec import plan_from_data
 from ..config import Config
@@ -51,7 +51,8 @@ T = TypeVar("T")
 _NO_CODES: frozenset[str] = frozenset()
 
 
-class Answer(NamedTuple):
+@dataclass(slots=True)
+class Answer:
     """A plan's snapshot (:mod:`.snapshot`), which answered the plan or was just kept: what
     its findings and files stand for, and how to have them. A snapshot that answered is
     decoded when its findings are first asked for: a run whose output is replayed
@@ -63,6 +64,9 @@ class Answer(NamedTuple):
     files: int  # how many measure files the plan has
     decode: Callable[[], tuple[list[Finding], list[FileResult]]]
     from_snapshot: bool  # it answered the plan (else the plan was checked, and it was kept)
+    # It answered, but could not be decoded after all, and the files were checked instead:
+    # the identity no longer stands for what was found, and nothing is recorded under it.
+    disowned: bool = False
 
 
 class Audit:
@@ -184,7 +188,7 @@ class AuditResult:
         """A digest that stands for all this run found (each plan's findings and files, and
         the paths that could not be read), worked out without decoding what the plans'
         snapshots hold; None unless each plan's snapshot answered it or was kept."""
-        if not self.plans or any(a.answer is None for a in self.plans):
+        if not self.plans or any(a.answer is None or a.answer.disowned for a in self.plans):
             return None
         from .cache import digest  # only a run with a cache hashes (hashlib loads OpenSSL)
 
@@ -355,21 +359,31 @@ def audit_plan(
         counter.add(len(files.measures))
         snapshot = plan_snapshot
 
-        def from_snapshot() -> tuple[list[Finding], list[FileResult]]:
+        def from_snapshot() -> tuple[list[Finding], list[FileResult]] | None:
+            # None: undecodable (never, short of a bug or a failing disk: its MAC was checked)
             known = snapshot.known()
-            # Undecodable (never, short of a bug: it is sealed): checked, after the progress bar.
-            return (known[1], known[0]) if known is not None else checked(_Counter(0, None))
+            return (known[1], known[0]) if known is not None else None
 
         def decoded() -> tuple[list[Finding], list[FileResult]]:
-            measured, results = from_snapshot()
+            known = from_snapshot()
+            if known is None:  # checked instead, after the progress bar
+                answered.disowned = True
+                known = checked(_Counter(0, None))
+            measured, results = known
             return configure(findings + measured, config), results
 
         if not snapshot.stale():
-            return Audit(plan, whole=whole, answer=answer(key, decoded, True))
+            answered = answer(key, decoded, True)
+            return Audit(plan, whole=whole, answer=answered)
         # A file it knew by its bytes is known by its times now: kept again, so that later
         # runs need not read that file.
-        measured, results = from_snapshot()
-        key = snapshot.keep(results, measured, snapshot.digests())
+        known = from_snapshot()
+        if known is None:  # checked instead; what they are now is not kept under its key
+            measured, results = checked(_Counter(0, None))
+            key = None
+        else:
+            measured, results = known
+            key = snapshot.keep(results, measured, snapshot.digests())
         configured = configure(findings + measured, config)
     else:
         if plan_snapshot is not None:  # missed: what it knows of the files that did not change

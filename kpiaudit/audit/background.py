@@ -22,36 +22,44 @@ from collections.abc import Callable
 _children: list[int] = []
 
 
-def run(work: Callable[[], object]) -> bool:
+def run(work: Callable[[], object], forked: Callable[[], object] | None = None) -> bool:
     """Run ``work`` in a forked child; False when it cannot be (not Linux, or no fork now),
-    and then the caller runs it."""
+    and then the caller runs it. ``forked``: called in this process once the child runs,
+    before a Ctrl-C held meanwhile can be raised (what this process lets go to the child)."""
     if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return False
     # Ctrl-C is held from before the fork until the child ignores it and this process knows
     # the child: the run stops, and the child finishes its file (or its work removes it).
-    interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # Python raises a Ctrl-C that came meanwhile when the mask is set again; the mask as it
+    # was is read first, so that it is set again whatever is raised.
+    interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, ())
     try:
-        pid = os.fork()
-    except OSError:  # no process to spare: done here instead
-        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
-        return False
-    if pid == 0:  # the child: the work, then out, never back into the run (nor its output)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
-            work()
-        finally:
-            os._exit(0)
-    if not _children:
-        atexit.register(wait)  # for a caller that does not wait itself
-    _children.append(pid)
-    signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
-    return True
+            pid = os.fork()
+        except OSError:  # no process to spare: done here instead
+            return False
+        if pid == 0:  # the child: the work, then out, never back into the run (its output)
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
+                work()
+            finally:
+                os._exit(0)
+        if not _children:
+            atexit.register(wait)  # for a caller that does not wait itself
+        _children.append(pid)
+        if forked is not None:
+            forked()
+        return True
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
 
 
 def wait() -> None:
-    """Wait for every child still writing: a run ends with its cache written."""
+    """Wait for every child still writing: a run ends with its cache written. A child is
+    forgotten once it has ended: a Ctrl-C while waiting leaves it to the next wait."""
     while _children:
-        pid = _children.pop()
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+            os.waitpid(_children[-1], 0)
+        _children.pop()

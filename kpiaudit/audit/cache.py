@@ -340,11 +340,20 @@ class PlanCache:
                 raise
             self._forget_others()
 
-        some_kept = self._only is not None or bool(self._lines)
-        if in_background and some_kept and background.run(write):
+        handed = []  # whether a forked child completes it (then this process lets go)
+
+        def hand_over() -> None:
+            handed.append(True)
             sealing.let_go()  # the child completes it, or fails: a miss, not an error
-        else:
-            write()
+
+        some_kept = self._only is not None or bool(self._lines)
+        try:
+            if not (in_background and some_kept and background.run(write, hand_over)):
+                write()
+        except BaseException:  # Ctrl-C, raised as the fork was done or given up
+            if not handed:
+                sealing.abandon()
+            raise
         self._put, self._keep = set(), None  # what write() needed: not held for nothing
 
     def _kept(self) -> Iterator[bytes]:
@@ -583,6 +592,9 @@ def _open_sealed(directory: Path, key: bytes, name: str) -> BinaryIO | None:
             return opened
     except OSError:
         pass
+    except BaseException:  # Ctrl-C while it is read: closed all the same
+        opened.close()
+        raise
     opened.close()
     return None
 

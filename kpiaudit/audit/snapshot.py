@@ -81,6 +81,7 @@ class Snapshot:
         self._matched: BinaryIO | None = None
         self._missed: BinaryIO | None = None
         self._suppressing: set[str] = set()  # the paths of known()'s files with suppressions
+        self._close: Callable[[], object] = lambda: None  # closes what match() opened
 
     def match(self, digest_of: Callable[[str], str | None]) -> str | None:
         """The key of the snapshot kept for the files as they are now (:meth:`known` then
@@ -90,25 +91,22 @@ class Snapshot:
         opened = self.store.open_snapshot()
         if opened is None:
             return None
+        # Held open, not read again by name: another run may have kept another since. Closed
+        # when decoded, or when this is let go (a run whose output is replayed never decodes
+        # it), or whatever is raised meanwhile (Ctrl-C while the files are digested).
+        self._close = weakref.finalize(self, opened.close)
         try:
             body = opened.tell()
             kept_key, by_bytes, kept_base, _file_lines = _head(opened)
             if kept_base != self._base():
-                opened.close()
+                self._close()
                 return None
             digests = {name: digest_of(name) for name in by_bytes}
             key = self._key(digests)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):  # not one: a miss
-            opened.close()
-            return None
-        try:
             opened.seek(body)  # known() and reusable() read it from its head
-        except OSError:
-            opened.close()
+        except (OSError, ValueError, KeyError, TypeError, IndexError):  # not one: a miss
+            self._close()
             return None
-        # Held open, not read again by name: another run may have kept another since. A run
-        # whose output is replayed never decodes it: then closed when this is let go.
-        weakref.finalize(self, opened.close)
         if key is None or key != kept_key:
             self._missed = opened
             return None
@@ -134,7 +132,7 @@ class Snapshot:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
         finally:
-            opened.close()
+            self._close()
         return results, findings
 
     def reusable(self) -> dict[str, FileResult]:
@@ -162,7 +160,7 @@ class Snapshot:
         except (OSError, ValueError, KeyError, TypeError, IndexError):  # damaged: none reused
             return {}
         finally:
-            self._missed.close()
+            self._close()
             self._missed = None
         return {r.path: r for r in kept.values()}
 

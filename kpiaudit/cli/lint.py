@@ -338,6 +338,9 @@ def main(argv: list[str]) -> int:
         else:
             assert baseline is not None
             findings = _judge_baseline(args.baseline, baseline, findings, scope, err)
+    # A snapshot that answered but could not be decoded (the files were checked instead)
+    # disowns its identity: then the output is not recorded under it.
+    answers = [a.answer for a in result.plans]
     # The per-file results are not read again: on a large plan they are much of what a run
     # holds, and the findings are copied next when their paths are shown another way.
     del result
@@ -361,7 +364,7 @@ def main(argv: list[str]) -> int:
             file=err,
         )
     status = EXIT_FINDINGS if errors and not args.exit_zero else EXIT_OK
-    if replay is not None:
+    if replay is not None and not any(a is not None and a.disowned for a in answers):
         replay.save(status)
     return status
 
