@@ -359,17 +359,19 @@ def audit_plan(
         counter.add(len(files.measures))
         snapshot = plan_snapshot
 
-        def from_snapshot() -> tuple[list[Finding], list[FileResult]] | None:
-            # None: undecodable (never, short of a bug or a failing disk: its MAC was checked)
+        def from_snapshot() -> tuple[tuple[list[Finding], list[FileResult]], bool]:
+            """The snapshot's findings and files, and True; or, when it cannot be decoded
+            after all (never, short of a bug or a failing disk: its MAC was checked), the
+            files checked instead, after the progress bar, and False: the snapshot's key then
+            no longer stands for what was found, and nothing is recorded or kept under it."""
             known = snapshot.known()
-            return (known[1], known[0]) if known is not None else None
+            if known is None:
+                return checked(_Counter(0, None)), False
+            return (known[1], known[0]), True
 
         def decoded() -> tuple[list[Finding], list[FileResult]]:
-            known = from_snapshot()
-            if known is None:  # checked instead, after the progress bar
-                answered.disowned = True
-                known = checked(_Counter(0, None))
-            measured, results = known
+            (measured, results), sound = from_snapshot()
+            answered.disowned = not sound
             return configure(findings + measured, config), results
 
         if not snapshot.stale():
@@ -377,13 +379,8 @@ def audit_plan(
             return Audit(plan, whole=whole, answer=answered)
         # A file it knew by its bytes is known by its times now: kept again, so that later
         # runs need not read that file.
-        known = from_snapshot()
-        if known is None:  # checked instead; what they are now is not kept under its key
-            measured, results = checked(_Counter(0, None))
-            key = None
-        else:
-            measured, results = known
-            key = snapshot.keep(results, measured, snapshot.digests())
+        (measured, results), sound = from_snapshot()
+        key = snapshot.keep(results, measured, snapshot.digests()) if sound else None
         configured = configure(findings + measured, config)
     else:
         if plan_snapshot is not None:  # missed: what it knows of the files that did not change

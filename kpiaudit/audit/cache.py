@@ -340,10 +340,11 @@ class PlanCache:
                 raise
             self._forget_others()
 
-        handed = []  # whether a forked child completes it (then this process lets go)
+        handed = False  # to a forked child, which completes it: this process lets go
 
         def hand_over() -> None:
-            handed.append(True)
+            nonlocal handed
+            handed = True
             sealing.let_go()  # the child completes it, or fails: a miss, not an error
 
         some_kept = self._only is not None or bool(self._lines)

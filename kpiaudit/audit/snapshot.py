@@ -76,10 +76,11 @@ class Snapshot:
         self._statuses = [status.signature for status in statuses]
         self._regular = all(status.regular for status in statuses)
         self._read_by_bytes: dict[str, str | None] = {}  # what match() compared by bytes
-        # the snapshot match() found, open at its body: under this key, for known(); under
+        # the snapshot match() found, open after its head: under this key, for known(); under
         # another, for reusable()
         self._matched: BinaryIO | None = None
         self._missed: BinaryIO | None = None
+        self._file_lines = 0  # how many lines of files follow the head (_head)
         self._suppressing: set[str] = set()  # the paths of known()'s files with suppressions
         self._close: Callable[[], object] = lambda: None  # closes what match() opened
 
@@ -96,14 +97,12 @@ class Snapshot:
         # it), or whatever is raised meanwhile (Ctrl-C while the files are digested).
         self._close = weakref.finalize(self, opened.close)
         try:
-            body = opened.tell()
-            kept_key, by_bytes, kept_base, _file_lines = _head(opened)
+            kept_key, by_bytes, kept_base, self._file_lines = _head(opened)
             if kept_base != self._base():
                 self._close()
                 return None
             digests = {name: digest_of(name) for name in by_bytes}
             key = self._key(digests)
-            opened.seek(body)  # known() and reusable() read it from its head
         except (OSError, ValueError, KeyError, TypeError, IndexError):  # not one: a miss
             self._close()
             return None
@@ -121,7 +120,7 @@ class Snapshot:
         if opened is None:
             return None
         try:
-            files, rows = _decoded(opened)
+            files, rows = _decoded(opened, self._file_lines)
             results = []
             for row in files:
                 results.append(_result(row))
@@ -146,7 +145,7 @@ class Snapshot:
             return {}
         now = dict(zip(self.paths, self._statuses, strict=True))
         try:
-            files, rows = _decoded(self._missed)
+            files, rows = _decoded(self._missed, self._file_lines)
             kept: dict[int, FileResult] = {}
             for i, row in enumerate(files):
                 path, stamp, suppressing = row[0], row[5], row[6]
@@ -285,12 +284,12 @@ def _head(opened: BinaryIO) -> tuple[str, list[str], str, int]:
     return key, by_bytes, base, file_lines
 
 
-def _decoded(opened: BinaryIO) -> tuple[Iterator[list[Any]], Iterator[list[Any]]]:
-    """What :meth:`Snapshot.keep` wrote, read from ``opened`` after its MAC: its files' rows,
-    then its findings' rows, each read and decoded a line (a chunk) at a time as they are
-    asked for, and dropped before the next. Raises ValueError (as its rows may raise
-    KeyError, TypeError, IndexError, and reading OSError) on one it did not write."""
-    _key, _by_bytes, _base, file_lines = _head(opened)
+def _decoded(opened: BinaryIO, file_lines: int) -> tuple[Iterator[list[Any]], Iterator[list[Any]]]:
+    """What :meth:`Snapshot.keep` wrote, read from ``opened`` after its head (which says how
+    many ``file_lines`` follow): its files' rows, then its findings' rows, each read and
+    decoded a line (a chunk) at a time as they are asked for, and dropped before the next.
+    Raises ValueError (as its rows may raise KeyError, TypeError, IndexError, and reading
+    OSError) on one it did not write."""
 
     def files() -> Iterator[list[Any]]:
         for _line in range(file_lines):
